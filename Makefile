@@ -1,0 +1,49 @@
+# The two commands: `make run` (install, build, migrate, demo data, serve) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MODEL_DIR := var/models/multilingual-e5-small
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install model migrate demo serve worker beat lint clean-var
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch is pinned to 2.13.0 in pyproject.toml: its CPU build is on this machine's disk.
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(PY) -m jobs.matching.modelbuild $(MODEL_DIR)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate model
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "Reemployment is starting on http://$(HOST):$(PORT)/"
+	@echo "  public portal   http://$(HOST):$(PORT)/"
+	@echo "  staff admin     http://$(HOST):$(PORT)/admin/"
+	@echo "  API docs        http://$(HOST):$(PORT)/api/v1/docs/"
+	@echo "  (demo logins are listed above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install model
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A reemployment worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A reemployment beat --loglevel=info
+
+lint: install
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,1 @@
+"""Households, members, income, standards, applications, enrolments, reviews, payroll, integrity, cross-department checks, reports."""

@@ -1,0 +1,1 @@
+"""Wagtail pages, blocks, snippets, site settings: the public portal."""

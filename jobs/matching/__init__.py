@@ -1,0 +1,1 @@
+"""Job matching (岗位匹配): sentence encoder, vector index and ranking."""

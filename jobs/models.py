@@ -1,0 +1,1 @@
+"""Job seekers, employers, vacancies, matching (encoder, index, ranking), referrals and outcomes."""

@@ -1,0 +1,105 @@
+"""Job-seeker obligation and the refusal sanction (求职登记义务, 拒绝就业的处理).
+
+DESIGN.md §3 "Obligation" and "Referrals", from report [R4]: recipients and applicants with
+work ability, men under 48 and women under 38, must register as job seekers; refusing the
+offered posts twice or more without a valid reason (两次以上不接受 … 岗位, “以上” including
+two) lets staff propose to suspend the benefit or decline the application — a proposal that
+a civil-affairs user confirms. Pure Python: no Django, no database, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reemployment.dates import age_on
+from reemployment.policy.parameters import PolicyParameters
+
+__all__ = ("Obligation", "Refusal", "SanctionCheck", "jobseeker_obligation", "sanction_due")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Whether one person must register as a job seeker on ``as_of``, and why."""
+
+    obliged: bool
+    age: int
+    min_age: int
+    max_age: int
+    explanation: str
+
+
+def jobseeker_obligation(
+    birth_date: dt.date, sex: str, work_ability: bool, as_of: dt.date, params: PolicyParameters
+) -> Obligation:
+    """Job-seeker obligation (DESIGN.md §3 [R4]).
+
+    Obliged iff ``work_ability`` and ``jobseeker_min_age`` ≤ age < the upper limit for the
+    person's sex (``jobseeker_max_age_male`` 48 for ``"M"``, ``jobseeker_max_age_female`` 38
+    for ``"F"``). Age is in completed years on ``as_of``, and a birthday on ``as_of`` counts:
+    a man turning 48 that day is no longer obliged; someone turning 16 that day is.
+    """
+    if sex not in ("M", "F"):
+        raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
+    if not isinstance(work_ability, bool):
+        raise TypeError(f"work_ability must be True or False, got {work_ability!r}")
+    age = age_on(birth_date, as_of)
+    min_age = params.jobseeker_min_age
+    max_age = params.jobseeker_max_age_male if sex == "M" else params.jobseeker_max_age_female
+    sex_name = "男" if sex == "M" else "女"
+    if not work_ability:
+        return Obligation(False, age, min_age, max_age, f"{age} 岁，无劳动能力：无求职登记义务")
+    if age < min_age:
+        return Obligation(False, age, min_age, max_age, f"{age} 岁，未满 {min_age} 岁：无求职登记义务")
+    if age >= max_age:
+        return Obligation(
+            False, age, min_age, max_age, f"{sex_name}，{age} 岁，已满 {max_age} 岁：无求职登记义务"
+        )
+    return Obligation(
+        True,
+        age,
+        min_age,
+        max_age,
+        f"{sex_name}，{age} 岁（{min_age} 岁以上、{max_age} 岁以下），有劳动能力：应进行求职登记",
+    )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One offered post refused by the seeker; ``valid_reason`` if staff accepted the reason."""
+
+    valid_reason: bool
+    refused_on: dt.date | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SanctionCheck:
+    """Whether a sanction proposal (停发或不予受理的建议) is due, with the count it rests on."""
+
+    due: bool
+    refusals_without_valid_reason: int
+    threshold: int
+    explanation: str
+
+
+def sanction_due(refusals: Iterable[Refusal], params: PolicyParameters) -> SanctionCheck:
+    """Refusal sanction (DESIGN.md §3 "Referrals" [R4]).
+
+    Due iff the number of refusals without a valid reason ≥ ``refusals_before_sanction`` (2).
+    The caller passes the refusals that count (e.g. those of the current enrolment or
+    application); the result is only a proposal, confirmed by a civil-affairs user.
+    """
+    refusals = tuple(refusals)
+    for refusal in refusals:
+        if not isinstance(refusal, Refusal):
+            raise TypeError(f"expected Refusal, got {refusal!r}")
+    count = sum(1 for refusal in refusals if not refusal.valid_reason)
+    threshold = params.refusals_before_sanction
+    due = count >= threshold
+    text = (
+        f"无正当理由拒绝推荐岗位 {count} 次（共拒绝 {len(refusals)} 次），达到 {threshold} 次应提出处理建议："
+        + ("应提出停发或不予受理的建议" if due else "暂不处理")
+    )
+    return SanctionCheck(due, count, threshold, text)

@@ -1,0 +1,83 @@
+"""Shared API pieces: the exception handler, throttles, and the /me and /regions endpoints."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Region
+from reemployment.core.scoping import regions_for
+
+
+def exception_handler(exc, context):
+    """Turn DomainError into a JSON error with the person-readable message."""
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message, "code": exc.code}
+        if exc.field_errors:
+            body["errors"] = exc.field_errors
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
+    return drf_exception_handler(exc, context)
+
+
+class PublicThrottle(AnonRateThrottle):
+    """Throttle for endpoints open to the public (per client IP)."""
+
+    scope = "public"
+
+
+class SearchThrottle(AnonRateThrottle):
+    scope = "search"
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "area", "parent"]
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Regions inside the caller's jurisdiction."""
+
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return regions_for(self.request.user).select_related("parent")
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    role = serializers.CharField()
+    region = serializers.CharField(allow_null=True)
+
+
+class MeView(APIView):
+    """Who the caller is: role and home region."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "username": user.username,
+                "display_name": user.display_name,
+                "role": user.role,
+                "region": user.region.code if user.region_id else None,
+            }
+        )
+
+
+def only_project_endpoints(endpoints):
+    """drf-spectacular preprocessing hook: the schema documents /api/v1/ only (not Wagtail's admin API)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -1,0 +1,91 @@
+"""Writing audit events (审计). Services call :func:`record` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from reemployment.core.models import AuditEvent, Region
+
+
+def jsonable(value: Any) -> Any:
+    """Make before/after snapshots JSON-safe: Decimal → str, dates → ISO, models → pk."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "items"):  # MappingProxyType etc.
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a model instance (foreign keys by id)."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname] = jsonable(getattr(instance, field.attname))
+    return data
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    object_label: str = "",
+    region: Region | None = None,
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append one audit event. Must run inside the service's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside transaction.atomic (the service's transaction)")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_label = object_label or _safe_label(obj)
+        if region is None:
+            region = getattr(obj, "region", None) if isinstance(getattr(obj, "region", None), Region) else None
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_label=_actor_label(actor),
+        action=action,
+        object_type=object_type or "",
+        object_id=str(object_id or ""),
+        object_label=object_label[:200],
+        region=region,
+        before=jsonable(before),
+        after=jsonable(after),
+        note=note,
+    )
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "username", str(actor))
+
+
+def _safe_label(obj: models.Model) -> str:
+    # Labels are shown in the audit list; models with personal data define audit_label().
+    label = getattr(obj, "audit_label", None)
+    if callable(label):
+        return label()
+    return f"{obj._meta.verbose_name} #{obj.pk}"

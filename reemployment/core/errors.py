@@ -1,0 +1,31 @@
+"""The one domain error type services raise (CONVENTIONS.md rule 6)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request that the rules do not allow, with a message a person can act on.
+
+    ``field_errors`` maps a field name to messages when the error is about input.
+    ``code`` is a stable machine-readable reason ("not_in_jurisdiction", "conflict", …).
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid", field_errors: dict | None = None, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field_errors = field_errors or {}
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, message: str = "无权执行此操作 / not allowed", *, code: str = "forbidden"):
+        super().__init__(message, code=code, status=403)
+
+
+class Conflict(DomainError):
+    def __init__(self, message: str, *, code: str = "conflict"):
+        super().__init__(message, code=code, status=409)

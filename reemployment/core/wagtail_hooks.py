@@ -1,0 +1,75 @@
+"""Admin screens for shared records: regions, standards, parameters, audit log."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from reemployment.core import services
+from reemployment.core.admin_views import ScopedModelViewSet
+from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
+
+
+def _save_standard(*, actor, instance):
+    return services.standard_save(actor=actor, standard=instance)
+
+
+def _save_parameters(*, actor, instance):
+    return services.parameter_set_save(actor=actor, parameter_set=instance)
+
+
+class RegionViewSet(ScopedModelViewSet):
+    model = Region
+    icon = "site"
+    menu_label = _("行政区划")
+    list_display = ["name", "code", "level", "area", "parent"]
+    list_filter = ["level", "area"]
+    search_fields = ["name", "code"]
+    form_fields = ["code", "name", "level", "area", "parent"]
+    copy_view_enabled = False
+
+
+class StandardViewSet(ScopedModelViewSet):
+    model = Standard
+    icon = "decimal"
+    menu_label = _("低保标准")
+    save_service = staticmethod(_save_standard)
+    list_display = ["region", "area", "monthly_amount", "valid_from", "note"]
+    list_filter = ["area"]
+    form_fields = ["region", "area", "monthly_amount", "valid_from", "note"]
+
+
+class ParameterSetViewSet(ScopedModelViewSet):
+    model = ParameterSet
+    icon = "cogs"
+    menu_label = _("政策参数")
+    save_service = staticmethod(_save_parameters)
+    list_display = ["region", "valid_from", "note"]
+    form_fields = ["region", "valid_from", "values", "note"]
+
+
+class AuditEventViewSet(ScopedModelViewSet):
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("审计记录")
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_label"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "action", "actor_label"]
+    form_fields = ["note"]  # required by ModelViewSet; the add and edit views are disabled
+    add_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_fields = ["at", "actor_label", "action", "object_type", "object_id", "object_label", "region",
+                           "before", "after", "note"]
+
+
+class PolicyGroup(ViewSetGroup):
+    menu_label = _("基础与政策")
+    menu_icon = "cog"
+    menu_order = 900
+    items = (RegionViewSet, StandardViewSet, ParameterSetViewSet, AuditEventViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_policy_viewsets():
+    return PolicyGroup()

@@ -1,0 +1,160 @@
+"""The catalogue of policy parameters (政策参数) and their defaults.
+
+Every rule parameter a county can set lives here, with its type and its default
+(the defaults are the figures in the field reports, DESIGN.md §2, §3, §4, §5).
+Pure Python: the database stores overrides per region and date
+(``reemployment.core.models.ParameterSet``); :func:`build_parameters` turns a
+mapping of overrides into a frozen, typed :class:`PolicyParameters` that rule
+code receives as an argument.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from reemployment.money import to_decimal
+
+
+class ParameterError(ValueError):
+    """A parameter name or value is not acceptable; the message names the key."""
+
+
+def _frozen_map(values: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
+    return MappingProxyType(dict(values))
+
+
+@dataclass(frozen=True)
+class PolicyParameters:
+    """Rule parameters in force for one county on one date."""
+
+    # Classification and amount (分类施保) [R1]
+    urban_b_uplift: Decimal = Decimal("0.30")
+    rural_amounts: Mapping[str, Decimal] = field(
+        default_factory=lambda: _frozen_map(
+            {"A": Decimal("120.00"), "B": Decimal("100.00"), "C": Decimal("70.00")}
+        )
+    )
+    # Asset limits; None means no limit.
+    deposit_limit_per_capita: Decimal | None = Decimal("20000.00")
+    max_vehicles: int | None = 0
+    max_properties: int | None = 1
+    # Income kinds that are not counted at all (e.g. "transfer" for some counties).
+    income_kinds_not_counted: tuple[str, ...] = ()
+    # Published cash prices for income in kind (粮食等实物收入折算), yuan per unit [R1].
+    agricultural_prices: Mapping[str, Decimal] = field(
+        default_factory=lambda: _frozen_map(
+            {"稻谷(公斤)": Decimal("2.60"), "小麦(公斤)": Decimal("2.40"), "玉米(公斤)": Decimal("2.20")}
+        )
+    )
+    # Work incentives [R4]
+    earnings_disregard_fixed: Decimal = Decimal("0.00")
+    earnings_disregard_rate: Decimal = Decimal("0.00")
+    work_costs_deductible: bool = True
+    transition_months: int = 6
+    transition_threshold: Decimal = Decimal("800.00")
+    transition_high_share: Decimal = Decimal("0.50")
+    fast_track_window_months: int = 12
+    fast_track_skip_appraisal: bool = True
+    fast_track_notice_days: int = 3
+    public_labour_hours_per_month: int = 16
+    # Application workflow [R1][R2][R5]
+    appraisal_notice_days: int = 7
+    approval_notice_days: int = 3
+    appraisal_group_min: int = 3
+    # Dynamic management [R1]
+    review_interval_months_urban: int = 6
+    review_interval_months_rural: int = 12
+    # Job seekers [R4]
+    jobseeker_min_age: int = 16
+    jobseeker_max_age_male: int = 48
+    jobseeker_max_age_female: int = 38
+    refusals_before_sanction: int = 2
+    # Training accountability [R4]
+    placement_window_months: int = 6
+    output_rate_review_below: Decimal = Decimal("0.60")
+    output_rate_reward_above: Decimal = Decimal("0.95")
+    basic_operations_fail_share_review: Decimal = Decimal("0.50")
+    training_subsidy_completion_share: Decimal = Decimal("0.60")
+    training_subsidy_output_share: Decimal = Decimal("0.40")
+    # Integrity [R2]
+    fraud_fine_multiplier_min: Decimal = Decimal("1")
+    fraud_fine_multiplier_max: Decimal = Decimal("3")
+    false_certificate_fine_max: Decimal = Decimal("1000.00")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(PolicyParameters)}
+PARAMETER_NAMES = frozenset(_FIELDS)
+DEFAULTS = PolicyParameters()
+
+
+def _is_decimal_map(name: str) -> bool:
+    return name in {"rural_amounts", "agricultural_prices"}
+
+
+def coerce_value(name: str, value: object) -> object:
+    """Check and convert one raw value (from YAML/JSON/admin) to the parameter's type."""
+    if name not in _FIELDS:
+        raise ParameterError(f"unknown parameter {name!r}")
+    default = getattr(DEFAULTS, name)
+    try:
+        if _is_decimal_map(name):
+            if not isinstance(value, Mapping):
+                raise ParameterError(f"{name}: expected a mapping of name → amount")
+            result = {str(k): to_decimal(str(v) if isinstance(v, int) else v) for k, v in value.items()}
+            if any(v < 0 for v in result.values()):
+                raise ParameterError(f"{name}: amounts must not be negative")
+            if name == "rural_amounts" and set(result) != {"A", "B", "C"}:
+                raise ParameterError(f"{name}: needs exactly the categories A, B and C")
+            return _frozen_map(result)
+        if name == "income_kinds_not_counted":
+            if not isinstance(value, (list, tuple)):
+                raise ParameterError(f"{name}: expected a list of income kinds")
+            return tuple(str(v) for v in value)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ParameterError(f"{name}: expected true or false")
+            return value
+        if value is None:
+            if default is None or name in {"deposit_limit_per_capita", "max_vehicles", "max_properties"}:
+                return None
+            raise ParameterError(f"{name}: a value is required")
+        if isinstance(default, int) or name in {"max_vehicles", "max_properties"}:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ParameterError(f"{name}: expected a whole number")
+            if value < 0:
+                raise ParameterError(f"{name}: must not be negative")
+            return value
+        # Decimal parameters: accept strings and ints, never floats.
+        number = to_decimal(str(value) if isinstance(value, int) else value)
+        if number < 0:
+            raise ParameterError(f"{name}: must not be negative")
+        if name.endswith(("_rate", "_share", "_below", "_above", "_uplift")) and number > 1:
+            raise ParameterError(f"{name}: must be a share between 0 and 1")
+        return number
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ParameterError):
+            raise
+        raise ParameterError(f"{name}: {exc}") from exc
+
+
+def build_parameters(overrides: Mapping[str, object] | None = None) -> PolicyParameters:
+    """Defaults overlaid with ``overrides`` (raw values are coerced and checked)."""
+    if not overrides:
+        return DEFAULTS
+    coerced = {name: coerce_value(name, value) for name, value in overrides.items()}
+    return dataclasses.replace(DEFAULTS, **coerced)
+
+
+def to_jsonable(name: str, value: object) -> object:
+    """The stored (JSON) form of a coerced value: Decimals as strings."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: str(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value

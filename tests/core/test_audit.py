@@ -1,0 +1,96 @@
+"""Audit events: written by services in the same transaction, append-only, visible to county staff."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reemployment.core import audit, services
+from reemployment.core.errors import DomainError, PermissionDenied
+from reemployment.core.models import AuditEvent, ParameterSet, Standard
+
+
+@pytest.fixture
+def standard(regions):
+    return Standard.objects.create(region=regions["county"], area="urban", monthly_amount=Decimal("150.00"),
+                                   valid_from="2026-01-01")
+
+
+@pytest.mark.django_db
+def test_standard_edit_is_audited_with_before_and_after(users, standard):
+    standard.monthly_amount = Decimal("160.00")
+    services.standard_save(actor=users["county"], standard=standard)
+    event = AuditEvent.objects.get(action="standard.update")
+    assert event.actor == users["county"]
+    assert event.before["monthly_amount"] == "150.00"
+    assert event.after["monthly_amount"] == "160.00"
+    assert event.region == standard.region
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_key", ["township_a", "community_a1", "labour", "other_county", "editor"])
+def test_only_county_staff_of_that_county_edit_standards(users, standard, user_key):
+    standard.monthly_amount = Decimal("999.00")
+    with pytest.raises(PermissionDenied):
+        services.standard_save(actor=users[user_key], standard=standard)
+    standard.refresh_from_db()
+    assert standard.monthly_amount == Decimal("150.00")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_parameter_values_are_checked(users, regions):
+    bad = ParameterSet(region=regions["county"], valid_from="2026-01-01", values={"urban_b_uplift": "1.5"})
+    with pytest.raises(DomainError, match="share between 0 and 1"):
+        services.parameter_set_save(actor=users["county"], parameter_set=bad)
+    good = ParameterSet(region=regions["county"], valid_from="2026-01-01", values={"urban_b_uplift": "0.25"})
+    services.parameter_set_save(actor=users["county"], parameter_set=good)
+    assert AuditEvent.objects.filter(action="parameters.create", object_id=str(good.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_audit_events_are_append_only(users, regions):
+    with transaction.atomic():
+        event = audit.record(actor=users["county"], action="x", obj=regions["county"])
+    event.note = "changed"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_outside_transaction_is_refused(users, regions):
+    with pytest.raises(RuntimeError):
+        audit.record(actor=users["county"], action="x", obj=regions["county"])
+
+
+@pytest.mark.django_db
+def test_admin_edit_goes_through_the_service(client, users, standard):
+    client.force_login(users["county"])
+    url = f"/admin/standard/edit/{standard.pk}/"
+    response = client.post(url, {"region": standard.region.pk, "area": "urban", "monthly_amount": "170.00",
+                                 "valid_from": "2026-01-01", "note": "提标"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    standard.refresh_from_db()
+    assert standard.monthly_amount == Decimal("170.00")
+    assert AuditEvent.objects.filter(action="standard.update", actor=users["county"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_township_cannot_open_standard_edit(client, users, standard):
+    client.force_login(users["township_a"])
+    response = client.get(f"/admin/standard/edit/{standard.pk}/")
+    assert response.status_code in (302, 403, 404)
+    assert response.status_code != 200
+
+
+@pytest.mark.django_db
+def test_audit_log_visible_to_county_not_to_community(client, users, regions):
+    with transaction.atomic():
+        audit.record(actor=users["county"], action="standard.update", obj=regions["county"], region=regions["county"])
+    client.force_login(users["county"])
+    assert "standard.update" in client.get("/admin/auditevent/").content.decode()
+    client.force_login(users["community_a1"])
+    assert client.get("/admin/auditevent/").status_code in (302, 403)

@@ -1,0 +1,137 @@
+"""load_policy: the issue's sample round-trips, reloading changes nothing, bad files are rejected whole."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
+from reemployment.core.policy_loader import PolicyFileError, load_policy_text
+from reemployment.core.selectors import parameters_in_force, standard_in_force
+
+SAMPLE = """\
+regions:
+  - code: "341125"
+    name: 定远县
+    level: county
+    children:
+      - {code: "341125100", name: 定城镇, level: township, area: urban, children: [{code: "341125100001", name: 城南社区, level: community, area: urban}]}
+      - {code: "341125101", name: 炉桥镇, level: township, area: rural}
+standards:
+  - {region: "341125", area: urban, monthly_amount: "150.00", valid_from: 2026-01-01}
+  - {region: "341125", area: rural, monthly_amount: "110.00", valid_from: 2026-01-01}
+parameters:
+  - region: "341125"
+    valid_from: 2026-01-01
+    values: {urban_b_uplift: "0.30", rural_amounts: {A: "120.00", B: "100.00", C: "70.00"}}
+"""
+
+
+@pytest.mark.django_db
+def test_sample_round_trips(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    call_command("load_policy", str(path))
+    assert {r.code: r.level for r in Region.objects.all()} == {
+        "341125": "county", "341125100": "township", "341125100001": "community", "341125101": "township",
+    }
+    community = Region.objects.get(code="341125100001")
+    assert community.path == "341125/341125100/341125100001/"
+    assert community.effective_area() == "urban"
+    assert Region.objects.get(code="341125101").effective_area() == "rural"
+    standard = standard_in_force(community, "urban", dt.date(2026, 3, 1))
+    assert standard.monthly_amount == Decimal("150.00")
+    params = parameters_in_force(community, dt.date(2026, 3, 1))
+    assert params.urban_b_uplift == Decimal("0.30")
+    assert dict(params.rural_amounts) == {"A": Decimal("120.00"), "B": Decimal("100.00"), "C": Decimal("70.00")}
+    events = AuditEvent.objects.count()
+    assert events == 4 + 2 + 1  # every created record is audited
+
+    # Loading the same file again changes nothing and audits nothing.
+    call_command("load_policy", str(path))
+    assert AuditEvent.objects.count() == events
+    assert Standard.objects.count() == 2 and ParameterSet.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_as_of_picks_the_value_in_force():
+    load_policy_text(SAMPLE)
+    load_policy_text(
+        """
+standards:
+  - {region: "341125", area: urban, monthly_amount: "180.00", valid_from: 2026-07-01}
+parameters:
+  - region: "341125"
+    valid_from: 2026-07-01
+    values: {transition_threshold: "900.00"}
+  - region: "341125100"
+    valid_from: 2026-08-01
+    values: {urban_b_uplift: "0.25"}
+"""
+    )
+    community = Region.objects.get(code="341125100001")
+    assert standard_in_force(community, "urban", dt.date(2026, 6, 30)).monthly_amount == Decimal("150.00")
+    assert standard_in_force(community, "urban", dt.date(2026, 7, 1)).monthly_amount == Decimal("180.00")
+    june = parameters_in_force(community, dt.date(2026, 6, 30))
+    august = parameters_in_force(community, dt.date(2026, 8, 1))
+    assert june.transition_threshold == Decimal("800.00")  # the default before the change
+    assert august.transition_threshold == Decimal("900.00")
+    assert june.urban_b_uplift == Decimal("0.30")
+    assert august.urban_b_uplift == Decimal("0.25")  # the township's own set is more specific
+    # The other township keeps the county's value.
+    assert parameters_in_force(Region.objects.get(code="341125101"), dt.date(2026, 8, 1)).urban_b_uplift == Decimal("0.30")
+    with pytest.raises(Exception, match="no urban standard"):
+        standard_in_force(community, "urban", dt.date(2025, 12, 31))
+
+
+BAD = """\
+regions:
+  - code: "341125"
+    name: 定远县
+    level: county
+    children:
+      - {code: "34112510", name: 错误镇, level: township}
+standards:
+  - {region: "999999", area: urban, monthly_amount: "abc", valid_from: 2026-13-01}
+parameters:
+  - region: "341125"
+    valid_from: 2026-01-01
+    values: {urban_b_uplift: 0.3, no_such_parameter: "1", transition_months: -2}
+"""
+
+
+@pytest.mark.django_db
+def test_bad_file_rejected_whole_with_line_numbers():
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text(BAD)
+    errors = "\n".join(info.value.errors)
+    assert "line 6:" in errors and "9 digits" in errors
+    assert "line 8:" in errors and "unknown region 999999" in errors
+    assert "not an amount" in errors
+    assert "valid_from must be a date" in errors
+    assert "not floats" in errors  # 0.3 unquoted is a float: refused
+    assert "unknown parameter 'no_such_parameter'" in errors
+    assert "transition_months: must not be negative" in errors
+    assert Region.objects.count() == 0  # nothing was written
+
+
+@pytest.mark.django_db
+def test_command_reports_errors(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("regions: [", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid YAML"):
+        call_command("load_policy", str(path))
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("regions: []\n# 定远县\n".encode("gbk"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("load_policy", str(gbk))
+
+
+@pytest.mark.django_db
+def test_demo_policy_loads_twice():
+    from reemployment.core.demo import POLICY_FILE
+
+    first = load_policy_text(POLICY_FILE.read_text(encoding="utf-8"))
+    second = load_policy_text(POLICY_FILE.read_text(encoding="utf-8"))
+    assert first.changed > 50 and second.changed == 0

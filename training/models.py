@@ -1,0 +1,1 @@
+"""Providers, courses, enrolments, completion, placement, output rates."""
