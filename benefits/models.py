@@ -1,1 +1,396 @@
-"""Households, members, income, standards, applications, enrolments, reviews, payroll, integrity, cross-department checks, reports."""
+"""Benefit records (DESIGN.md §2): households, members, income, assets, enrolments.
+
+The household is the unit (保户不保人 [R1]). Application workflow, reviews, payroll,
+integrity and department checks build on these (see benefits/README.md).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reemployment.core.models import Area, Region
+from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+# Monthly amounts above this are not plausible for a household's income item (typing errors).
+MAX_MONTHLY_INCOME = Decimal("1000000.00")
+
+
+def validate_id_number(value: str) -> None:
+    try:
+        parse_id_number(value)
+    except InvalidIdNumber as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    GRANDPARENT = "grandparent", _("祖父母")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class WorkAbility(models.TextChoices):
+    FULL = "full", _("有劳动能力")
+    PARTIAL = "partial", _("部分丧失劳动能力")
+    NONE = "none", _("无劳动能力")
+
+
+class StudentStatus(models.TextChoices):
+    NONE = "none", _("非在校生")
+    SCHOOL = "school", _("中小学/中职在校")
+    UNIVERSITY = "university", _("大学在校")
+
+
+class IncomeKind(models.TextChoices):
+    WAGES = "wages", _("工资性收入")
+    BUSINESS = "business", _("经营性收入")
+    PENSION = "pension", _("养老金/退休金")
+    AGRICULTURAL = "agricultural", _("农业实物收入")
+    SUPPORT = "support", _("赡养/抚养/扶养费")
+    TRANSFER = "transfer", _("转移性收入")
+    OTHER = "other", _("其他收入")
+
+
+class AssetKind(models.TextChoices):
+    DEPOSIT = "deposit", _("存款/有价证券")
+    VEHICLE = "vehicle", _("机动车辆")
+    PROPERTY = "property", _("房产")
+
+
+class Household(models.Model):
+    """A household (家庭/户): the unit of the guarantee, registered at a community or village."""
+
+    REGION_FIELD = "region"
+
+    number = models.CharField(_("户编号"), max_length=20, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("户籍所在社区/村"), on_delete=models.PROTECT,
+                               related_name="households")
+    area = models.CharField(_("城乡"), max_length=5, choices=Area.choices)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    single_parent = models.BooleanField(_("单亲家庭"), default=False)
+    disaster = models.BooleanField(_("因灾/意外致困"), default=False)
+    bank_account = models.CharField(_("低保金账户(一卡通)"), max_length=32, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True)
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("对象登录账号"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="household")
+    flags = models.JSONField(_("提示标记"), default=list, blank=True,
+                             help_text=_("例如 person_in_two_households, carve_out (人户分离)"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家庭")
+        verbose_name_plural = _("家庭")
+        ordering = ["number"]
+        indexes = [models.Index(fields=["region", "area"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def audit_label(self) -> str:
+        return f"户 {self.number}"
+
+    @property
+    def head(self) -> Member | None:
+        return next((m for m in self.members.all() if m.relation == Relation.HEAD), None)
+
+
+class Member(models.Model):
+    """A household member (家庭成员) with the facts the rules look at."""
+
+    REGION_FIELD = "household__region"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="members")
+    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, validators=[validate_id_number])
+    name = models.CharField(_("姓名"), max_length=50)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices)
+    hukou_area = models.CharField(_("户口性质"), max_length=5, choices=Area.choices)
+    serious_illness = models.BooleanField(_("重病"), default=False)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), default=0, validators=[MaxValueValidator(4)], help_text=_("0 无；1、2 级为重度残疾")
+    )
+    work_ability = models.CharField(_("劳动能力"), max_length=8, choices=WorkAbility.choices, default=WorkAbility.FULL)
+    student_status = models.CharField(_("在校情况"), max_length=10, choices=StudentStatus.choices,
+                                      default=StudentStatus.NONE)
+    three_no = models.BooleanField(_("三无人员"), default=False,
+                                   help_text=_("无劳动能力、无生活来源、无法定赡养抚养扶养义务人"))
+    died_on = models.DateField(_("死亡日期"), null=True, blank=True)
+    left_on = models.DateField(_("迁出/离户日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return mask_name(self.name)
+
+    def audit_label(self) -> str:
+        return f"{mask_name(self.name)} {mask_id_number(self.id_number)}"
+
+    @property
+    def severe_disability(self) -> bool:
+        return self.disability_grade in (1, 2)
+
+    @property
+    def is_current(self) -> bool:
+        return self.died_on is None and self.left_on is None
+
+    def clean(self) -> None:
+        try:
+            parsed = parse_id_number(self.id_number)
+        except InvalidIdNumber as exc:
+            raise ValidationError({"id_number": str(exc)}) from exc
+        errors = {}
+        if self.birth_date and self.birth_date != parsed.birth_date:
+            errors["birth_date"] = _("出生日期与身份证号码不一致（应为 %(d)s）") % {"d": parsed.birth_date}
+        if self.sex and self.sex != parsed.sex:
+            errors["sex"] = _("性别与身份证号码不一致")
+        if self.died_on and self.birth_date and self.died_on < self.birth_date:
+            errors["died_on"] = _("死亡日期早于出生日期")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IncomeItem(models.Model):
+    """One declared monthly income item (家庭收入) of a member, by kind."""
+
+    REGION_FIELD = "household__region"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE, related_name="incomes")
+    member = models.ForeignKey(Member, verbose_name=_("成员"), on_delete=models.CASCADE, related_name="incomes")
+    kind = models.CharField(_("收入类型"), max_length=12, choices=IncomeKind.choices)
+    monthly_amount = models.DecimalField(_("月收入(元)"), **MONEY, default=Decimal("0.00"),
+                                         validators=[MinValueValidator(Decimal("0.00")),
+                                                     MaxValueValidator(MAX_MONTHLY_INCOME)])
+    quantity = models.DecimalField(_("实物数量(每月)"), max_digits=12, decimal_places=3, null=True, blank=True,
+                                   validators=[MinValueValidator(Decimal("0"))])
+    unit = models.CharField(_("实物单位"), max_length=30, blank=True, help_text=_("须为公布折算价格的品种，如 稻谷(公斤)"))
+    work_costs = models.DecimalField(_("就业必要成本(元/月)"), **MONEY, default=Decimal("0.00"),
+                                     validators=[MinValueValidator(Decimal("0.00"))])
+    away_from_home = models.BooleanField(_("外出务工"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("收入")
+        verbose_name_plural = _("收入")
+
+    def clean(self) -> None:
+        if self.member_id and self.household_id and self.member.household_id != self.household_id:
+            raise ValidationError({"member": _("成员不属于该家庭")})
+        if self.kind == IncomeKind.AGRICULTURAL and self.quantity is not None and not self.unit:
+            raise ValidationError({"unit": _("实物收入须注明品种单位")})
+
+
+class Asset(models.Model):
+    """Household assets (家庭财产) checked against the limits."""
+
+    REGION_FIELD = "household__region"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("财产类型"), max_length=10, choices=AssetKind.choices)
+    value = models.DecimalField(_("金额/估值(元)"), **MONEY, default=Decimal("0.00"),
+                                validators=[MinValueValidator(Decimal("0.00"))])
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家庭财产")
+        verbose_name_plural = _("家庭财产")
+
+
+class Category(models.TextChoices):
+    A = "A", _("A类")
+    B = "B", _("B类")
+    C = "C", _("C类")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("正常享受")
+    SUSPENDED = "suspended", _("暂停")
+    TRANSITIONAL = "transitional", _("就业过渡期")
+    ENDED = "ended", _("已退出")
+
+
+# Allowed status changes (CONVENTIONS.md rule 7): the one transition table of an enrolment.
+ENROLMENT_TRANSITIONS: dict[str, set[str]] = {
+    EnrolmentStatus.ACTIVE: {EnrolmentStatus.SUSPENDED, EnrolmentStatus.TRANSITIONAL, EnrolmentStatus.ENDED},
+    EnrolmentStatus.SUSPENDED: {EnrolmentStatus.ACTIVE, EnrolmentStatus.ENDED},
+    EnrolmentStatus.TRANSITIONAL: {EnrolmentStatus.ACTIVE, EnrolmentStatus.ENDED, EnrolmentStatus.SUSPENDED},
+    EnrolmentStatus.ENDED: set(),
+}
+PAYABLE_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL)
+
+
+class Enrolment(models.Model):
+    """An approved household's benefit (低保待遇): category, amount, status, history."""
+
+    REGION_FIELD = "household__region"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.PROTECT,
+                                  related_name="enrolments")
+    area = models.CharField(_("城乡"), max_length=5, choices=Area.choices)
+    category = models.CharField(_("类别"), max_length=1, choices=Category.choices)
+    monthly_amount = models.DecimalField(_("月保障金(元)"), **MONEY, validators=[MinValueValidator(Decimal("0.00"))])
+    persons = models.PositiveSmallIntegerField(_("保障人数"), default=1)
+    status = models.CharField(_("状态"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE,
+                              db_index=True)
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("终止日期"), null=True, blank=True)
+    certificate_number = models.CharField(_("低保证号"), max_length=30, unique=True)
+    next_review_on = models.DateField(_("下次复核日期"), null=True, blank=True, db_index=True)
+    # Transition benefit (就业过渡期, §4): what is paid, until when.
+    transition_amount = models.DecimalField(_("过渡期月发放(元)"), **MONEY, null=True, blank=True)
+    transition_until = models.DateField(_("过渡期截止"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("低保待遇")
+        verbose_name_plural = _("低保待遇")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            # A household has at most one current (not ended) enrolment.
+            models.UniqueConstraint(fields=["household"], condition=~Q(status="ended"),
+                                    name="one_current_enrolment_per_household"),
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="enrolment_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "area", "category"])]
+
+    def __str__(self) -> str:
+        return self.certificate_number
+
+    def audit_label(self) -> str:
+        return f"低保证 {self.certificate_number}"
+
+    @property
+    def payable_amount(self) -> Decimal:
+        """What a month's payroll pays: the transition amount while transitional."""
+        if self.status == EnrolmentStatus.TRANSITIONAL and self.transition_amount is not None:
+            return self.transition_amount
+        return self.monthly_amount
+
+
+class EnrolmentEventKind(models.TextChoices):
+    ENTRY = "entry", _("纳入")
+    EXIT = "exit", _("退出")
+    SUSPENSION = "suspension", _("暂停")
+    RESUMPTION = "resumption", _("恢复")
+    AMOUNT_CHANGE = "amount_change", _("金额/类别调整")
+    TRANSITION_START = "transition_start", _("进入就业过渡期")
+    TRANSITION_END = "transition_end", _("过渡期结束")
+
+
+class EnrolmentEvent(models.Model):
+    """Append-only history of an enrolment (有进有出 [R1]): entries, exits, changes."""
+
+    REGION_FIELD = "enrolment__household__region"
+
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("类型"), max_length=20, choices=EnrolmentEventKind.choices, db_index=True)
+    effective_on = models.DateField(_("生效日期"), db_index=True)
+    status_before = models.CharField(_("变更前状态"), max_length=12, blank=True)
+    status_after = models.CharField(_("变更后状态"), max_length=12, blank=True)
+    category_before = models.CharField(_("变更前类别"), max_length=1, blank=True)
+    category_after = models.CharField(_("变更后类别"), max_length=1, blank=True)
+    amount_before = models.DecimalField(_("变更前金额"), **MONEY, null=True, blank=True)
+    amount_after = models.DecimalField(_("变更后金额"), **MONEY, null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待遇变动记录")
+        verbose_name_plural = _("待遇变动记录")
+        ordering = ["enrolment", "at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("待遇变动记录只能追加 / enrolment history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("待遇变动记录不能删除 / enrolment history cannot be deleted")
+
+
+class ReviewKind(models.TextChoices):
+    PERIODIC = "periodic", _("定期复核")
+    POST_ENTRY = "post_entry", _("纳入后跟踪")
+    DATA_FLAG = "data_flag", _("数据比对疑点")
+    TRANSITION_END = "transition_end", _("过渡期届满")
+    CHANGE_REPORT = "change_report", _("对象报告变化")
+    TIP_OFF = "tip_off", _("举报核查")
+    DEATH = "death", _("死亡报告")
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("待复核")
+    DECIDED = "decided", _("已处理")
+
+
+class ReviewOutcome(models.TextChoices):
+    KEEP = "keep", _("维持")
+    CHANGE = "change", _("调整")
+    END = "end", _("停保")
+
+
+class Review(models.Model):
+    """A review (复核) of an enrolled household: periodic, after entry, or prompted by a finding.
+
+    Opened by services (beat schedules, department checks, transitions, reports); decided by
+    staff through ``review_decide``, which keeps, changes or ends the benefit.
+    """
+
+    REGION_FIELD = "household__region"
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="reviews")
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("待遇"), null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="reviews")
+    kind = models.CharField(_("复核类型"), max_length=16, choices=ReviewKind.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=ReviewStatus.choices, default=ReviewStatus.OPEN,
+                              db_index=True)
+    reason = models.CharField(_("事由"), max_length=300)
+    due_on = models.DateField(_("应完成日期"), db_index=True)
+    source_type = models.CharField(_("来源类型"), max_length=60, blank=True)
+    source_id = models.CharField(_("来源编号"), max_length=64, blank=True)
+    outcome = models.CharField(_("结论"), max_length=8, choices=ReviewOutcome.choices, blank=True)
+    findings = models.TextField(_("核查情况"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("复核")
+        verbose_name_plural = _("复核")
+        ordering = ["due_on", "id"]
+        constraints = [
+            # One open review per household, kind and source: re-running a check opens no duplicate.
+            models.UniqueConstraint(fields=["household", "kind", "source_type", "source_id"],
+                                    condition=Q(status="open"), name="one_open_review_per_source"),
+        ]

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     # project apps first so their templates and translations win
     "reemployment.core",
     "benefits",
+    "benefits.payroll",
+    "benefits.integrity",
+    "benefits.checks",
     "jobs",
     "training",
     "cms",

@@ -13,6 +13,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 api_v1 = [
     path("", include("reemployment.core.api_urls")),
     path("", include("benefits.api_urls")),
+    path("", include("benefits.payroll.api_urls")),
+    path("", include("benefits.integrity.api_urls")),
+    path("", include("benefits.checks.api_urls")),
     path("", include("jobs.api_urls")),
     path("", include("training.api_urls")),
     path("", include("cms.api_urls")),

@@ -15,7 +15,9 @@ from django.apps import apps
 
 from reemployment.core.models import Role
 
-PROJECT_APPS = ("reemployment.core", "benefits", "jobs", "training", "cms")
+PROJECT_APPS = (
+    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training", "cms",
+)
 
 WAGTAIL_ADMIN = "wagtailadmin.access_admin"
 

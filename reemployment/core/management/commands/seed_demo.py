@@ -10,8 +10,9 @@ import time
 from django.core.management.base import BaseCommand
 
 from reemployment.core.demo import DEMO_PASSWORD, seed_policy, seed_users
+from reemployment.schedules import sync_schedules
 
-APP_SEEDERS = ("benefits", "jobs", "training", "cms")
+APP_SEEDERS = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training", "cms")
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, skip_apps=False, **options):
         started = time.monotonic()
         seed_policy(self.stdout)
+        self.stdout.write(f"periodic schedules: {sync_schedules()}")
         rows = seed_users(self.stdout)
         if not skip_apps:
             for app in APP_SEEDERS:

@@ -1,0 +1,3 @@
+"""REST endpoints of benefits.payroll, mounted under /api/v1/."""
+
+urlpatterns: list = []
