@@ -13,7 +13,7 @@ import importlib
 # name → (task name, crontab kwargs). Apps declare theirs in <app>/schedules.py as SCHEDULES;
 # all_schedules() merges them. Names start with "reemployment:".
 SCHEDULES: dict[str, tuple[str, dict]] = {}
-APP_MODULES = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training", "cms")
+APP_MODULES = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "reemployment.incentives", "jobs", "training", "cms")
 
 
 def all_schedules() -> dict[str, tuple[str, dict]]:

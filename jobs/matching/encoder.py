@@ -60,6 +60,7 @@ class Encoder:
         self.device = device
         self.batch_size = batch_size
         self._model = None
+        self._folder_ready = False
         self._prompts: dict[str, str] = {}
         # Loading happens once; encoding is serialised because a Hugging Face fast tokenizer must
         # not be reconfigured (padding/truncation) from two threads at once. On CPU, torch already
@@ -75,15 +76,22 @@ class Encoder:
     def load(self):
         """Load the model now (otherwise the first encode does); returns the SentenceTransformer."""
         if self._model is None:
+            self._ensure_folder()
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
 
+    def _ensure_folder(self) -> None:
+        """Build a buildable folder if missing or stale (once per Encoder; no torch needed)."""
+        if self.buildable and not self._folder_ready:
+            with self._load_lock:
+                if not self._folder_ready:
+                    result = modelbuild.ensure_built(self.model_dir, log=logger.info)
+                    logger.info("embedding model: %s", result.message)
+                    self._folder_ready = True
+
     def _load(self):
-        if self.buildable:
-            result = modelbuild.ensure_built(self.model_dir, log=logger.info)
-            logger.info("embedding model: %s", result.message)
         if not (self.model_dir / "modules.json").is_file():
             raise FileNotFoundError(
                 f"No sentence-transformers model in {self.model_dir} (modules.json missing). Point "
@@ -109,6 +117,7 @@ class Encoder:
     @property
     def model_name(self) -> str:
         """The upstream model name when the folder was built by modelbuild, else the folder name."""
+        self._ensure_folder()
         info = modelbuild.read_build_info(self.model_dir) or {}
         return info.get("model") or self.model_dir.name
 
@@ -116,6 +125,7 @@ class Encoder:
     def fingerprint(self) -> str:
         """Identifies the exact weights (sha256 prefix of model.safetensors when known); store it
         with vector indexes so they are rebuilt when the model changes."""
+        self._ensure_folder()
         info = modelbuild.read_build_info(self.model_dir) or {}
         recorded = info.get("files", {}).get("model.safetensors", {}).get("sha256")
         if recorded:

@@ -16,7 +16,8 @@ from django.apps import apps
 from reemployment.core.models import Role
 
 PROJECT_APPS = (
-    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training", "cms",
+    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "reemployment.incentives", "jobs",
+    "training", "cms",
 )
 
 WAGTAIL_ADMIN = "wagtailadmin.access_admin"
@@ -81,6 +82,12 @@ def sync_role_groups(using: str = "default") -> dict[str, int]:
             )
             if perm is not None:  # an app's model may not be migrated yet
                 perms.append(perm)
+        if role == Role.ADMIN:
+            # The system administrator may read every project record (reads are scoped and audited
+            # where they touch personal data) but changes only regions and users.
+            labels = [name.rsplit(".", 1)[-1] for name in PROJECT_APPS]
+            perms.extend(Permission.objects.using(using).filter(content_type__app_label__in=labels,
+                                                                codename__startswith="view_"))
         group.permissions.set(perms)
         counts[str(role)] = len(perms)
     return counts

@@ -1,0 +1,3 @@
+SCHEDULES = {
+    "reemployment:end-due-transitions": ("incentives.end_due_transitions", {"minute": "10", "hour": "1"}),
+}

@@ -1,0 +1,260 @@
+"""Work-incentive services: propose/confirm transitions, end them when due, fast-track checks,
+public-interest labour hours. Every rule application is recorded with its parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from benefits import services as benefit_services
+from benefits.models import Enrolment, EnrolmentStatus, Household, Member, ReviewKind
+from benefits.rules import fast_track_eligible, transition_benefit
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Role, today
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.selectors import parameters_in_force
+from reemployment.dates import month_start
+from reemployment.incentives.models import (
+    PROPOSAL_TRANSITIONS,
+    ProposalStatus,
+    PublicLabourRecord,
+    RuleApplication,
+    RuleName,
+    TransitionProposal,
+)
+from reemployment.money import to_decimal
+from reemployment.policy.parameters import to_jsonable
+
+SYSTEM = "system:incentives"
+
+
+def _actor_label(actor) -> str:
+    return actor if isinstance(actor, str) else getattr(actor, "username", "system")
+
+
+def _jsonable_map(mapping) -> dict:
+    return {k: to_jsonable(k, v) for k, v in dict(mapping).items()}
+
+
+def record_rule_application(*, actor, household: Household, rule: str, as_of: dt.date, parameters, inputs: dict,
+                            result: dict, explanation=()) -> RuleApplication:
+    """Append the record of one rule application (called inside the service's transaction)."""
+    return RuleApplication.objects.create(
+        household=household, rule=rule, as_of=as_of, parameters=_jsonable_map(parameters),
+        inputs=audit.jsonable(inputs), result=audit.jsonable(result), explanation=list(explanation),
+        actor_label=_actor_label(actor),
+    )
+
+
+def _current_enrolment(household: Household) -> Enrolment | None:
+    return household.enrolments.exclude(status=EnrolmentStatus.ENDED).first()
+
+
+@transaction.atomic
+def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_earnings: Decimal,
+                       source_type: str, source_id: str, employer_name: str = "") -> TransitionProposal | None:
+    """Propose the transition benefit when a member of a recipient household starts work [R4].
+
+    Idempotent per (source_type, source_id). Returns None when the household has no payable
+    enrolment (nothing to continue). The transition starts on the first day of the month after
+    the job starts (benefit months are whole months) and uses the parameters in force on the
+    job's start date. A second hire in a household that already has a proposal or a running
+    transition is assessed on the household's combined new earnings and keeps the first end date:
+    it can lower the amount (crossing the threshold), never extend the period.
+    """
+    existing = TransitionProposal.objects.filter(source_type=source_type, source_id=str(source_id)).first()
+    if existing:
+        return existing
+    earnings = to_decimal(monthly_earnings)
+    if earnings < 0:
+        raise DomainError("月工资不能为负 / monthly earnings cannot be negative")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    enrolment = _current_enrolment(household)
+    if enrolment is None or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL):
+        return None
+    params = parameters_in_force(household.region, job_start)
+    earlier = TransitionProposal.objects.filter(
+        household=household, enrolment=enrolment, status__in=[ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED]
+    ).order_by("created_at", "id")
+    first = earlier.first()
+    household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal("0"))
+    if first is not None:
+        # Same period as the first hire; previous amount = the amount before any transition.
+        previous = first.previous_amount
+        start = first.start
+        result = transition_benefit(previous, household_earnings, start, params)
+        until = first.until
+    else:
+        previous = enrolment.monthly_amount
+        start = month_start(job_start) if job_start.day == 1 else _next_month(job_start)
+        result = transition_benefit(previous, household_earnings, start, params)
+        until = result.end_date
+    proposal = TransitionProposal.objects.create(
+        household=household, enrolment=enrolment, member=member, source_type=source_type, source_id=str(source_id),
+        job_start=job_start, employer_name=employer_name, monthly_earnings=earnings,
+        household_earnings=household_earnings, previous_amount=previous, transition_amount=result.monthly_amount,
+        months=result.months, start=start, until=until, explanation=list(result.explanation),
+    )
+    record_rule_application(
+        actor=actor, household=household, rule=RuleName.TRANSITION, as_of=job_start,
+        parameters=result.parameters_used,
+        inputs={"previous_monthly_amount": previous, "new_monthly_earnings": household_earnings,
+                "job_start": job_start, "proposal": proposal.pk},
+        result={"monthly_amount": result.monthly_amount, "months": result.months, "start": start, "until": until,
+                "share_applied": result.share_applied},
+        explanation=result.explanation,
+    )
+    audit.record(actor=actor, action="transition.propose", obj=proposal, region=household.region,
+                 after=audit.snapshot(proposal))
+    return proposal
+
+
+def _next_month(day: dt.date) -> dt.date:
+    from reemployment.dates import next_month_start
+
+    return next_month_start(day)
+
+
+def _decide(actor, proposal: TransitionProposal, new_status: str, note: str) -> TransitionProposal:
+    if isinstance(actor, str) or actor is None:
+        raise PermissionDenied("须由民政工作人员确认 / a civil-affairs user must decide")
+    if not (actor.is_superuser or actor.role in (Role.COUNTY, Role.ADMIN)) or not in_jurisdiction(
+        actor, proposal.household.region
+    ):
+        raise PermissionDenied("只有本县民政局工作人员可以确认过渡期 / only county civil-affairs staff of this county")
+    if new_status not in PROPOSAL_TRANSITIONS[proposal.status]:
+        raise Conflict(f"该申请已{proposal.get_status_display()} / the proposal is already {proposal.status}")
+    proposal.status = new_status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.note = note
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -> TransitionProposal:
+    """A county user confirms: the enrolment becomes transitional with the proposal's amount."""
+    proposal = TransitionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    before = audit.snapshot(proposal)
+    _decide(actor, proposal, ProposalStatus.CONFIRMED, note)
+    enrolment = proposal.enrolment
+    reason = f"就业过渡期：{proposal.employer_name or '就业'}，月工资 {proposal.household_earnings} 元"
+    if enrolment.status == EnrolmentStatus.TRANSITIONAL:
+        # A second hire: the amount may drop (combined earnings), the end date stays.
+        if proposal.transition_amount != enrolment.transition_amount:
+            enrolment.refresh_from_db()
+            before_state = {"transition_amount": enrolment.transition_amount}
+            enrolment.transition_amount = proposal.transition_amount
+            enrolment.save(update_fields=["transition_amount", "updated_at"])
+            audit.record(actor=actor, action="enrolment.transition_amount_change", obj=enrolment,
+                         region=proposal.household.region, before=before_state,
+                         after={"transition_amount": enrolment.transition_amount}, note=reason)
+    else:
+        benefit_services.enrolment_start_transition(
+            actor=actor, enrolment=enrolment, transition_amount=proposal.transition_amount, until=proposal.until,
+            reason=reason, effective_on=proposal.start,
+        )
+    audit.record(actor=actor, action="transition.confirm", obj=proposal, region=proposal.household.region,
+                 before=before, after=audit.snapshot(proposal), note=note)
+    return proposal
+
+
+@transaction.atomic
+def transition_dismiss(*, actor, proposal: TransitionProposal, note: str) -> TransitionProposal:
+    proposal = TransitionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    if not note.strip():
+        raise DomainError("请填写不予适用的理由 / give the reason for dismissing", field_errors={"note": ["required"]})
+    before = audit.snapshot(proposal)
+    _decide(actor, proposal, ProposalStatus.DISMISSED, note)
+    audit.record(actor=actor, action="transition.dismiss", obj=proposal, region=proposal.household.region,
+                 before=before, after=audit.snapshot(proposal), note=note)
+    return proposal
+
+
+def transitions_end_due(*, as_of: dt.date | None = None) -> int:
+    """End every transition whose last covered day is before ``as_of`` and open its review.
+
+    Run daily by beat. Idempotent: an ended transition is no longer transitional.
+    """
+    as_of = as_of or today()
+    ended = 0
+    due = Enrolment.objects.filter(status=EnrolmentStatus.TRANSITIONAL, transition_until__lt=as_of).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            enrolment = Enrolment.objects.select_for_update().select_related("household").get(pk=pk)
+            if enrolment.status != EnrolmentStatus.TRANSITIONAL or enrolment.transition_until >= as_of:
+                continue
+            until = enrolment.transition_until
+            benefit_services.enrolment_end_transition(
+                actor=SYSTEM, enrolment=enrolment, reason=f"就业过渡期于 {until} 届满", effective_on=as_of
+            )
+            benefit_services.review_open(
+                actor=SYSTEM, household=enrolment.household, kind=ReviewKind.TRANSITION_END,
+                reason=f"就业过渡期于 {until} 届满，按规定复核家庭收入", due_on=as_of, enrolment=enrolment,
+                source_type="transition", source_id=f"{enrolment.pk}:{until.isoformat()}",
+            )
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def fast_track_assess(*, actor, household: Household, job_start: dt.date, job_end: dt.date) -> dict:
+    """Whether the household may re-apply by the fast track (快速再纳入, §4 [R4]); recorded."""
+    params = parameters_in_force(household.region, job_end)
+    eligible = fast_track_eligible(job_start, job_end, params)
+    from benefits.rules import fast_track_window_end
+
+    window_end = fast_track_window_end(job_start, params)
+    shortened = {"skip_appraisal": params.fast_track_skip_appraisal, "notice_days": params.fast_track_notice_days}
+    explanation = [
+        f"就业开始 {job_start}，结束 {job_end}；快速通道期限至 {window_end}（{params.fast_track_window_months} 个月）",
+        "可走快速再纳入程序" if eligible else "已超过快速通道期限，按一般程序申请",
+    ]
+    record_rule_application(
+        actor=actor, household=household, rule=RuleName.FAST_TRACK, as_of=job_end,
+        parameters={"fast_track_window_months": params.fast_track_window_months,
+                    "fast_track_skip_appraisal": params.fast_track_skip_appraisal,
+                    "fast_track_notice_days": params.fast_track_notice_days},
+        inputs={"job_start": job_start, "job_end": job_end},
+        result={"eligible": eligible, "window_end": window_end, **(shortened if eligible else {})},
+        explanation=explanation,
+    )
+    return {"eligible": eligible, "window_end": window_end, "explanation": explanation,
+            **(shortened if eligible else {})}
+
+
+@transaction.atomic
+def public_labour_record(*, actor, member: Member, month: dt.date, kind: str, hours: Decimal,
+                         note: str = "") -> PublicLabourRecord:
+    """Record hours of public-interest labour for a member in a month (community staff)."""
+    if isinstance(actor, str) or not (
+        actor.is_superuser
+        or (actor.role in (Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY) and in_jurisdiction(actor, member.household.region))
+    ):
+        raise PermissionDenied("该成员不在您的辖区 / this member is outside your jurisdiction")
+    if month.day != 1:
+        raise DomainError("月份须为当月第一天 / month must be the first day of the month", field_errors={"month": ["first day"]})
+    if month > month_start(today()):
+        raise DomainError("不能登记未来月份 / cannot record a future month", field_errors={"month": ["future"]})
+    hours = to_decimal(hours)
+    if hours <= 0 or hours > 200:
+        raise DomainError("小时数须在 0 到 200 之间 / hours must be between 0 and 200", field_errors={"hours": ["range"]})
+    record = PublicLabourRecord.objects.create(member=member, month=month, kind=kind, hours=hours, note=note,
+                                               recorded_by=actor)
+    audit.record(actor=actor, action="public_labour.record", obj=record, region=member.household.region,
+                 after=audit.snapshot(record))
+    return record
+
+
+def hours_by_member(month: dt.date, member_ids) -> dict[int, Decimal]:
+    rows = (PublicLabourRecord.objects.filter(month=month, member_id__in=member_ids)
+            .values("member_id").annotate(total=Sum("hours")))
+    return {row["member_id"]: row["total"] for row in rows}

@@ -1,0 +1,159 @@
+"""Transition benefit [R4]: proposal from a hire, confirmation, payroll amount, end and review."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from benefits.models import EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
+from reemployment.core.errors import Conflict, PermissionDenied
+from reemployment.core.models import AuditEvent, ParameterSet
+from reemployment.incentives import services
+from reemployment.incentives.models import ProposalStatus, RuleApplication
+
+
+def propose(member, earnings, start=dt.date(2026, 3, 10), source="1"):
+    return services.transition_propose(actor="system:hire", member=member, job_start=start,
+                                       monthly_earnings=Decimal(earnings), source_type="jobs.hire", source_id=source,
+                                       employer_name="炉桥盐化")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "earnings, expected",
+    [
+        ("600.00", "300.00"),  # 600 < 800: previous 300.00 continues in full
+        ("799.99", "300.00"),  # just under the threshold: full
+        ("800.00", "150.00"),  # exactly 800: 300.00 × 0.50 = 150.00 (800 "以上" includes 800)
+        ("2500.00", "150.00"),  # far above: half
+    ],
+)
+def test_proposal_amount_and_period(make_household, earnings, expected):
+    household, people, enrolment = make_household(amount="300.00")
+    proposal = propose(people[1], earnings)
+    assert proposal.transition_amount == Decimal(expected)
+    assert proposal.months == 6
+    # Job starts 10 March → the transition covers April..September (6 whole benefit months).
+    assert proposal.start == dt.date(2026, 4, 1)
+    assert proposal.until == dt.date(2026, 9, 30)
+    application = RuleApplication.objects.get(household=household, rule="transition")
+    assert application.parameters == {"transition_months": 6, "transition_threshold": "800.00",
+                                      "transition_high_share": "0.50"}
+    assert application.result["monthly_amount"] == expected
+
+
+@pytest.mark.django_db
+def test_proposal_is_idempotent_per_hire(make_household):
+    _, people, _ = make_household()
+    first = propose(people[0], "600.00", source="42")
+    again = propose(people[0], "600.00", source="42")
+    assert first.pk == again.pk
+    assert RuleApplication.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_no_proposal_without_a_payable_enrolment(make_household):
+    _, people, _ = make_household(status=EnrolmentStatus.SUSPENDED)
+    assert propose(people[0], "600.00") is None
+
+
+@pytest.mark.django_db
+def test_confirm_makes_enrolment_transitional_and_payable_amount(make_household, users):
+    household, people, enrolment = make_household(amount="300.00")
+    proposal = propose(people[0], "900.00")  # ≥ 800: 300.00 × 0.5 = 150.00
+    services.transition_confirm(actor=users["county"], proposal=proposal)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.TRANSITIONAL
+    assert enrolment.transition_amount == Decimal("150.00")
+    assert enrolment.transition_until == dt.date(2026, 9, 30)
+    assert enrolment.payable_amount == Decimal("150.00")  # what payroll pays
+    assert enrolment.monthly_amount == Decimal("300.00")  # the normal amount is kept
+    assert enrolment.events.filter(kind=EnrolmentEventKind.TRANSITION_START).count() == 1
+    assert AuditEvent.objects.filter(action="transition.confirm", actor=users["county"]).exists()
+    with pytest.raises(Conflict):
+        services.transition_confirm(actor=users["county"], proposal=proposal)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_key", ["township_a", "community_a1", "labour", "other_county"])
+def test_only_county_staff_of_the_county_confirm(make_household, users, user_key):
+    _, people, enrolment = make_household()
+    proposal = propose(people[0], "600.00")
+    with pytest.raises(PermissionDenied):
+        services.transition_confirm(actor=users[user_key], proposal=proposal)
+    proposal.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert proposal.status == ProposalStatus.PROPOSED and enrolment.status == EnrolmentStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_dismiss_needs_a_reason(make_household, users):
+    _, people, _ = make_household()
+    proposal = propose(people[0], "600.00")
+    with pytest.raises(Exception, match="理由"):
+        services.transition_dismiss(actor=users["county"], proposal=proposal, note=" ")
+    services.transition_dismiss(actor=users["county"], proposal=proposal, note="非培训或推荐就业")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DISMISSED
+
+
+@pytest.mark.django_db
+def test_parameter_change_mid_transition_keeps_the_start_parameters(make_household, users, regions):
+    household, people, enrolment = make_household(amount="300.00")
+    proposal = propose(people[0], "900.00", start=dt.date(2026, 3, 10))  # half under the 800 threshold
+    services.transition_confirm(actor=users["county"], proposal=proposal)
+    # From May the county raises the threshold to 1000: 900 would now be "below" → full amount.
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 5, 1),
+                                values={"transition_threshold": "1000.00"})
+    enrolment.refresh_from_db()
+    assert enrolment.payable_amount == Decimal("150.00")  # the parameters in force at the start apply
+    # A new hire after the change is assessed with the new parameters.
+    household2, people2, _ = make_household(amount="300.00")
+    later = propose(people2[0], "900.00", start=dt.date(2026, 6, 2), source="later")
+    assert later.transition_amount == Decimal("300.00")  # 900 < 1000: full
+
+
+@pytest.mark.django_db
+def test_two_hires_in_one_household(make_household, users):
+    household, people, enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
+    assert first.transition_amount == Decimal("420.00")  # 500 < 800: full
+    services.transition_confirm(actor=users["county"], proposal=first)
+    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    # Combined new earnings 500 + 400 = 900 ≥ 800: 420.00 × 0.5 = 210.00; the period does not extend.
+    assert second.household_earnings == Decimal("900.00")
+    assert second.transition_amount == Decimal("210.00")
+    assert second.until == first.until == dt.date(2026, 9, 30)
+    services.transition_confirm(actor=users["county"], proposal=second)
+    enrolment.refresh_from_db()
+    assert enrolment.transition_amount == Decimal("210.00")
+    assert enrolment.transition_until == dt.date(2026, 9, 30)
+
+
+@pytest.mark.django_db
+def test_transition_ends_when_due_and_opens_one_review(make_household, users):
+    household, people, enrolment = make_household(amount="300.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00"))
+    # The last covered day is 2026-09-30: nothing happens on that day.
+    assert services.transitions_end_due(as_of=dt.date(2026, 9, 30)) == 0
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    assert enrolment.transition_amount is None
+    review = Review.objects.get(household=household)
+    assert review.kind == ReviewKind.TRANSITION_END and review.status == "open"
+    # Running again (beat retries, a second worker) changes nothing.
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 2)) == 0
+    assert Review.objects.filter(household=household).count() == 1
+
+
+@pytest.mark.django_db
+def test_end_due_task_runs_through_celery(make_household, users):
+    from reemployment.incentives.tasks import end_due_transitions
+
+    _, people, enrolment = make_household()
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00",
+                                                                      start=dt.date(2020, 1, 5)))
+    assert end_due_transitions.delay().get() == 1
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
