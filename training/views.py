@@ -1,0 +1,109 @@
+"""Recipient self-service (/me/training/): my household's training, open courses, sign-up,
+withdrawal and training wishes. Every change calls a service with the recipient as actor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from benefits.models import Household
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Role, today
+from training import selectors, services
+from training.models import Course, CourseType, TrainingEnrolment, TrainingWish
+
+
+def _household(request):
+    if getattr(request.user, "role", None) != Role.RECIPIENT:
+        return None
+    return Household.objects.filter(account=request.user).select_related("region").first()
+
+
+def _no_household(request):
+    return render(request, "training/no_household.html", status=403)
+
+
+@login_required
+def my_training(request):
+    household = _household(request)
+    if household is None:
+        return _no_household(request)
+    data = selectors.household_training(request.user)
+    courses = selectors.open_courses(region_code=household.region.code)
+    return render(request, "training/my_training.html", {
+        "household": household,
+        "members": data["members"],
+        "courses": courses,
+        "course_types": CourseType.choices,
+        "survey_round": str(today().year),
+    })
+
+
+def _back(request, message=None, error=None):
+    if message:
+        messages.success(request, message)
+    if error:
+        messages.error(request, error)
+    return HttpResponseRedirect(reverse("training:my_training"))
+
+
+def _own_member(household, raw_id):
+    try:
+        return household.members.get(pk=int(raw_id))
+    except (ValueError, TypeError, household.members.model.DoesNotExist):
+        raise Http404("not a member of your household") from None
+
+
+@login_required
+@require_POST
+def enrol(request):
+    household = _household(request)
+    if household is None:
+        return _no_household(request)
+    member = _own_member(household, request.POST.get("member"))
+    course = Course.objects.filter(pk=request.POST.get("course") or 0).first()
+    if course is None:
+        raise Http404("no such course")
+    try:
+        services.enrolment_create(actor=request.user, course=course, member=member)
+    except DomainError as exc:
+        return _back(request, error=exc.message)
+    return _back(request, message=f"已为 {member} 报名“{course.title}” / signed up")
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    household = _household(request)
+    if household is None:
+        return _no_household(request)
+    enrolment = TrainingEnrolment.objects.filter(pk=pk, member__household=household).first()
+    if enrolment is None:
+        raise Http404("not your household's enrolment")
+    try:
+        services.enrolment_withdraw(actor=request.user, enrolment=enrolment, reason="本人网上退出 / withdrawn online")
+    except DomainError as exc:
+        return _back(request, error=exc.message)
+    return _back(request, message="已退出报名 / withdrawn")
+
+
+@login_required
+@require_POST
+def wish(request):
+    household = _household(request)
+    if household is None:
+        return _no_household(request)
+    member = _own_member(household, request.POST.get("member"))
+    course_type = request.POST.get("course_type", "")
+    if course_type not in CourseType.values:
+        return _back(request, error="请选择培训类别 / choose a course type")
+    try:
+        services.training_wish_save(actor=request.user, wish=TrainingWish(
+            member=member, course_type=course_type, survey_round=str(today().year), surveyed_on=today()))
+    except DomainError as exc:
+        return _back(request, error=exc.message)
+    return _back(request, message="已登记培训意愿 / wish recorded")

@@ -1,0 +1,246 @@
+"""Admin screens of training: providers, courses (with the roster), accountability reviews,
+subsidies, survey answers; the report and the survey summary under Reports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms.models import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from reemployment.core.admin_views import ScopedIndexView, ScopedModelViewSet
+from reemployment.core.models import STAFF_ROLES, User
+from reemployment.core.scoping import regions_for, scope_model
+from training import admin_views, services
+from training.models import (
+    AccountabilityReview,
+    Course,
+    Provider,
+    SubsidyPayment,
+    SubsidyStatus,
+    TrainingWish,
+)
+
+
+class ScopedChoicesForm(WagtailAdminModelForm):
+    """Limits every foreign-key choice to what the user may see (regions, providers, members,
+    staff), so a form never lists records from outside the jurisdiction."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            model = queryset.model
+            if model._meta.label == "core.Region":
+                field.queryset = regions_for(user)
+            elif model is User:
+                field.queryset = scope_model(User.objects.filter(role__in=STAFF_ROLES, is_active=True), user)
+            elif hasattr(model, "REGION_FIELD"):
+                field.queryset = scope_model(queryset, user)
+
+
+class WishForm(ScopedChoicesForm):
+    """The member is given by ID number (a county has tens of thousands: no drop-down list)."""
+
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18)
+
+    class Meta:
+        model = TrainingWish
+        fields = ("course_type", "survey_round", "surveyed_on", "note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["id_number"].initial = self.instance.member.id_number
+        self.order_fields(["id_number", "course_type", "survey_round", "surveyed_on", "note"])
+
+    def clean_id_number(self):
+        from benefits.models import Member
+
+        number = self.cleaned_data["id_number"].strip().upper()
+        member = scope_model(Member.objects.select_related("household__region"), self.for_user).filter(
+            id_number=number).first()
+        if member is None:
+            raise forms.ValidationError(_("辖区内没有此身份证号码的人员"))
+        self.instance.member = member
+        return number
+
+
+class ScopedFormMixin:
+    def get_form_class(self, for_update=False):
+        from django.forms import modelform_factory
+
+        return modelform_factory(self.model, form=ScopedChoicesForm, fields=self.form_fields,
+                                 formfield_callback=self.formfield_for_dbfield)
+
+
+def _save_provider(*, actor, instance):
+    return services.provider_save(actor=actor, provider=instance)
+
+
+def _save_course(*, actor, instance):
+    return services.course_save(actor=actor, course=instance)
+
+
+def _save_review(*, actor, instance):
+    return services.accountability_review_save(actor=actor, review=instance)
+
+
+def _save_wish(*, actor, instance):
+    return services.training_wish_save(actor=actor, wish=instance)
+
+
+class ProviderViewSet(ScopedFormMixin, ScopedModelViewSet):
+    model = Provider
+    icon = "group"
+    menu_label = _("培训机构")
+    url_prefix = "training/providers"
+    url_namespace = "training_provider"
+    save_service = staticmethod(_save_provider)
+    list_display = ["name", "region", "contact", "phone", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    form_fields = ["name", "region", "licence_number", "contact", "phone", "address", "active"]
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+class CourseIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.insert(0, ListMenuItem(_("花名册"), url=reverse("training_roster", args=[instance.pk]),
+                                       icon_name="group", priority=5))
+        return buttons
+
+
+class CourseViewSet(ScopedFormMixin, ScopedModelViewSet):
+    model = Course
+    icon = "doc-full"
+    menu_label = _("培训班")
+    url_prefix = "training/courses"
+    url_namespace = "training_course"
+    index_view_class = CourseIndexView
+    save_service = staticmethod(_save_course)
+    list_display = ["title", "provider", "course_type", "starts_on", "status", "enrolled_count", "capacity",
+                    "output_rate", "outcome"]
+    list_filter = ["status", "course_type", "outcome"]
+    search_fields = ["title", "occupation"]
+    form_fields = ["provider", "title", "course_type", "occupation", "region", "place", "starts_on", "ends_on",
+                   "capacity", "subsidy_per_trainee", "certificate_name", "description"]
+    inspect_view_fields = ["provider", "title", "course_type", "occupation", "region", "place", "starts_on",
+                           "ends_on", "capacity", "enrolled_count", "subsidy_per_trainee", "certificate_name",
+                           "status", "completed_count", "placed_count", "basic_fail_count", "completion_rate",
+                           "output_rate", "outcome", "outcome_final", "marked_for_reward", "subsidy_amount",
+                           "assessed_at"]
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+class ReviewViewSet(ScopedFormMixin, ScopedModelViewSet):
+    model = AccountabilityReview
+    icon = "warning"
+    menu_label = _("责任倒查")
+    url_prefix = "training/reviews"
+    url_namespace = "training_review"
+    save_service = staticmethod(_save_review)
+    list_display = ["course", "status", "owner", "outcome", "opened_at"]
+    list_filter = ["status", "outcome"]
+    form_fields = ["owner", "findings", "outcome"]
+    inspect_view_fields = ["course", "status", "grounds", "owner", "findings", "outcome", "opened_at", "closed_at",
+                           "closed_by"]
+    add_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+class SubsidyIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == SubsidyStatus.PROPOSED:
+            buttons.insert(0, ListMenuItem(_("核对并支付"), url=reverse("training_subsidy_pay", args=[instance.pk]),
+                                           icon_name="tick", priority=5))
+        return buttons
+
+
+class SubsidyViewSet(ScopedModelViewSet):
+    model = SubsidyPayment
+    icon = "decimal"
+    menu_label = _("培训补贴")
+    url_prefix = "training/subsidies"
+    url_namespace = "training_subsidy"
+    index_view_class = SubsidyIndexView
+    list_display = ["course", "provider", "amount", "completed_count", "placed_count", "status", "paid_on"]
+    list_filter = ["status"]
+    form_fields = ["voucher"]  # required by ModelViewSet; add and edit are disabled (pay via the pay view)
+    inspect_view_fields = ["course", "provider", "amount", "completed_count", "placed_count", "explanation",
+                           "parameters", "status", "computed_at", "paid_on", "voucher", "paid_by"]
+    add_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+class WishViewSet(ScopedFormMixin, ScopedModelViewSet):
+    model = TrainingWish
+    icon = "form"
+    menu_label = _("培训意愿登记")
+    url_prefix = "training/wishes"
+    url_namespace = "training_wish"
+    save_service = staticmethod(_save_wish)
+    list_display = ["member", "course_type", "region", "survey_round", "surveyed_on"]
+    list_filter = ["course_type", "survey_round"]
+    form_fields = ["course_type", "survey_round", "surveyed_on", "note"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return WishForm
+
+
+class TrainingGroup(ViewSetGroup):
+    menu_label = _("技能培训")
+    menu_icon = "doc-full-inverse"
+    menu_order = 400
+    items = (CourseViewSet, ProviderViewSet, ReviewViewSet, SubsidyViewSet, WishViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_training_viewsets():
+    return TrainingGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_training_urls():
+    return [
+        path("training/courses/<int:pk>/roster/", admin_views.CourseRosterView.as_view(), name="training_roster"),
+        path("training/subsidies/<int:pk>/pay/", admin_views.SubsidyPayView.as_view(), name="training_subsidy_pay"),
+        path("training/report/", admin_views.TrainingReportView.as_view(), name="training_report"),
+        path("training/survey/", admin_views.SurveyView.as_view(), name="training_survey"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_reports_menu_item")
+def register_training_report_menu_item():
+    return PermissionMenuItem(_("培训统计报表"), reverse("training_report"), icon_name="table", order=700,
+                              permission="training.view_course")
+
+
+@hooks.register("register_reports_menu_item")
+def register_training_survey_menu_item():
+    return PermissionMenuItem(_("培训意愿调查汇总"), reverse("training_survey"), icon_name="list-ul", order=710,
+                              permission="training.view_trainingwish")
