@@ -7,12 +7,15 @@ integrity and department checks build on these (see benefits/README.md).
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -137,6 +140,10 @@ class Member(models.Model):
                                    help_text=_("无劳动能力、无生活来源、无法定赡养抚养扶养义务人"))
     died_on = models.DateField(_("死亡日期"), null=True, blank=True)
     left_on = models.DateField(_("迁出/离户日期"), null=True, blank=True)
+    previous_household = models.ForeignKey(
+        Household, verbose_name=_("原家庭"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("从另一户迁入时记录原户，用于发现“拆户单保”(人户分离)"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -186,7 +193,7 @@ class IncomeItem(models.Model):
                                          validators=[MinValueValidator(Decimal("0.00")),
                                                      MaxValueValidator(MAX_MONTHLY_INCOME)])
     quantity = models.DecimalField(_("实物数量(每月)"), max_digits=12, decimal_places=3, null=True, blank=True,
-                                   validators=[MinValueValidator(Decimal("0"))])
+                                   validators=[MinValueValidator(Decimal(0))])
     unit = models.CharField(_("实物单位"), max_length=30, blank=True, help_text=_("须为公布折算价格的品种，如 稻谷(公斤)"))
     work_costs = models.DecimalField(_("就业必要成本(元/月)"), **MONEY, default=Decimal("0.00"),
                                      validators=[MinValueValidator(Decimal("0.00"))])
@@ -383,7 +390,18 @@ class Review(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    new_category = models.CharField(_("调整后类别"), max_length=1, choices=Category.choices, blank=True)
+    new_amount = models.DecimalField(_("调整后金额"), **MONEY, null=True, blank=True)
+    assessment = models.JSONField(_("复核测算"), null=True, blank=True)
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.household.number}"
+
+    def audit_label(self) -> str:
+        return f"复核 {self.get_kind_display()} 户 {self.household_id}"
 
     class Meta:
         verbose_name = _("复核")
@@ -394,3 +412,234 @@ class Review(models.Model):
             models.UniqueConstraint(fields=["household", "kind", "source_type", "source_id"],
                                     condition=Q(status="open"), name="one_open_review_per_source"),
         ]
+
+
+# ---------------------------------------------------------------------------
+# Application workflow (申请审批, DESIGN.md §2 [R1][R2][R5])
+# ---------------------------------------------------------------------------
+
+
+class ApplicationStep(models.TextChoices):
+    """Where an application stands. The allowed moves are ``APPLICATION_ACTIONS`` below."""
+
+    SUBMITTED = "submitted", _("已受理，待入户调查")
+    SURVEYED = "surveyed", _("已入户调查，待民主评议")
+    APPRAISED = "appraised", _("已民主评议，待公示")
+    NOTICE = "notice", _("评议结果公示中")
+    REVIEWED = "reviewed", _("乡镇/街道已审核，待县级审批")
+    APPROVED = "approved", _("县级已批准，名单公示中")
+    ENROLLED = "enrolled", _("已纳入，已发证")
+    REJECTED = "rejected", _("不予批准")
+
+
+OPEN_APPLICATION_STEPS = (
+    ApplicationStep.SUBMITTED, ApplicationStep.SURVEYED, ApplicationStep.APPRAISED, ApplicationStep.NOTICE,
+    ApplicationStep.REVIEWED, ApplicationStep.APPROVED,
+)
+NOTICE_STEPS = (ApplicationStep.NOTICE, ApplicationStep.APPROVED)
+
+
+class ApplicationAction(models.TextChoices):
+    SUBMIT = "submit", _("受理申请")
+    SURVEY = "survey", _("入户调查")
+    APPRAISE = "appraise", _("民主评议")
+    POST_NOTICE = "post_notice", _("张榜公示")
+    REVIEW = "review", _("乡镇/街道审核")
+    APPROVE = "approve", _("县级批准")
+    REJECT = "reject", _("县级不予批准")
+    DECLINE = "decline", _("拒绝就业不予受理")
+    ENROL = "enrol", _("纳入并发证")
+    OBJECTION = "objection", _("公示异议")
+    OBJECTION_RESOLVED = "objection_resolved", _("异议处理")
+
+
+# The one transition table of an application (CONVENTIONS.md rule 7):
+# action → (steps it may start from, step it leads to, staff role that does it).
+# Rural applications follow the same table (村委会 / 村民代表会议 / 乡镇 / 县).
+# Fast track (§4 [R4]): when ``fast_track_skip_appraisal`` is on, POST_NOTICE may start from
+# SURVEYED (the appraisal is skipped) and the notice lasts ``fast_track_notice_days``.
+APPLICATION_ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    ApplicationAction.SURVEY: ((ApplicationStep.SUBMITTED,), ApplicationStep.SURVEYED, "community"),
+    ApplicationAction.APPRAISE: ((ApplicationStep.SURVEYED,), ApplicationStep.APPRAISED, "community"),
+    ApplicationAction.POST_NOTICE: ((ApplicationStep.APPRAISED,), ApplicationStep.NOTICE, "community"),
+    ApplicationAction.REVIEW: ((ApplicationStep.NOTICE,), ApplicationStep.REVIEWED, "township"),
+    ApplicationAction.APPROVE: ((ApplicationStep.REVIEWED,), ApplicationStep.APPROVED, "county"),
+    ApplicationAction.REJECT: ((ApplicationStep.REVIEWED,), ApplicationStep.REJECTED, "county"),
+    ApplicationAction.ENROL: ((ApplicationStep.APPROVED,), ApplicationStep.ENROLLED, "county"),
+    # Refusing offered jobs twice without a valid reason ([R4], jobs app's sanction, confirmed by the county).
+    ApplicationAction.DECLINE: (OPEN_APPLICATION_STEPS, ApplicationStep.REJECTED, "county"),
+}
+
+
+class Application(models.Model):
+    """An application for the benefit (低保申请) of one household, moved step by step by staff."""
+
+    REGION_FIELD = "household__region"
+
+    number = models.CharField(_("申请编号"), max_length=30, unique=True)
+    household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.PROTECT,
+                                  related_name="applications")
+    area = models.CharField(_("城乡"), max_length=5, choices=Area.choices)
+    step = models.CharField(_("办理环节"), max_length=10, choices=ApplicationStep.choices,
+                            default=ApplicationStep.SUBMITTED, db_index=True)
+    reason = models.TextField(_("申请理由"), blank=True)
+    fast_track = models.BooleanField(_("快速通道(就业后再次纳入)"), default=False)
+    fast_track_job_start = models.DateField(_("就业开始日期"), null=True, blank=True)
+    fast_track_job_end = models.DateField(_("就业结束日期"), null=True, blank=True)
+    survey_findings = models.TextField(_("入户调查情况"), blank=True)
+    appraisal = models.JSONField(_("民主评议"), null=True, blank=True)
+    township_opinion = models.TextField(_("乡镇/街道审核意见"), blank=True)
+    decision_reason = models.TextField(_("审批意见/不予批准理由"), blank=True)
+    rejection_notice = models.TextField(_("不予批准书面通知"), blank=True)
+    assessment = models.JSONField(_("核算结果"), null=True, blank=True)
+    category = models.CharField(_("拟定类别"), max_length=1, choices=Category.choices, blank=True)
+    monthly_amount = models.DecimalField(_("拟定月保障金(元)"), **MONEY, null=True, blank=True)
+    persons = models.PositiveSmallIntegerField(_("保障人数"), null=True, blank=True)
+    notice_start = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_end = models.DateField(_("公示截止"), null=True, blank=True)
+    enrolment = models.OneToOneField(Enrolment, verbose_name=_("待遇"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="application")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_on = models.DateField(_("受理日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("低保申请")
+        verbose_name_plural = _("低保申请")
+        ordering = ["-submitted_on", "-id"]
+        constraints = [
+            # A household has at most one application in progress.
+            models.UniqueConstraint(
+                fields=["household"], name="one_open_application_per_household",
+                condition=Q(step__in=["submitted", "surveyed", "appraised", "notice", "reviewed", "approved"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def audit_label(self) -> str:
+        return f"申请 {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.step in OPEN_APPLICATION_STEPS
+
+    def has_open_objection(self) -> bool:
+        return self.objections.filter(status=ObjectionStatus.OPEN).exists()
+
+
+class ApplicationEvent(models.Model):
+    """Append-only record of each step of an application: who, when, what was found."""
+
+    REGION_FIELD = "application__household__region"
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="events")
+    action = models.CharField(_("环节"), max_length=20, choices=ApplicationAction.choices)
+    step_before = models.CharField(_("办理前"), max_length=10, blank=True)
+    step_after = models.CharField(_("办理后"), max_length=10, blank=True)
+    findings = models.TextField(_("情况/意见"), blank=True)
+    data = models.JSONField(_("记录"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("经办人名称"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请办理记录")
+        verbose_name_plural = _("申请办理记录")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("办理记录只能追加 / application history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("办理记录不能删除 / application history cannot be deleted")
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"benefits/applications/{instance.application_id}/{filename}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Case files (survey forms, ID copies…) live outside MEDIA_ROOT, so no web server serves them:
+    they are read through the scoped admin view only. Location: settings.PRIVATE_MEDIA_ROOT, or
+    ``VAR_DIR/private``."""
+
+    @cached_property
+    def base_location(self):
+        return str(getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.VAR_DIR) / "private")
+
+    @cached_property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+class Attachment(models.Model):
+    """A file attached to a step (调查表、评议记录、公示照片…); size and type are checked by the service."""
+
+    REGION_FIELD = "application__household__region"
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="attachments")
+    event = models.ForeignKey(ApplicationEvent, verbose_name=_("办理环节"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DISMISSED = "dismissed", _("异议不成立")
+    UPHELD = "upheld", _("异议成立")
+
+
+class Objection(models.Model):
+    """An objection (公示异议) raised during a notice period: it pauses the flow until resolved."""
+
+    REGION_FIELD = "application__household__region"
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="objections")
+    raised_on = models.DateField(_("提出日期"))
+    raised_by = models.CharField(_("提出人(可匿名)"), max_length=100, blank=True)
+    text = models.TextField(_("异议内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.OPEN, db_index=True)
+    resolution = models.TextField(_("处理结果"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["-raised_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} {self.raised_on}"

@@ -9,7 +9,6 @@ through the same audited services as the API.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -48,7 +47,8 @@ class ServiceSaveMixin:
         try:
             return super().form_valid(form)
         except DomainError as exc:
-            messages.error(self.request, exc.message)
+            # Wagtail's form_invalid reads this; it is only set by its own validation.
+            self.produced_error_message = exc.message
             form.add_error(None, exc.message)
             return self.form_invalid(form)
 

@@ -94,3 +94,15 @@ def test_audit_log_visible_to_county_not_to_community(client, users, regions):
     assert "standard.update" in client.get("/admin/auditevent/").content.decode()
     client.force_login(users["community_a1"])
     assert client.get("/admin/auditevent/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_admin_edit_refused_by_service_shows_the_message(client, users, regions):
+    # The county user may edit standards, but not give a parameter share above 1: the service refuses
+    # and the form shows the message instead of crashing.
+    client.force_login(users["county"])
+    response = client.post("/admin/parameterset/new/", {"region": regions["county"].pk, "valid_from": "2026-01-01",
+                                                         "values": '{"urban_b_uplift": "1.5"}', "note": ""})
+    assert response.status_code == 200
+    assert "share between 0 and 1" in response.content.decode()
+    assert not ParameterSet.objects.exists()

@@ -1,0 +1,324 @@
+"""Reads of benefit records: scoped lists, the household's assessment, the public estimate and notices.
+
+Staff reads are limited to the user's jurisdiction (``scope_model``). ``estimate`` and
+``public_notices`` are public: they take no user and return no personal data beyond a masked name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from benefits import rules
+from benefits.models import (
+    NOTICE_STEPS,
+    Application,
+    Asset,
+    AssetKind,
+    Enrolment,
+    EnrolmentStatus,
+    Household,
+    IncomeItem,
+    Member,
+    Relation,
+    Review,
+    ReviewKind,
+    ReviewStatus,
+    StudentStatus,
+    WorkAbility,
+)
+from reemployment.core.audit import jsonable
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Region, today
+from reemployment.core.scoping import scope_model
+from reemployment.core.selectors import parameters_in_force, standard_in_force
+from reemployment.dates import next_month_start
+from reemployment.idcard import mask_name
+from reemployment.money import format_yuan
+
+# ---------------------------------------------------------------------------
+# Staff lists (scoped)
+# ---------------------------------------------------------------------------
+
+
+def households_for(user) -> QuerySet:
+    return scope_model(Household.objects.select_related("region"), user)
+
+
+def applications_for(user) -> QuerySet:
+    return scope_model(Application.objects.select_related("household__region"), user)
+
+
+def enrolments_for(user) -> QuerySet:
+    return scope_model(Enrolment.objects.select_related("household__region"), user)
+
+
+def reviews_for(user) -> QuerySet:
+    return scope_model(Review.objects.select_related("household__region", "enrolment"), user)
+
+
+def post_entry_queue(user) -> QuerySet:
+    """Post-entry follow-up (纳入后跟踪 [R5]): open POST_ENTRY reviews, oldest entry first."""
+    return reviews_for(user).filter(kind=ReviewKind.POST_ENTRY, status=ReviewStatus.OPEN).order_by(
+        "enrolment__start_date", "id")
+
+
+def enrolments_due_for_review(as_of: dt.date) -> QuerySet:
+    """Current enrolments whose ``next_review_on`` has come and that have no open periodic review."""
+    open_periodic = Review.objects.filter(enrolment=OuterRef("pk"), kind=ReviewKind.PERIODIC,
+                                          status=ReviewStatus.OPEN)
+    return (Enrolment.objects.exclude(status=EnrolmentStatus.ENDED)
+            .filter(next_review_on__lte=as_of).filter(~Exists(open_periodic)))
+
+
+# ---------------------------------------------------------------------------
+# The household as the rules see it
+# ---------------------------------------------------------------------------
+
+
+def current_members(household: Household, as_of: dt.date) -> list[Member]:
+    return [m for m in household.members.all().order_by("id")
+            if (m.died_on is None or m.died_on > as_of) and (m.left_on is None or m.left_on > as_of)
+            and m.birth_date <= as_of]
+
+
+def rule_inputs(household: Household, as_of: dt.date) -> tuple[list, list, rules.Assets]:
+    """Members, income items and assets of a household as rule dataclasses (current members only)."""
+    members = current_members(household, as_of)
+    index = {m.pk: i for i, m in enumerate(members)}
+    rule_members = [
+        rules.Member(
+            birth_date=m.birth_date, sex=m.sex, three_no=m.three_no, serious_illness=m.serious_illness,
+            severe_disability=m.severe_disability, single_parent=household.single_parent,
+            university_student=m.student_status == StudentStatus.UNIVERSITY,
+            work_ability=m.work_ability != WorkAbility.NONE, disaster=household.disaster, relation=m.relation,
+        )
+        for m in members
+    ]
+    incomes = []
+    for item in IncomeItem.objects.filter(household=household, member_id__in=list(index)).order_by("id"):
+        if item.quantity is not None:
+            incomes.append(rules.Income(member_index=index[item.member_id], kind=item.kind,
+                                        monthly_amount=Decimal(0), quantity=item.quantity, unit=item.unit))
+        else:
+            incomes.append(rules.Income(member_index=index[item.member_id], kind=item.kind,
+                                        monthly_amount=item.monthly_amount, work_costs=item.work_costs
+                                        if item.kind == "wages" else Decimal(0)))
+    deposits = Decimal(0)
+    vehicles = properties = 0
+    for asset in Asset.objects.filter(household=household):
+        if asset.kind == AssetKind.DEPOSIT:
+            deposits += asset.value
+        elif asset.kind == AssetKind.VEHICLE:
+            vehicles += 1
+        elif asset.kind == AssetKind.PROPERTY:
+            properties += 1
+    return rule_members, incomes, rules.Assets(deposits=deposits, vehicles=vehicles, properties=properties)
+
+
+def assess(household: Household, as_of: dt.date | None = None) -> rules.Assessment:
+    """Assess a recorded household with the rules (standard and parameters in force on ``as_of``)."""
+    as_of = as_of or today()
+    members, incomes, assets = rule_inputs(household, as_of)
+    if not members:
+        raise DomainError("家庭没有在册成员 / the household has no current member")
+    standard = standard_in_force(household.region, household.area, as_of).monthly_amount
+    params = parameters_in_force(household.region, as_of)
+    try:
+        return rules.assess_household(members, incomes, assets, household.area, standard, params, as_of)
+    except rules.RuleInputError as exc:
+        raise DomainError(f"无法核算：{exc} / cannot assess: {exc}") from exc
+
+
+def assessment_json(assessment: rules.Assessment) -> dict:
+    """An assessment as stored with the case (and shown by the API): money as strings."""
+    return {
+        "eligible": assessment.eligible,
+        "area": assessment.area,
+        "as_of": assessment.as_of.isoformat(),
+        "standard": format_yuan(assessment.standard),
+        "household_size": assessment.household_size,
+        "counted_monthly_income": format_yuan(assessment.counted_monthly_income),
+        "per_capita_income": format_yuan(assessment.per_capita_income),
+        "category": assessment.category,
+        "monthly_amount": format_yuan(assessment.monthly_amount),
+        "reasons": list(assessment.reasons),
+        "explanation": list(assessment.explanation),
+        "parameters_used": jsonable(dict(assessment.parameters_used)),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Public estimate (自助测算): the same rules as the case work
+# ---------------------------------------------------------------------------
+
+
+def estimate(payload: dict) -> dict:
+    """Estimate a household's benefit from a public, anonymous description (no personal data stored).
+
+    ``payload`` is the JSON body of POST /api/v1/eligibility/estimate (see docs/benefits.md).
+    Raises ``DomainError`` with ``field_errors`` when the input is not valid.
+    """
+    from benefits.forms import EstimateInput
+
+    form = EstimateInput(data=payload)
+    if not form.is_valid():
+        raise DomainError("输入有误 / invalid input", field_errors=form.errors)
+    data = form.validated_data
+    region = Region.objects.filter(code=data["region"]).first()
+    if region is None:
+        raise DomainError("未知的行政区划代码 / unknown region code", field_errors={"region": ["未知的行政区划代码"]})
+    area = region.effective_area() or data.get("area")
+    if not area:
+        raise DomainError("请选择乡镇或社区/村，或注明城乡 / choose a township or community, or give the area",
+                          field_errors={"region": ["该区划未区分城乡，请选择乡镇或社区/村，或填写 area"]})
+    as_of = data.get("as_of") or today()
+    try:
+        standard = standard_in_force(region, area, as_of).monthly_amount
+    except DomainError as exc:
+        raise DomainError(exc.message, field_errors={"as_of": [exc.message]}) from exc
+    params = parameters_in_force(region, as_of)
+    members = []
+    errors: dict = {}
+    for i, m in enumerate(data["members"]):
+        if m["birth_date"] > as_of:
+            errors.setdefault("members", {})[i] = {"birth_date": ["出生日期晚于测算日期"]}
+        members.append(rules.Member(
+            birth_date=m["birth_date"], sex=m["sex"], three_no=m["three_no"], serious_illness=m["serious_illness"],
+            severe_disability=m["severe_disability"], single_parent=m["single_parent"],
+            university_student=m["university_student"], work_ability=m["work_ability"],
+            disaster=m.get("disaster", False),
+        ))
+    incomes = []
+    for i, item in enumerate(data.get("incomes", [])):
+        if item["member"] >= len(members):
+            errors.setdefault("incomes", {})[i] = {"member": [f"成员序号应在 0 到 {len(members) - 1} 之间"]}
+            continue
+        incomes.append(rules.Income(member_index=item["member"], kind=item["kind"],
+                                    monthly_amount=item["monthly_amount"]))
+    if errors:
+        raise DomainError("输入有误 / invalid input", field_errors=errors)
+    try:
+        result = rules.assess_household(members, incomes, rules.Assets(), area, standard, params, as_of)
+    except rules.RuleInputError as exc:
+        raise DomainError(str(exc), field_errors={"non_field_errors": [str(exc)]}) from exc
+    answer = {
+        "eligible": result.eligible,
+        "area": result.area,
+        "as_of": as_of.isoformat(),
+        "standard": format_yuan(result.standard),
+        "household_size": result.household_size,
+        "counted_monthly_income": format_yuan(result.counted_monthly_income),
+        "per_capita_income": format_yuan(result.per_capita_income),
+        "category": result.category,
+        "monthly_amount": format_yuan(result.monthly_amount),
+        "explanation": list(result.explanation),
+    }
+    current, earnings = data.get("current_monthly_amount"), data.get("new_monthly_earnings")
+    if current is not None and earnings is not None:
+        transition = rules.transition_benefit(current, earnings, next_month_start(as_of), params)
+        answer["transition"] = {
+            "monthly_amount": format_yuan(transition.monthly_amount),
+            "months": transition.months,
+            "until": transition.end_date.isoformat(),
+            "explanation": list(transition.explanation),
+        }
+    return answer
+
+
+# ---------------------------------------------------------------------------
+# Public notices (公示): masked names, no ID number, no income
+# ---------------------------------------------------------------------------
+
+
+def public_notices(region_code: str | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """Applications in a notice period on ``as_of``: the appraisal notice (评议公示) and the approved
+    list (审批公示). Each row: masked head name, community, area, category, amount, persons, dates."""
+    as_of = as_of or today()
+    qs = Application.objects.filter(step__in=NOTICE_STEPS, notice_start__lte=as_of, notice_end__gte=as_of)
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            return []
+        qs = qs.filter(household__region__path__startswith=region.path)
+    qs = qs.select_related("household__region").prefetch_related(
+        Prefetch("household__members", queryset=Member.objects.filter(relation=Relation.HEAD),
+                 to_attr="heads")).order_by("household__region__code", "notice_start", "id")
+    rows = []
+    for application in qs:
+        household = application.household
+        head = household.heads[0] if household.heads else None
+        rows.append({
+            "number": application.number,
+            "name": mask_name(head.name) if head else "",
+            "community": household.region.name,
+            "community_code": household.region.code,
+            "area": household.area,
+            "stage": "approved" if application.step == "approved" else "appraisal",
+            "stage_label": "审批结果公示" if application.step == "approved" else "评议结果公示",
+            "category": application.category or None,
+            "monthly_amount": format_yuan(application.monthly_amount) if application.monthly_amount is not None
+            else None,
+            "persons": application.persons,
+            "notice_start": application.notice_start.isoformat(),
+            "notice_end": application.notice_end.isoformat(),
+        })
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# The recipient's own view (本人查询)
+# ---------------------------------------------------------------------------
+
+
+def household_of(user) -> Household | None:
+    """The household a recipient login belongs to (None for anyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Household.objects.select_related("region").filter(account=user).first()
+
+
+def recipient_overview(household: Household) -> dict:
+    enrolment = household.enrolments.exclude(status=EnrolmentStatus.ENDED).first() or \
+        household.enrolments.order_by("-start_date").first()
+    application = household.applications.order_by("-submitted_on", "-id").first()
+    events = list(enrolment.events.order_by("effective_on", "id")) if enrolment else []
+    payments = None
+    try:
+        from benefits.payroll.selectors import payments_for_household
+    except ImportError:
+        payments_for_household = None
+    if payments_for_household is not None:
+        payments = list(payments_for_household(household))
+    reports = household.reviews.filter(kind=ReviewKind.CHANGE_REPORT).order_by("-opened_at")[:10]
+    return {"household": household, "enrolment": enrolment, "application": application, "events": events,
+            "payments": payments, "reports": list(reports)}
+
+
+# ---------------------------------------------------------------------------
+# Statistics (统计): households and persons by area and category
+# ---------------------------------------------------------------------------
+
+
+def benefit_stats(county: Region, as_of: dt.date | None = None) -> dict:
+    """Current enrolments of a county by area and category (SQL aggregates)."""
+    from django.db.models import Case, Count, F, Sum, When
+
+    qs = Enrolment.objects.filter(household__region__path__startswith=county.path).filter(
+        Q(status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL, EnrolmentStatus.SUSPENDED]))
+    payable = Case(When(status=EnrolmentStatus.TRANSITIONAL, transition_amount__isnull=False,
+                        then=F("transition_amount")), default=F("monthly_amount"))
+    rows = qs.values("area", "category", "status").annotate(households=Count("id"), persons=Sum("persons"),
+                                                           amount=Sum("monthly_amount"), payable=Sum(payable))
+    table: dict = {}
+    for row in rows:
+        cell = table.setdefault(row["area"], {}).setdefault(
+            row["category"], {"households": 0, "persons": 0, "monthly_amount": Decimal(0), "payable": Decimal(0)})
+        cell["households"] += row["households"]
+        cell["persons"] += row["persons"] or 0
+        cell["monthly_amount"] += row["amount"] or Decimal(0)
+        if row["status"] != EnrolmentStatus.SUSPENDED:
+            cell["payable"] += row["payable"] or Decimal(0)
+    return table

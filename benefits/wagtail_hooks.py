@@ -1,0 +1,365 @@
+"""Staff admin of benefits (Wagtail): households, members, incomes, assets, applications, enrolments,
+reviews — every view scoped to the user's jurisdiction (``ScopedModelViewSet``), every change through
+a service. Step actions (survey, appraisal, notice, review, approval, enrolment, objections, review
+decisions, recipient logins) are buttons on the record's page leading to ``<pk>/do/<action>/``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets.button import Button
+
+from benefits import admin_actions, services
+from benefits.models import (
+    Application,
+    ApplicationEvent,
+    Asset,
+    Enrolment,
+    Household,
+    IncomeItem,
+    Member,
+    Review,
+)
+from reemployment.core.admin_views import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
+from reemployment.core.errors import DomainError
+from reemployment.core.scoping import scope_model
+
+
+def _table(headers, rows) -> str:
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
+    body = format_html_join("", "<tr>{}</tr>", (
+        (format_html_join("", "<td>{}</td>", ((cell if cell not in (None, "") else "—",) for cell in row)),)
+        for row in rows))
+    return format_html('<table class="listing"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head,
+                       body or mark_safe("<tr><td>—</td></tr>"))
+
+
+class ActionInspectView(ScopedInspectView):
+    """Inspect view with the record's related lists and the action buttons the user may use."""
+
+    actions: dict = {}
+    extra_labels: dict = {}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.extra_labels:
+            return self.extra_labels[field_name]
+        return super().get_field_label(field_name, field)
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        namespace = self.index_url_name.split(":")[0]
+        for priority, (name, action) in enumerate(self.actions.items(), start=30):
+            if action.available(self.request.user, self.object):
+                buttons.append(Button(action.label, url=reverse(f"{namespace}:action", args=(self.object.pk, name)),
+                                      icon_name="arrow-right", priority=priority))
+        return buttons
+
+
+class ActionViewSetMixin:
+    """Adds ``<pk>/do/<action>/``: a scoped object, the action's form, the service."""
+
+    actions: dict = {}
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("<int:pk>/do/<slug:action>/", self.action_view, name="action")]
+
+    def action_view(self, request, pk, action):
+        spec = self.actions.get(action)
+        if spec is None:
+            raise Http404("unknown action")
+        obj = get_object_or_404(scope_model(self.model._default_manager.all(), request.user), pk=pk)
+        form = spec.form_class(request.POST or None, request.FILES or None, obj=obj)
+        if request.method == "POST" and form.is_valid():
+            try:
+                spec.run(request.user, obj, form)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"{spec.label}：已完成")
+                return redirect(self.get_url_name("inspect"), obj.pk)
+        return TemplateResponse(request, "benefits/admin/action_form.html", {
+            "title": spec.label, "subtitle": str(obj), "form": form,
+            "back_url": reverse(self.get_url_name("inspect"), args=(obj.pk,)),
+        })
+
+
+def _index(*related):
+    """A scoped index view that loads the listed relations in the same query (no N+1 on lists)."""
+
+    def get_base_queryset(self):
+        return ScopedIndexView.get_base_queryset(self).select_related(*related)
+
+    return type("Index", (ScopedIndexView,), {"get_base_queryset": get_base_queryset})
+
+
+class CreateView(ScopedCreateView):
+    # Wagtail's form_invalid reads this attribute, set only when the form itself is invalid; a service's
+    # DomainError (shown by ServiceSaveMixin) would otherwise end in an AttributeError.
+    produced_error_message = None
+
+
+class EditView(ScopedEditView):
+    produced_error_message = None
+
+
+def _save(service):
+    return staticmethod(lambda *, actor, instance: service(actor=actor, instance=instance))
+
+
+# --- Households and their records -------------------------------------------------------------
+
+
+class HouseholdInspectView(ActionInspectView):
+    actions = admin_actions.HOUSEHOLD_ACTIONS
+    extra_labels = {"member_table": _("家庭成员"), "income_table": _("收入"), "asset_table": _("财产"),
+                    "application_table": _("申请"), "enrolment_table": _("待遇")}
+
+    def get_member_table_display_value(self):
+        return _table(["姓名", "身份证号", "关系", "性别", "出生日期", "劳动能力", "重病", "残疾", "三无"], [
+            (m.name, m.id_number, m.get_relation_display(), m.get_sex_display(), m.birth_date,
+             m.get_work_ability_display(), "是" if m.serious_illness else "", m.disability_grade or "",
+             "是" if m.three_no else "") for m in self.object.members.all()])
+
+    def get_income_table_display_value(self):
+        return _table(["成员", "类型", "月收入", "实物"], [
+            (i.member, i.get_kind_display(), i.monthly_amount, f"{i.quantity} {i.unit}" if i.quantity else "")
+            for i in self.object.incomes.select_related("member")])
+
+    def get_asset_table_display_value(self):
+        return _table(["类型", "金额", "说明"], [(a.get_kind_display(), a.value, a.description)
+                                            for a in self.object.assets.all()])
+
+    def get_application_table_display_value(self):
+        return _table(["编号", "环节", "受理日期"], [(a.number, a.get_step_display(), a.submitted_on)
+                                               for a in self.object.applications.all()])
+
+    def get_enrolment_table_display_value(self):
+        return _table(["低保证号", "类别", "月保障金", "状态", "起始", "下次复核"], [
+            (e.certificate_number, e.category, e.monthly_amount, e.get_status_display(), e.start_date,
+             e.next_review_on) for e in self.object.enrolments.all()])
+
+
+class HouseholdViewSet(ActionViewSetMixin, ScopedModelViewSet):
+    name = "benefit_households"
+    model = Household
+    index_view_class = _index("region")
+    icon = "group"
+    menu_label = _("家庭")
+    actions = admin_actions.HOUSEHOLD_ACTIONS
+    inspect_view_class = HouseholdInspectView
+    add_view_class = CreateView
+    edit_view_class = EditView
+    save_service = _save(services.household_save)
+    list_display = ["number", "region", "area", "address", "created_at"]
+    list_filter = ["area"]
+    search_fields = ["number", "members__name", "members__id_number"]
+    # The area (城乡) follows the community's; the number is given by the service.
+    form_fields = ["region", "address", "phone", "single_parent", "disaster", "bank_account", "bank_name"]
+    inspect_view_fields = ["number", "region", "area", "address", "phone", "single_parent", "disaster", "flags",
+                           "account", "member_table", "income_table", "asset_table", "application_table",
+                           "enrolment_table"]
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+class MemberViewSet(ScopedModelViewSet):
+    name = "benefit_members"
+    model = Member
+    index_view_class = _index("household")
+    icon = "user"
+    menu_label = _("家庭成员")
+    add_view_class = CreateView
+    edit_view_class = EditView
+    save_service = _save(services.member_save)
+    add_view_enabled = False  # added from the household's page
+    delete_view_enabled = False
+    copy_view_enabled = False
+    list_display = ["name", "id_number", "household", "relation", "sex", "birth_date", "work_ability"]
+    list_filter = ["relation", "sex", "work_ability", "three_no", "serious_illness"]
+    search_fields = ["name", "id_number", "household__number"]
+    form_fields = ["id_number", "name", "sex", "birth_date", "relation", "hukou_area", "serious_illness",
+                   "disability_grade", "work_ability", "student_status", "three_no", "died_on", "left_on"]
+
+
+class IncomeViewSet(ScopedModelViewSet):
+    name = "benefit_incomes"
+    model = IncomeItem
+    index_view_class = _index("household", "member")
+    icon = "decimal"
+    menu_label = _("家庭收入")
+    add_view_class = CreateView
+    edit_view_class = EditView
+    save_service = _save(services.income_save)
+    add_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+    list_display = ["household", "member", "kind", "monthly_amount", "quantity", "unit"]
+    list_filter = ["kind"]
+    search_fields = ["household__number", "member__name", "member__id_number"]
+    form_fields = ["kind", "monthly_amount", "quantity", "unit", "work_costs", "away_from_home", "note"]
+
+
+class AssetViewSet(ScopedModelViewSet):
+    name = "benefit_assets"
+    model = Asset
+    index_view_class = _index("household")
+    icon = "home"
+    menu_label = _("家庭财产")
+    add_view_class = CreateView
+    edit_view_class = EditView
+    save_service = _save(services.asset_save)
+    add_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+    list_display = ["household", "kind", "value", "description"]
+    list_filter = ["kind"]
+    search_fields = ["household__number"]
+    form_fields = ["kind", "value", "description"]
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+class ApplicationInspectView(ActionInspectView):
+    actions = admin_actions.APPLICATION_ACTIONS
+    extra_labels = {"step_history": _("办理记录"), "objection_table": _("公示异议"),
+                    "attachment_table": _("附件")}
+
+    def get_step_history_display_value(self):
+        events = ApplicationEvent.objects.filter(application=self.object).order_by("at", "id")
+        return _table(["时间", "环节", "经办人", "情况/意见"], [
+            (f"{e.at:%Y-%m-%d %H:%M}", e.get_action_display(), e.actor_label, e.findings) for e in events])
+
+    def get_objection_table_display_value(self):
+        return _table(["提出日期", "内容", "状态", "处理结果"], [
+            (o.raised_on, o.text, o.get_status_display(), o.resolution) for o in self.object.objections.all()])
+
+    def get_attachment_table_display_value(self):
+        namespace = self.index_url_name.split(":")[0]
+        return _table(["文件", "类型", "大小", "上传时间"], [
+            (format_html('<a href="{}">{}</a>', reverse(f"{namespace}:attachment", args=(self.object.pk, a.pk)),
+                         a.original_name), a.content_type, a.size, f"{a.uploaded_at:%Y-%m-%d %H:%M}")
+            for a in self.object.attachments.all()])
+
+
+class ApplicationViewSet(ActionViewSetMixin, ScopedModelViewSet):
+    name = "benefit_applications"
+    model = Application
+    index_view_class = _index("household")
+    icon = "form"
+    menu_label = _("低保申请")
+    actions = admin_actions.APPLICATION_ACTIONS
+    inspect_view_class = ApplicationInspectView
+    add_view_enabled = False  # submitted from the household's page
+    edit_view_enabled = False  # moved only by the step actions
+    delete_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["reason"]
+    list_display = ["number", "household", "area", "step", "fast_track", "category", "monthly_amount",
+                    "submitted_on"]
+    list_filter = ["step", "area", "fast_track"]
+    search_fields = ["number", "household__number", "household__members__name", "household__members__id_number"]
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(),
+                path("<int:pk>/attachment/<int:attachment_pk>/", self.attachment_view, name="attachment")]
+
+    def attachment_view(self, request, pk, attachment_pk):
+        """Case files are read here only: the application must be inside the user's jurisdiction."""
+        application = get_object_or_404(scope_model(Application.objects.all(), request.user), pk=pk)
+        attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+
+    inspect_view_fields = ["number", "household", "area", "step", "fast_track", "reason", "survey_findings",
+                           "appraisal", "township_opinion", "category", "monthly_amount", "persons", "assessment",
+                           "notice_start", "notice_end", "decision_reason", "rejection_notice", "enrolment",
+                           "step_history", "objection_table", "attachment_table"]
+
+
+# --- Enrolments and reviews ------------------------------------------------------------------
+
+
+class EnrolmentInspectView(ActionInspectView):
+    extra_labels = {"event_table": _("待遇变动记录")}
+
+    def get_event_table_display_value(self):
+        return _table(["生效日期", "类型", "状态", "类别", "金额", "原因"], [
+            (e.effective_on, e.get_kind_display(), f"{e.status_before or '—'} → {e.status_after}",
+             f"{e.category_before or '—'} → {e.category_after}", f"{e.amount_before or '—'} → {e.amount_after}",
+             e.reason) for e in self.object.events.all()])
+
+
+class EnrolmentViewSet(ScopedModelViewSet):
+    name = "benefit_enrolments"
+    model = Enrolment
+    index_view_class = _index("household")
+    icon = "tick-inverse"
+    menu_label = _("低保待遇")
+    inspect_view_class = EnrolmentInspectView
+    add_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["category"]
+    list_display = ["certificate_number", "household", "area", "category", "monthly_amount", "persons", "status",
+                    "start_date", "next_review_on"]
+    list_filter = ["status", "area", "category"]
+    search_fields = ["certificate_number", "household__number", "household__members__name",
+                     "household__members__id_number"]
+    inspect_view_fields = ["certificate_number", "household", "area", "category", "monthly_amount", "persons",
+                           "status", "start_date", "end_date", "next_review_on", "transition_amount",
+                           "transition_until", "event_table"]
+
+
+class ReviewInspectView(ActionInspectView):
+    actions = admin_actions.REVIEW_ACTIONS
+
+
+class ReviewViewSet(ActionViewSetMixin, ScopedModelViewSet):
+    name = "benefit_reviews"
+    model = Review
+    index_view_class = _index("household")
+    icon = "doc-full"
+    menu_label = _("复核")
+    actions = admin_actions.REVIEW_ACTIONS
+    inspect_view_class = ReviewInspectView
+    add_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["findings"]
+    list_display = ["household", "kind", "status", "reason", "due_on", "outcome"]
+    list_filter = ["kind", "status", "outcome"]
+    search_fields = ["household__number", "household__members__name", "household__members__id_number"]
+    inspect_view_fields = ["household", "enrolment", "kind", "status", "reason", "due_on", "opened_at", "outcome",
+                           "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
+
+
+class BenefitsGroup(ViewSetGroup):
+    menu_label = _("低保业务")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (HouseholdViewSet, MemberViewSet, IncomeViewSet, AssetViewSet, ApplicationViewSet, EnrolmentViewSet,
+             ReviewViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_benefit_viewsets():
+    return BenefitsGroup()
