@@ -7,7 +7,7 @@ MODEL_DIR := var/models/multilingual-e5-small
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install model migrate demo serve worker beat lint clean-var
+.PHONY: run test install model browser-deps migrate demo serve worker beat lint clean-var
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,7 +36,12 @@ run: demo
 	@echo "  (demo logins are listed above)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install model
+# Browser tests drive Debian's Chromium with CJK fonts (Playwright never downloads a browser here).
+browser-deps:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test: install model browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 worker: install

@@ -1,1 +1,362 @@
-"""Wagtail pages, blocks, snippets, site settings: the public portal."""
+"""Page types of the public portal (门户网站).
+
+One abstract base page; every page type declares where it may live (``parent_page_types``)
+and what it may hold (``subpage_types``). Domain records (vacancies, courses, households) are
+not pages: the listing pages read them through the owning app's selectors (``cms.portal``).
+Pages are translated with Wagtail's core i18n (zh-hans first, en second).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms import blocks, portal
+
+DEFAULT_REGION = "341125"
+
+
+class BasePage(Page):
+    """What every portal page has: a one-paragraph summary shown in listings and search."""
+
+    summary = models.TextField(_("摘要"), blank=True, help_text=_("一两句话，列表和搜索结果中显示"))
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+
+    class Meta:
+        abstract = True
+
+    def siblings_in_locale(self):
+        return self.get_siblings(inclusive=False).live().public().filter(locale=self.locale)
+
+
+class HomePage(BasePage):
+    """The portal's home page (首页): what the service does, where to start, latest notices."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    body = StreamField(blocks.GuideStreamBlock(), blank=True, verbose_name=_("正文"))
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ("wagtailcore.Page",)
+    subpage_types = (
+        "cms.PolicyIndexPage",
+        "cms.ServiceIndexPage",
+        "cms.NoticeIndexPage",
+        "cms.SelfCheckPage",
+        "cms.VacancyListingPage",
+        "cms.CourseListingPage",
+        "cms.TipOffPage",
+        "cms.SearchPage",
+    )
+
+    class Meta:
+        verbose_name = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public().specific()
+        context["sections"] = [child for child in children if not isinstance(child, SearchPage)]
+        context["latest_notices"] = (
+            NoticePage.objects.live().public().filter(locale=self.locale).order_by("-date", "-id")[:5]
+        )
+        context["standards"] = blocks.current_standards(DEFAULT_REGION)
+        context["self_check_page"] = next((c for c in context["sections"] if isinstance(c, SelfCheckPage)), None)
+        context["service_guide"] = (
+            ServiceGuidePage.objects.descendant_of(self).live().public().order_by("path").first()
+        )
+        return context
+
+
+class PolicyIndexPage(BasePage):
+    """The list of policy guides (政策指南)."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ("cms.PolicyGuidePage",)
+
+    class Meta:
+        verbose_name = _("政策指南栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = PolicyGuidePage.objects.child_of(self).live().public().order_by("path")
+        return context
+
+
+class PolicyGuidePage(BasePage):
+    """A policy guide (政策指南): the rules explained in plain words, in StreamField sections
+    (rich text, FAQs, callouts, tables, document links, the standards in force)."""
+
+    body = StreamField(blocks.GuideStreamBlock(), verbose_name=_("正文"))
+    legal_basis = models.CharField(_("政策依据"), max_length=300, blank=True)
+    updated_on = models.DateField(_("更新日期"), default=dt.date.today)
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("legal_basis"), FieldPanel("updated_on")], heading=_("依据")),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("body"), index.SearchField("legal_basis")]
+    parent_page_types = ("cms.PolicyIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("政策指南")
+
+
+class ServiceIndexPage(BasePage):
+    """The list of service guides (办事指南)."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ("cms.ServiceGuidePage",)
+
+    class Meta:
+        verbose_name = _("办事指南栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = ServiceGuidePage.objects.child_of(self).live().public().order_by("path")
+        return context
+
+
+class ServiceGuidePage(BasePage):
+    """A service guide (办事指南): who may apply, ordered steps, documents to bring, where to go
+    and when (一门受理), fees and time limits."""
+
+    who_can_apply = RichTextField(_("申请条件"), blank=True, features=blocks.RICH_FEATURES)
+    steps = StreamField([("step", blocks.StepBlock())], verbose_name=_("办理步骤"))
+    documents = StreamField([("document", blocks.RequiredDocumentBlock())], blank=True, verbose_name=_("申请材料"))
+    offices = StreamField([("office", blocks.OfficeBlock())], blank=True, verbose_name=_("办理地点"))
+    fee = models.CharField(_("收费"), max_length=100, blank=True, default="不收费")
+    time_limit = models.CharField(_("总时限"), max_length=200, blank=True)
+    body = StreamField(blocks.GuideStreamBlock(), blank=True, verbose_name=_("补充说明"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("who_can_apply"),
+        FieldPanel("steps"),
+        FieldPanel("documents"),
+        FieldPanel("offices"),
+        MultiFieldPanel([FieldPanel("fee"), FieldPanel("time_limit")], heading=_("收费与时限")),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("who_can_apply"),
+        index.SearchField("steps"),
+        index.SearchField("documents"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ("cms.ServiceIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("办事指南")
+
+
+class NoticeIndexPage(BasePage):
+    """Notices and public notices (公告公示), newest first."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ("cms.NoticePage", "cms.PublicNoticePage",)
+
+    class Meta:
+        verbose_name = _("公告公示栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["public_notice_pages"] = PublicNoticePage.objects.child_of(self).live().public()
+        context["notices"] = NoticePage.objects.child_of(self).live().public().order_by("-date", "-id")
+        return context
+
+
+class NoticePage(BasePage):
+    """A notice (公告) with its date; optionally valid until a date (then shown as expired)."""
+
+    date = models.DateField(_("发布日期"), default=dt.date.today)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    issuer = models.CharField(_("发布单位"), max_length=100, blank=True)
+    body = StreamField(blocks.GuideStreamBlock(), verbose_name=_("正文"))
+
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("valid_until"), FieldPanel("issuer")], heading=_("日期")),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    parent_page_types = ("cms.NoticeIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("公告")
+
+    @property
+    def out_of_date(self) -> bool:
+        return bool(self.valid_until and self.valid_until < dt.date.today())
+
+
+class PublicNoticePage(BasePage):
+    """The public notice of approved households (低保公示), generated from the benefits workflow.
+
+    Entries come from ``benefits.selectors.public_notices``: only those inside their notice
+    period are shown, so an entry disappears by itself when its period ends. Names are partly
+    masked (张*三); no ID number and no income detail is ever shown (``cms.portal``).
+    """
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    region_code = models.CharField(_("公示范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+    objection_contact = models.CharField(_("异议受理电话"), max_length=100, blank=True)
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("intro"), FieldPanel("region_code"), FieldPanel("objection_contact"),
+    ]
+    parent_page_types = ("cms.NoticeIndexPage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("低保公示")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"], context["entries_available"] = portal.public_notice_entries(self.region_code or None)
+        context["as_of"] = dt.date.today()
+        return context
+
+
+class SelfCheckPage(BasePage):
+    """The self-check (自助测算): a rough estimate of eligibility and amount, computed by the same
+    rules code as case work (``benefits.rules.assess_household``) with the standard and the
+    parameters in force today. Nothing entered is stored."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    region_code = models.CharField(_("所属县（区划代码）"), max_length=12, default=DEFAULT_REGION)
+    disclaimer = RichTextField(_("说明"), blank=True, features=blocks.RICH_FEATURES)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code"), FieldPanel("disclaimer")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("自助测算")
+
+    def serve(self, request, *args, **kwargs):
+        from cms.forms import SelfCheckForm
+
+        result = None
+        error = None
+        if request.method == "POST":
+            form = SelfCheckForm(request.POST, region_code=self.region_code)
+            if form.is_valid():
+                result, error = portal.self_check(form.cleaned_data, county_code=self.region_code)
+        else:
+            form = SelfCheckForm(region_code=self.region_code)
+        context = self.get_context(request, *args, **kwargs)
+        context.update({"form": form, "result": result, "error": error})
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+
+class VacancyListingPage(BasePage):
+    """Open vacancies (岗位信息) with the semantic search box, from ``jobs.selectors``."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("岗位列表")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        query = (request.GET.get("q") or "").strip()[:100]
+        context["query"] = query
+        context["vacancies"], context["vacancies_available"] = portal.vacancies(query, self.region_code or None)
+        return context
+
+
+class CourseListingPage(BasePage):
+    """Open training courses (培训课程), from ``training.selectors.open_courses``."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("培训课程列表")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"], context["courses_available"] = portal.courses(self.region_code or None)
+        return context
+
+
+class TipOffPage(BasePage):
+    """The tip-off form (举报), optionally anonymous; creates a tip-off record in benefits."""
+
+    intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    thank_you = RichTextField(_("提交后显示"), blank=True, features=blocks.RICH_FEATURES)
+    region_code = models.CharField(_("默认区划代码"), max_length=12, blank=True, default=DEFAULT_REGION)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("thank_you"), FieldPanel("region_code")]
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("举报")
+
+    def serve(self, request, *args, **kwargs):
+        from cms.forms import TipOffForm
+
+        if request.method == "POST":
+            form = TipOffForm(request.POST, region_code=self.region_code)
+            if form.is_valid():
+                reference, error = portal.submit_tip_off(form.cleaned_data)
+                if error is None:
+                    return redirect(f"{self.get_url(request)}?sent={reference or ''}")
+                if isinstance(error, dict):
+                    for field, messages in error.items():
+                        for message in messages:
+                            form.add_error(field if field in form.fields else None, message)
+                else:
+                    form.add_error(None, error)
+        else:
+            form = TipOffForm(region_code=self.region_code)
+        context = self.get_context(request, *args, **kwargs)
+        context.update({"form": form, "sent": request.GET.get("sent")})
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+
+class SearchPage(BasePage):
+    """Site search (站内搜索) over the live pages of the current language."""
+
+    parent_page_types = ("cms.HomePage",)
+    subpage_types = ()
+
+    class Meta:
+        verbose_name = _("站内搜索")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from cms.search import search_pages
+
+        query = (request.GET.get("q") or "").strip()[:100]
+        context["query"] = query
+        context["results"] = search_pages(query, self.locale) if query else []
+        return context
+

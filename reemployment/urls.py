@@ -10,6 +10,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import PortalLoginView
+
 api_v1 = [
     path("", include("reemployment.core.api_urls")),
     path("", include("benefits.api_urls")),
@@ -29,7 +31,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
@@ -40,6 +42,10 @@ if settings.DEBUG:
 
 # Public pages: Chinese at /, English under /en/.
 urlpatterns += i18n_patterns(
+    path("me/benefit/", include("benefits.urls")),
+    path("me/jobs/", include("jobs.urls")),
+    path("me/training/", include("training.urls")),
+    path("me/", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

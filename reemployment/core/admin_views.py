@@ -10,6 +10,7 @@ through the same audited services as the API.
 from __future__ import annotations
 
 from django.http import Http404
+from django.views import View
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -27,8 +28,36 @@ class ScopedObjectMixin:
 
 
 class ScopedIndexView(generic.IndexView):
+    disabled_views: frozenset = frozenset()
+
     def get_base_queryset(self):
         return scope_model(super().get_base_queryset(), self.request.user)
+
+    # No links to views the viewset switched off.
+    def get_add_url(self):
+        return None if "add" in self.disabled_views else super().get_add_url()
+
+    def get_edit_url(self, instance):
+        if "edit" in self.disabled_views:
+            return self.get_inspect_url(instance)
+        return super().get_edit_url(instance)
+
+    def get_delete_url(self, instance):
+        return None if "delete" in self.disabled_views else super().get_delete_url(instance)
+
+
+class DisabledView(View):
+    """Stands in for a generic view a viewset switches off: the URL stays (Wagtail reverses it) but
+    answers 404. Wagtail's ModelViewSet itself has no add/edit/delete switches."""
+
+    template_name = ""  # read by ModelViewSet when it builds the view's kwargs
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        def view(request, *args, **kwargs):
+            raise Http404("not available here")
+
+        return view
 
 
 class ServiceSaveMixin:
@@ -85,6 +114,10 @@ class ScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose every view is limited to the user's jurisdiction."""
 
     save_service = None
+    # Switches Wagtail's ModelViewSet lacks: a switched-off view answers 404 and is not linked.
+    add_view_enabled = True
+    edit_view_enabled = True
+    delete_view_enabled = True
     index_view_class = ScopedIndexView
     add_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
@@ -97,8 +130,15 @@ class ScopedModelViewSet(ModelViewSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        disabled = frozenset(name for name in ("add", "edit", "delete") if not getattr(self, f"{name}_view_enabled"))
+        for name in disabled:
+            setattr(self, f"{name}_view_class", DisabledView)
+        if disabled:
+            self.index_view_class = type("Index", (self.index_view_class,), {"disabled_views": disabled})
         if self.save_service is not None:
             service = self.save_service
             # One subclass per viewset so each view knows its service.
-            self.add_view_class = type("Create", (self.add_view_class,), {"save_service": staticmethod(service)})
-            self.edit_view_class = type("Edit", (self.edit_view_class,), {"save_service": staticmethod(service)})
+            if "add" not in disabled:
+                self.add_view_class = type("Create", (self.add_view_class,), {"save_service": staticmethod(service)})
+            if "edit" not in disabled:
+                self.edit_view_class = type("Edit", (self.edit_view_class,), {"save_service": staticmethod(service)})

@@ -106,3 +106,18 @@ def test_admin_edit_refused_by_service_shows_the_message(client, users, regions)
     assert response.status_code == 200
     assert "share between 0 and 1" in response.content.decode()
     assert not ParameterSet.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["add", "edit", "delete"])
+def test_switched_off_admin_views_answer_404(client, users, regions, name):
+    from django.urls import reverse
+
+    with transaction.atomic():
+        event = audit.record(actor=users["county"], action="x", obj=regions["county"], region=regions["county"])
+    url = reverse(f"auditevent:{name}", args=[] if name == "add" else [event.pk])  # the URL exists...
+    client.force_login(users["county"])
+    assert client.get(url).status_code == 404  # ...but answers 404
+    assert client.post(url, {"note": "tampered"}).status_code == 404
+    event.refresh_from_db()
+    assert event.note == ""

@@ -1,0 +1,60 @@
+"""Fine bounds for fraud cases (罚款) — pure rules, DESIGN.md §2 Integrity, [R2].
+
+* Wrongful payment (骗取低保金): the amount is recovered; a *serious* case may be fined between
+  ``fraud_fine_multiplier_min`` and ``fraud_fine_multiplier_max`` times the amount wrongly paid
+  (defaults 1× and 3×, both bounds allowed). A case that is not serious carries no fine.
+* False certificate (出具虚假证明): a fine of at most ``false_certificate_fine_max`` (default 1,000 yuan).
+
+No Django, no database, no clock: the parameters are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reemployment.money import round_yuan
+
+WRONGFUL_PAYMENT = "wrongful_payment"
+FALSE_CERTIFICATE = "false_certificate"
+
+
+@dataclass(frozen=True)
+class FineBounds:
+    minimum: Decimal
+    maximum: Decimal
+
+
+def fine_bounds(*, kind: str, serious: bool, amount_wrongly_paid: Decimal, multiplier_min: Decimal,
+                multiplier_max: Decimal, false_certificate_max: Decimal) -> FineBounds:
+    """The allowed fine range for a case (yuan, rounded half-up to 0.01)."""
+    if kind == FALSE_CERTIFICATE:
+        return FineBounds(Decimal("0.00"), round_yuan(false_certificate_max))
+    if kind != WRONGFUL_PAYMENT:
+        raise ValueError(f"unknown case kind {kind!r}")
+    if not serious:
+        return FineBounds(Decimal("0.00"), Decimal("0.00"))
+    return FineBounds(round_yuan(amount_wrongly_paid * multiplier_min), round_yuan(amount_wrongly_paid * multiplier_max))
+
+
+def fine_errors(*, kind: str, serious: bool, amount_wrongly_paid: Decimal, fine: Decimal, multiplier_min: Decimal,
+                multiplier_max: Decimal, false_certificate_max: Decimal) -> list[str]:
+    """Why a fine is not allowed (empty when it is). Messages are Chinese first, then English."""
+    if fine < 0:
+        return ["罚款不能为负 / the fine cannot be negative"]
+    if kind == WRONGFUL_PAYMENT and amount_wrongly_paid <= 0:
+        return ["骗取低保金案件须填写违规领取金额 / a wrongful-payment case needs the amount wrongly paid"]
+    bounds = fine_bounds(kind=kind, serious=serious, amount_wrongly_paid=amount_wrongly_paid,
+                         multiplier_min=multiplier_min, multiplier_max=multiplier_max,
+                         false_certificate_max=false_certificate_max)
+    if kind == WRONGFUL_PAYMENT and not serious:
+        if fine != 0:
+            return ["情节不严重的案件不处罚款，只追回 / only serious cases are fined; this one is recovered only"]
+        return []
+    if kind == WRONGFUL_PAYMENT and fine == 0:
+        return []  # a serious case may still be decided without a fine
+    if fine < bounds.minimum or fine > bounds.maximum:
+        message = (f"罚款应在 {bounds.minimum} 至 {bounds.maximum} 元之间 / the fine must be between "
+                   f"{bounds.minimum} and {bounds.maximum} yuan")
+        return [message]
+    return []

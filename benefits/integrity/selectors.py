@@ -1,0 +1,64 @@
+"""Reads of integrity records, scoped to the reader's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from benefits.integrity.models import CadreRelative, DeathReport, FraudCase, TipOff
+from reemployment.core.scoping import scope_model
+from reemployment.dates import month_start
+from reemployment.idcard import mask_id_number
+
+
+def cadre_relatives_for(user) -> QuerySet:
+    return scope_model(
+        CadreRelative.objects.select_related("member__household__region", "registered_by"), user
+    ).order_by("member__household__region__path", "member__household__number", "id")
+
+
+def tip_offs_for(user) -> QuerySet:
+    return scope_model(TipOff.objects.select_related("region", "household", "assigned_to"), user)
+
+
+def fraud_cases_for(user) -> QuerySet:
+    return scope_model(FraudCase.objects.select_related("household__region", "decided_by", "overpayment"), user)
+
+
+def death_reports_for(user, month: dt.date | None = None) -> QuerySet:
+    """The monthly death-report list (死亡报告月报) of the user's jurisdiction; all months if none given."""
+    queryset = scope_model(DeathReport.objects.select_related("member", "household__region", "reported_by"), user)
+    if month is not None:
+        queryset = queryset.filter(report_month=month_start(month))
+    return queryset.order_by("household__region__path", "died_on", "id")
+
+
+CADRE_REPORT_HEADER = ["辖区", "户编号", "低保亲属姓名", "身份证号码", "与干部关系", "干部姓名", "干部职务", "工作单位",
+                       "备案日期", "备案人"]
+
+
+def cadre_report_rows(queryset: QuerySet):
+    for item in queryset:
+        household = item.member.household
+        yield [household.region.name, household.number, item.member.name, mask_id_number(item.member.id_number),
+               item.get_relation_display(), item.cadre_name, item.cadre_post, item.cadre_unit,
+               item.registered_on.isoformat(), str(item.registered_by or "")]
+
+
+def cadre_report_xlsx(queryset: QuerySet, title: str) -> tuple[bytes, int]:
+    """The cadre-relative report (干部近亲属享受低保备案表) as XLSX; returns (bytes, row count)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="备案表")
+    sheet.append([title])
+    sheet.append(CADRE_REPORT_HEADER)
+    count = 0
+    for row in cadre_report_rows(queryset):
+        sheet.append(row)
+        count += 1
+    sheet.append(["合计", f"{count} 人"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue(), count

@@ -1,0 +1,441 @@
+"""State changes of integrity records [R2][R3]. Each is atomic, validated first and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from benefits import services as benefit_services
+from benefits.integrity import rules
+from benefits.integrity.models import (
+    FRAUD_TRANSITIONS,
+    TIP_OFF_TEXT_MAX,
+    TIP_OFF_TEXT_MIN,
+    TIP_OFF_TRANSITIONS,
+    CadreRelation,
+    CadreRelative,
+    DeathOutcome,
+    DeathReport,
+    FraudCase,
+    FraudKind,
+    FraudStatus,
+    TipOff,
+    TipOffChannel,
+    TipOffOutcome,
+    TipOffStatus,
+)
+from benefits.models import EnrolmentStatus, Household, Member, ReviewKind
+from benefits.payroll.models import OverpaymentReason, RunStatus
+from benefits.payroll.services import overpayment_create, payment_lines_cancel
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Region, Role, today
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.selectors import parameters_in_force
+from reemployment.dates import month_start, next_month_start
+from reemployment.money import round_yuan
+
+CASEWORK_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
+DECIDING_ROLES = {Role.COUNTY, Role.ADMIN}
+PORTAL_ACTOR = "public:portal"
+DEATH_REVIEW_DAYS = 30
+TIP_OFF_REVIEW_DAYS = 30
+
+
+def _require(actor, region: Region | None, roles=CASEWORK_ROLES) -> None:
+    """Staff act only inside their jurisdiction and in the right role; a system string actor is the service."""
+    if isinstance(actor, str):
+        return
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("请先登录 / please log in")
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return
+    if actor.role not in roles or not in_jurisdiction(actor, region):
+        raise PermissionDenied("该记录不在您的辖区或您无此权限 / outside your jurisdiction or role")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _check_transition(table: dict, current: str, new: str, label: str) -> None:
+    if new not in table[current]:
+        raise Conflict(f"{label}不能从“{current}”变为“{new}” / cannot change from {current} to {new}",
+                       code="invalid_transition")
+
+
+# ---------------------------------------------------------------- cadre relatives (干部近亲属备案)
+
+
+@transaction.atomic
+def cadre_relative_register(*, actor, member: Member, cadre_name: str, cadre_post: str, relation: str,
+                            cadre_unit: str = "", registered_on: dt.date | None = None,
+                            note: str = "") -> CadreRelative:
+    """Register (备案) a recipient who is a cadre's close relative. Idempotent per member, cadre and post."""
+    member = Member.objects.select_related("household__region").get(pk=member.pk)
+    _require(actor, member.household.region)
+    cadre_name, cadre_post = cadre_name.strip(), cadre_post.strip()
+    errors = {}
+    if not cadre_name:
+        errors["cadre_name"] = ["请填写干部姓名 / required"]
+    if not cadre_post:
+        errors["cadre_post"] = ["请填写干部职务 / required"]
+    if relation not in CadreRelation.values:
+        errors["relation"] = ["未知关系 / unknown relation"]
+    if registered_on and registered_on > today():
+        errors["registered_on"] = ["备案日期不能晚于今天 / cannot be in the future"]
+    if errors:
+        raise DomainError("备案信息不完整 / the registration is incomplete", field_errors=errors)
+    existing = CadreRelative.objects.filter(member=member, cadre_name=cadre_name, cadre_post=cadre_post).first()
+    if existing:
+        return existing
+    registration = CadreRelative.objects.create(
+        member=member, cadre_name=cadre_name, cadre_post=cadre_post, cadre_unit=cadre_unit.strip(),
+        relation=relation, registered_by=_user(actor), registered_on=registered_on or today(), note=note.strip(),
+    )
+    audit.record(actor=actor, action="integrity.cadre_register", obj=registration, region=member.household.region,
+                 after=audit.snapshot(registration))
+    return registration
+
+
+@transaction.atomic
+def cadre_relative_save(*, actor, instance: CadreRelative) -> CadreRelative:
+    """Admin form save: create through ``cadre_relative_register``; edits audited with before/after."""
+    if instance.pk is None:
+        return cadre_relative_register(
+            actor=actor, member=instance.member, cadre_name=instance.cadre_name, cadre_post=instance.cadre_post,
+            relation=instance.relation, cadre_unit=instance.cadre_unit, registered_on=instance.registered_on,
+            note=instance.note,
+        )
+    current = CadreRelative.objects.select_for_update(of=("self",)).select_related("member__household__region").get(pk=instance.pk)
+    _require(actor, current.member.household.region)
+    _require(actor, Member.objects.select_related("household__region").get(pk=instance.member_id).household.region)
+    before = audit.snapshot(current)
+    instance.registered_by_id = current.registered_by_id
+    instance.save()
+    audit.record(actor=actor, action="integrity.cadre_update", obj=instance, region=current.member.household.region,
+                 before=before, after=audit.snapshot(instance))
+    return instance
+
+
+@transaction.atomic
+def cadre_report_download(*, actor, count: int) -> None:
+    """Audit a download of the cadre-relative report (personal data)."""
+    if isinstance(actor, str) or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    audit.record(actor=actor, action="integrity.cadre_report_download", object_type="integrity.cadrerelative",
+                 object_id="report", region=actor.region, after={"rows": count})
+
+
+# ---------------------------------------------------------------- tip-offs (举报)
+
+HOUSEHOLD_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+REGION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+
+
+@transaction.atomic
+def tip_off_submit(*, text: str, region_code: str | None = None, household_number: str | None = None,
+                   contact: str = "", anonymous: bool = True) -> TipOff:
+    """A tip-off from the public portal (no login). Anonymous by default: then no contact is kept.
+
+    Stores only what was given (no IP address, no browser data). The region is the one named, or the
+    household's if only a household number is given and it exists; the household is linked only when it
+    lies in that region. Raises ``DomainError`` with ``field_errors`` on bad input.
+    """
+    text = (text or "").strip()
+    contact = (contact or "").strip()
+    household_number = (household_number or "").strip()
+    region_code = (region_code or "").strip()
+    errors: dict[str, list[str]] = {}
+    if len(text) < TIP_OFF_TEXT_MIN:
+        errors["text"] = [f"请至少写 {TIP_OFF_TEXT_MIN} 个字，说明所举报的情况 / at least {TIP_OFF_TEXT_MIN} characters"]
+    elif len(text) > TIP_OFF_TEXT_MAX:
+        errors["text"] = [f"举报内容不超过 {TIP_OFF_TEXT_MAX} 字 / at most {TIP_OFF_TEXT_MAX} characters"]
+    if len(contact) > 100:
+        errors["contact"] = ["联系方式不超过 100 字 / at most 100 characters"]
+    if not anonymous and not contact:
+        errors["contact"] = ["实名举报请留联系方式 / a named tip-off needs a contact"]
+    if household_number and not HOUSEHOLD_NUMBER.match(household_number):
+        errors["household_number"] = ["户编号格式不正确 / not a household number"]
+    region = None
+    if region_code:
+        if not REGION_CODE.match(region_code):
+            errors["region_code"] = ["行政区划代码格式不正确 / not a region code"]
+        else:
+            region = Region.objects.filter(code=region_code).first()
+            if region is None:
+                errors["region_code"] = ["未知的行政区划代码 / unknown region code"]
+    if errors:
+        raise DomainError("举报信息有误，请修改后再提交 / please correct the tip-off", field_errors=errors)
+    household = Household.objects.select_related("region").filter(number=household_number).first() \
+        if household_number else None
+    if household is not None:
+        if region is None:
+            region = household.region
+        elif not region.contains(household.region):
+            household = None
+    tip_off = TipOff.objects.create(
+        channel=TipOffChannel.PORTAL, text=text, region=region, household=household,
+        household_number=household_number, anonymous=anonymous, contact="" if anonymous else contact,
+    )
+    audit.record(actor=PORTAL_ACTOR, action="integrity.tip_off_submit", obj=tip_off, region=region,
+                 after={"channel": tip_off.channel, "region": region.code if region else None,
+                        "household": household.pk if household else None, "anonymous": anonymous})
+    return tip_off
+
+
+@transaction.atomic
+def tip_off_record(*, actor, text: str, region: Region, household: Household | None = None, contact: str = "",
+                   anonymous: bool = True) -> TipOff:
+    """A tip-off taken by staff (letter, visit, phone) inside their jurisdiction."""
+    _require(actor, region)
+    text = (text or "").strip()
+    if not TIP_OFF_TEXT_MIN <= len(text) <= TIP_OFF_TEXT_MAX:
+        raise DomainError(f"举报内容应为 {TIP_OFF_TEXT_MIN}–{TIP_OFF_TEXT_MAX} 字 / text length out of range",
+                          field_errors={"text": ["length"]})
+    if household is not None and not region.contains(household.region):
+        raise DomainError("被举报家庭不在所选辖区 / the household is outside the region",
+                          field_errors={"household": ["outside region"]})
+    tip_off = TipOff.objects.create(
+        channel=TipOffChannel.STAFF, text=text, region=region, household=household,
+        household_number=household.number if household else "", anonymous=anonymous,
+        contact="" if anonymous else contact.strip()[:100], received_by=_user(actor),
+    )
+    audit.record(actor=actor, action="integrity.tip_off_record", obj=tip_off, region=region,
+                 after=audit.snapshot(tip_off, ["channel", "region", "household", "anonymous", "status"]))
+    return tip_off
+
+
+def _lock_tip_off(tip_off: TipOff) -> TipOff:
+    return TipOff.objects.select_for_update(of=("self",)).select_related("region", "household__region").get(pk=tip_off.pk)
+
+
+_TIP_OFF_FIELDS = ["status", "assigned_to", "outcome", "findings", "review", "closed_by", "closed_at"]
+
+
+@transaction.atomic
+def tip_off_assign(*, actor, tip_off: TipOff, assignee) -> TipOff:
+    """Give the tip-off to a caseworker whose jurisdiction covers it."""
+    tip_off = _lock_tip_off(tip_off)
+    _require(actor, tip_off.region, roles={Role.TOWNSHIP, Role.COUNTY, Role.ADMIN})
+    if getattr(assignee, "role", None) not in CASEWORK_ROLES or not (
+        assignee.role == Role.ADMIN or in_jurisdiction(assignee, tip_off.region)
+    ):
+        raise DomainError("承办人须为该辖区的工作人员 / the assignee must be staff of that jurisdiction",
+                          field_errors={"assignee": ["outside jurisdiction"]})
+    _check_transition(TIP_OFF_TRANSITIONS, tip_off.status, TipOffStatus.ASSIGNED, "举报")
+    before = audit.snapshot(tip_off, _TIP_OFF_FIELDS)
+    tip_off.status = TipOffStatus.ASSIGNED
+    tip_off.assigned_to = assignee
+    tip_off.save()
+    audit.record(actor=actor, action="integrity.tip_off_assign", obj=tip_off, region=tip_off.region, before=before,
+                 after=audit.snapshot(tip_off, _TIP_OFF_FIELDS))
+    return tip_off
+
+
+@transaction.atomic
+def tip_off_investigate(*, actor, tip_off: TipOff, open_review: bool = True) -> TipOff:
+    """Start the investigation; with a known household, open a TIP_OFF review (复核) on it."""
+    tip_off = _lock_tip_off(tip_off)
+    _require(actor, tip_off.region)
+    _check_transition(TIP_OFF_TRANSITIONS, tip_off.status, TipOffStatus.INVESTIGATING, "举报")
+    before = audit.snapshot(tip_off, _TIP_OFF_FIELDS)
+    tip_off.status = TipOffStatus.INVESTIGATING
+    if open_review and tip_off.household_id:
+        tip_off.review = benefit_services.review_open(
+            actor=actor, household=tip_off.household, kind=ReviewKind.TIP_OFF,
+            reason=f"举报核查（举报 #{tip_off.pk}）", due_on=today() + dt.timedelta(days=TIP_OFF_REVIEW_DAYS),
+            source_type="integrity.tipoff", source_id=str(tip_off.pk),
+        )
+    tip_off.save()
+    audit.record(actor=actor, action="integrity.tip_off_investigate", obj=tip_off, region=tip_off.region,
+                 before=before, after=audit.snapshot(tip_off, _TIP_OFF_FIELDS))
+    return tip_off
+
+
+@transaction.atomic
+def tip_off_close(*, actor, tip_off: TipOff, outcome: str, findings: str) -> TipOff:
+    """Close with an outcome and what was found (办结)."""
+    tip_off = _lock_tip_off(tip_off)
+    _require(actor, tip_off.region, roles={Role.TOWNSHIP, Role.COUNTY, Role.ADMIN})
+    if outcome not in TipOffOutcome.values:
+        raise DomainError("请选择办理结果 / choose an outcome", field_errors={"outcome": ["required"]})
+    if not findings.strip():
+        raise DomainError("请填写核查情况 / findings are required", field_errors={"findings": ["required"]})
+    _check_transition(TIP_OFF_TRANSITIONS, tip_off.status, TipOffStatus.CLOSED, "举报")
+    before = audit.snapshot(tip_off, _TIP_OFF_FIELDS)
+    tip_off.status = TipOffStatus.CLOSED
+    tip_off.outcome = outcome
+    tip_off.findings = findings.strip()
+    tip_off.closed_by = _user(actor)
+    tip_off.closed_at = timezone.now()
+    tip_off.save()
+    audit.record(actor=actor, action="integrity.tip_off_close", obj=tip_off, region=tip_off.region, before=before,
+                 after=audit.snapshot(tip_off, _TIP_OFF_FIELDS))
+    return tip_off
+
+
+# ---------------------------------------------------------------- fraud cases (骗保案件)
+
+
+@transaction.atomic
+def fraud_case_open(*, actor, household: Household, kind: str, summary: str,
+                    amount_wrongly_paid: Decimal = Decimal("0.00"), tip_off: TipOff | None = None) -> FraudCase:
+    """Open a case (立案) against a household inside the actor's jurisdiction."""
+    household = Household.objects.select_related("region").get(pk=household.pk)
+    _require(actor, household.region)
+    if kind not in FraudKind.values:
+        raise DomainError("未知案件类型 / unknown case kind", field_errors={"kind": ["unknown"]})
+    if not summary.strip():
+        raise DomainError("请填写案情 / a summary is required", field_errors={"summary": ["required"]})
+    if amount_wrongly_paid < 0:
+        raise DomainError("金额不能为负 / the amount cannot be negative", field_errors={"amount_wrongly_paid": ["<0"]})
+    case = FraudCase.objects.create(household=household, kind=kind, summary=summary.strip(), tip_off=tip_off,
+                                    amount_wrongly_paid=round_yuan(amount_wrongly_paid), opened_by=_user(actor))
+    audit.record(actor=actor, action="integrity.fraud_open", obj=case, region=household.region,
+                 after=audit.snapshot(case))
+    return case
+
+
+def check_fine(*, case: FraudCase, serious: bool, fine_amount: Decimal, amount_wrongly_paid: Decimal,
+               as_of: dt.date) -> list[str]:
+    """The fine bounds of the parameters in force for the household's region (rules.fine_errors)."""
+    params = parameters_in_force(case.household.region, as_of)
+    return rules.fine_errors(
+        kind=case.kind, serious=serious, amount_wrongly_paid=amount_wrongly_paid, fine=fine_amount,
+        multiplier_min=params.fraud_fine_multiplier_min, multiplier_max=params.fraud_fine_multiplier_max,
+        false_certificate_max=params.false_certificate_fine_max,
+    )
+
+
+@transaction.atomic
+def fraud_case_decide(*, actor, case: FraudCase, decision: str, serious: bool, fine_amount: Decimal,
+                      amount_wrongly_paid: Decimal | None = None) -> FraudCase:
+    """Decide a case (处理决定, county staff): the fine within its bounds, and the amount wrongly paid
+    recorded as an overpayment to recover (追回)."""
+    case = FraudCase.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=case.pk)
+    _require(actor, case.household.region, roles=DECIDING_ROLES)
+    _check_transition(FRAUD_TRANSITIONS, case.status, FraudStatus.DECIDED, "案件")
+    amount = round_yuan(case.amount_wrongly_paid if amount_wrongly_paid is None else amount_wrongly_paid)
+    fine_amount = round_yuan(fine_amount)
+    if not decision.strip():
+        raise DomainError("请填写处理决定 / a decision is required", field_errors={"decision": ["required"]})
+    errors = check_fine(case=case, serious=serious, fine_amount=fine_amount, amount_wrongly_paid=amount, as_of=today())
+    if errors:
+        raise DomainError(errors[0], field_errors={"fine_amount": errors}, code="fine_out_of_bounds")
+    before = audit.snapshot(case)
+    case.amount_wrongly_paid = amount
+    case.serious = serious
+    case.fine_amount = fine_amount
+    case.decision = decision.strip()
+    case.status = FraudStatus.DECIDED
+    case.decided_by = _user(actor)
+    case.decided_at = timezone.now()
+    if case.kind == FraudKind.WRONGFUL_PAYMENT and amount > 0 and case.overpayment_id is None:
+        case.overpayment = overpayment_create(
+            actor=actor, household=case.household, amount=amount, reason=OverpaymentReason.FRAUD,
+            note=f"骗保案件 #{case.pk} 追回", source_type="integrity.fraudcase", source_id=str(case.pk),
+        )
+    case.save()
+    audit.record(actor=actor, action="integrity.fraud_decide", obj=case, region=case.household.region,
+                 before=before, after=audit.snapshot(case), note=decision)
+    return case
+
+
+# ---------------------------------------------------------------- deaths (死亡报告)
+
+
+@transaction.atomic
+def member_death_record(*, actor, member: Member, died_on: dt.date) -> Member:
+    """Set a member's date of death (Member.died_on), audited. Used by the death report."""
+    member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
+    _require(actor, member.household.region)
+    if died_on > today():
+        raise DomainError("死亡日期不能晚于今天 / the date of death cannot be in the future",
+                          field_errors={"died_on": ["future"]})
+    if died_on < member.birth_date:
+        raise DomainError("死亡日期早于出生日期 / the date of death is before the birth date",
+                          field_errors={"died_on": ["before birth"]})
+    if member.died_on == died_on:
+        return member
+    before = {"died_on": member.died_on}
+    member.died_on = died_on
+    member.save(update_fields=["died_on"])
+    audit.record(actor=actor, action="member.death_record", obj=member, region=member.household.region,
+                 before=before, after={"died_on": died_on})
+    return member
+
+
+def _enrolment_actor(actor):
+    """Ending an enrolment is county business (benefits.services); a death stops payment by rule, so a
+    township or community report applies it as the system on the reporter's behalf (both are audited)."""
+    if isinstance(actor, str) or actor.is_superuser or actor.role in DECIDING_ROLES:
+        return actor
+    return f"system:death-report({actor.username})"
+
+
+@transaction.atomic
+def death_report_record(*, actor, member: Member, died_on: dt.date, source: str = "") -> DeathReport:
+    """Record a recipient's death (死亡报告): the member's date of death, and
+
+    * when no living member is left, end the enrolment from the first day of the next month and claim
+      back every paid line of a later month in full (unpaid lines of unlocked months are withdrawn);
+    * otherwise open a DEATH review of the household and claim back the deceased's per-person share of
+      any paid line of a later month (the review sets the new amount).
+
+    Idempotent: reporting the same death again returns the first report.
+    """
+    member = Member.objects.select_related("household__region").get(pk=member.pk)
+    household = member.household
+    _require(actor, household.region)
+    existing = DeathReport.objects.filter(member=member).first()
+    if existing:
+        if existing.died_on != died_on:
+            raise Conflict("该成员已有死亡报告，日期不同 / a death report with another date exists", code="conflict")
+        return existing
+    member_death_record(actor=actor, member=member, died_on=died_on)
+    stop_from = next_month_start(died_on)
+    enrolment = household.enrolments.exclude(status=EnrolmentStatus.ENDED).first()
+    living = household.members.filter(died_on__isnull=True, left_on__isnull=True).exists()
+    report = DeathReport.objects.create(
+        member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
+        outcome=DeathOutcome.NO_ENROLMENT, reported_by=_user(actor),
+    )
+    overpaid = []
+    if enrolment is not None and not living:
+        benefit_services.enrolment_end(actor=_enrolment_actor(actor), enrolment=enrolment, effective_on=stop_from,
+                                       reason=f"对象死亡（{died_on}），次月起停发")
+        paid = payment_lines_cancel(actor=actor, enrolment=enrolment, from_month=stop_from,
+                                    reason="death report")
+        overpaid = [(line, line.amount, "死亡后继续发放") for line in paid]
+        report.outcome, report.stop_from = DeathOutcome.ENROLMENT_ENDED, stop_from
+    elif enrolment is not None:
+        report.review = benefit_services.review_open(
+            actor=actor, household=household, kind=ReviewKind.DEATH, enrolment=enrolment,
+            reason=f"家庭成员死亡（{died_on}），调整保障人数和金额",
+            due_on=today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
+            source_type="integrity.deathreport", source_id=str(report.pk),
+        )
+        report.outcome, report.stop_from = DeathOutcome.REVIEW_OPENED, stop_from
+        paid = enrolment.payment_lines.filter(month__gte=stop_from, run__status=RunStatus.LOCKED)
+        overpaid = [(line, round_yuan(line.amount / max(line.persons, 1)), "死亡成员的人均份额（复核确定）")
+                    for line in paid]
+    total = Decimal("0.00")
+    for line, amount, note in overpaid:
+        if amount <= 0:
+            continue
+        overpayment_create(actor=actor, household=household, amount=amount, reason=OverpaymentReason.DEATH,
+                           payment_line=line, note=f"死亡报告 #{report.pk}：{note}",
+                           source_type="integrity.deathreport", source_id=str(report.pk))
+        total += amount
+    report.overpayment_count = len([1 for _, amount, _ in overpaid if amount > 0])
+    report.overpayment_amount = total
+    report.save()
+    audit.record(actor=actor, action="integrity.death_report", obj=report, region=household.region,
+                 after=audit.snapshot(report))
+    return report
+

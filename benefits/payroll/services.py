@@ -1,0 +1,447 @@
+"""State changes of the payroll (发放). Each is validated first and audited.
+
+The computation is set-based: one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` per batch of
+enrolment ids, so a rerun, a retried task or two runs at once never write a second line for the
+same enrolment and month (the unique constraint ``one_line_per_enrolment_month`` decides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from benefits.models import PAYABLE_STATUSES, Enrolment, EnrolmentStatus, Household, Member
+from benefits.payroll.models import (
+    OVERPAYMENT_TRANSITIONS,
+    RUN_TRANSITIONS,
+    Overpayment,
+    OverpaymentReason,
+    OverpaymentStatus,
+    PaymentLine,
+    PayrollRun,
+    RunStatus,
+)
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Region, RegionLevel, Role
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.dates import month_end, month_start
+from reemployment.money import round_yuan
+
+DEFAULT_BATCH_SIZE = 50_000
+ANALYZE_AFTER_ROWS = 10_000
+PAYROLL_ROLES = {Role.COUNTY, Role.ADMIN}
+SYSTEM_ACTOR = "system:payroll"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def parse_month(value) -> dt.date:
+    """A benefit month as its first day, from a date or "YYYY-MM"."""
+    if isinstance(value, dt.date):
+        return month_start(value)
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})(-01)?", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise DomainError(f"月份格式应为 YYYY-MM：{text!r} / month must be YYYY-MM", code="bad_month")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def require_county_staff(actor, region: Region) -> None:
+    """Payroll and its personal-data exports are county civil-affairs business (or admin/system)."""
+    if isinstance(actor, str):
+        return
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("请先登录 / please log in")
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return
+    if actor.role != Role.COUNTY or not in_jurisdiction(actor, region):
+        raise PermissionDenied("只有本县民政局工作人员可以办理发放 / only county civil-affairs staff of this county")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _change_run_status(run: PayrollRun, new_status: str) -> None:
+    if new_status not in RUN_TRANSITIONS[run.status]:
+        raise Conflict(
+            f"发放批次不能从“{RunStatus(run.status).label}”变为“{RunStatus(new_status).label}” / "
+            f"cannot change a payroll run from {run.status} to {new_status}",
+            code="invalid_transition",
+        )
+    run.status = new_status
+
+
+def _lock_run(run_id: int) -> PayrollRun:
+    return PayrollRun.objects.select_for_update(of=("self",)).select_related("county").get(pk=run_id)
+
+
+def _county(region: Region) -> Region:
+    if region.level != RegionLevel.COUNTY:
+        raise DomainError(f"{region.name} 不是县/区，发放按县办理 / payroll runs per county", code="not_a_county")
+    return region
+
+
+# ---------------------------------------------------------------- the payable set, in SQL
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "line": PaymentLine._meta.db_table,
+        "enrolment": Enrolment._meta.db_table,
+        "household": Household._meta.db_table,
+        "member": Member._meta.db_table,
+        "region": Region._meta.db_table,
+    }
+
+
+def _payable_where(first: dt.date) -> tuple[str, list]:
+    """Enrolments payable for the month starting ``first`` (DESIGN.md §2 Payroll):
+
+    * status payable (active, transitional), started by the month's last day, not ended before it starts;
+    * or ended with an end date after the month starts (``enrolment_end``: no payment for months starting
+      on or after the end date — a death ends it from the following month, so the death month is paid);
+    * and not every member had died before the month started (a death stops payment from the next month;
+      a household with no member rows is not stopped by this rule).
+    """
+    t = _tables()
+    payable = ", ".join(["%s"] * len(PAYABLE_STATUSES))
+    sql = f"""
+        e.start_date <= %s
+        AND (e.status IN ({payable}) OR (e.status = %s AND e.end_date IS NOT NULL))
+        AND (e.end_date IS NULL OR e.end_date > %s)
+        AND NOT EXISTS (
+            SELECT 1 FROM {t['member']} d WHERE d.household_id = e.household_id AND d.died_on < %s
+            AND NOT EXISTS (SELECT 1 FROM {t['member']} m WHERE m.household_id = d.household_id
+                            AND (m.died_on IS NULL OR m.died_on >= %s)))
+    """
+    params = [month_end(first), *[str(s) for s in PAYABLE_STATUSES], str(EnrolmentStatus.ENDED), first, first,
+              first]
+    return sql, params
+
+
+def _amount_sql() -> tuple[str, list]:
+    # Enrolment.payable_amount, in SQL: the transition amount while transitional.
+    sql = ("CASE WHEN e.status = %s AND e.transition_amount IS NOT NULL THEN e.transition_amount "
+           "ELSE e.monthly_amount END")
+    return sql, [str(EnrolmentStatus.TRANSITIONAL)]
+
+
+def _insert_batch(cursor, run: PayrollRun, first: dt.date, id_from: int, id_to: int) -> int:
+    t = _tables()
+    where, where_params = _payable_where(first)
+    amount, amount_params = _amount_sql()
+    sql = f"""
+        INSERT INTO {t['line']} (run_id, enrolment_id, household_id, region_id, month, amount, persons,
+                                 category, area, bank_account, bank_name)
+        SELECT %s, e.id, e.household_id, h.region_id, %s, {amount}, e.persons, e.category, e.area,
+               h.bank_account, h.bank_name
+        FROM {t['enrolment']} e
+        JOIN {t['household']} h ON h.id = e.household_id
+        JOIN {t['region']} r ON r.id = h.region_id
+        WHERE r.path LIKE %s AND e.id >= %s AND e.id < %s AND {amount} > 0 AND {where}
+          AND NOT EXISTS (SELECT 1 FROM {t['line']} l WHERE l.enrolment_id = e.id AND l.month = %s)
+        ON CONFLICT (enrolment_id, month) DO NOTHING
+    """
+    # NOT EXISTS skips existing lines cheaply (a rerun); ON CONFLICT is what makes parallel runs safe.
+    params = [run.pk, first, *amount_params, run.county.path + "%", id_from, id_to, *amount_params, *where_params,
+              first]
+    cursor.execute(sql, params)
+    return max(cursor.rowcount, 0)
+
+
+def _remove_stale_lines(cursor, run: PayrollRun, first: dt.date) -> int:
+    """Lines of an unlocked run whose enrolment is no longer payable (suspended, ended, died since) or
+    whose amount has changed since; the insert that follows writes the current amount."""
+    t = _tables()
+    where, where_params = _payable_where(first)
+    amount, amount_params = _amount_sql()
+    # One anti-join of the run's lines against the payable set (hashable), not a lookup per line.
+    sql = f"""
+        DELETE FROM {t['line']} WHERE id IN (
+            SELECT l.id FROM {t['line']} l
+            LEFT JOIN (SELECT e.id, {amount} AS amount FROM {t['enrolment']} e
+                       WHERE e.id IN (SELECT l2.enrolment_id FROM {t['line']} l2 WHERE l2.run_id = %s)
+                       AND {where}) p
+                   ON p.id = l.enrolment_id AND p.amount = l.amount
+            WHERE l.run_id = %s AND p.id IS NULL)
+    """
+    cursor.execute(sql, [*amount_params, run.pk, *where_params, run.pk])
+    return max(cursor.rowcount, 0)
+
+
+def _enrolment_id_range(county: Region) -> tuple[int, int] | None:
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT MIN(e.id), MAX(e.id) FROM {t['enrolment']} e
+                JOIN {t['household']} h ON h.id = e.household_id
+                JOIN {t['region']} r ON r.id = h.region_id WHERE r.path LIKE %s""",
+            [county.path + "%"],
+        )
+        low, high = cursor.fetchone()
+    return None if low is None else (low, high)
+
+
+def run_totals(run: PayrollRun) -> dict:
+    """Totals of a run with SQL aggregates."""
+    totals = PaymentLine.objects.filter(run=run).aggregate(
+        lines=Count("id"), households=Count("household", distinct=True), persons=Sum("persons"), amount=Sum("amount"),
+    )
+    return {"lines": totals["lines"] or 0, "households": totals["households"] or 0,
+            "persons": totals["persons"] or 0, "total_amount": totals["amount"] or Decimal("0.00")}
+
+
+def _store_totals(run: PayrollRun) -> None:
+    totals = run_totals(run)
+    run.lines, run.households, run.persons = totals["lines"], totals["households"], totals["persons"]
+    run.total_amount = round_yuan(totals["total_amount"])
+
+
+# ---------------------------------------------------------------- runs
+
+
+@transaction.atomic
+def payroll_run_open(*, actor, county: Region, month) -> PayrollRun:
+    """The run of a county and month, created as a draft if there is none (idempotent)."""
+    county = _county(county)
+    require_county_staff(actor, county)
+    first = parse_month(month)
+    run = PayrollRun.objects.filter(county=county, month=first).first()
+    if run:
+        return run
+    try:
+        with transaction.atomic():
+            run = PayrollRun.objects.create(county=county, month=first)
+    except IntegrityError:  # created meanwhile by a parallel request
+        return PayrollRun.objects.get(county=county, month=first)
+    audit.record(actor=actor, action="payroll.open", obj=run, region=county, after=audit.snapshot(run))
+    return run
+
+
+@dataclass(frozen=True)
+class ComputeResult:
+    run: PayrollRun
+    added: int
+    removed: int
+
+
+def payroll_run_compute(*, actor, county: Region, month, batch_size: int = DEFAULT_BATCH_SIZE,
+                        task_id: str = "") -> ComputeResult:
+    """Compute (or complete) the payroll of a county for a month: one line per payable enrolment.
+
+    Not one transaction on purpose: each batch commits with the run row locked, so the admin's
+    progress bar can read the progress and a crash keeps finished batches — the rerun adds only
+    what is missing. A locked run is refused (``Conflict``) before and inside every batch.
+    """
+    county = _county(county)
+    require_county_staff(actor, county)
+    first = parse_month(month)
+    run = payroll_run_open(actor=actor, county=county, month=first)
+    id_range = _enrolment_id_range(county)
+    batches = [] if id_range is None else list(range(id_range[0], id_range[1] + 1, batch_size))
+    with transaction.atomic():
+        run = _lock_run(run.pk)
+        if run.is_locked:
+            raise Conflict(f"{run} 已锁定，不能重新计算 / the month is locked", code="locked")
+        if RunStatus.COMPUTED not in RUN_TRANSITIONS[run.status]:
+            _change_run_status(run, RunStatus.COMPUTED)  # raises with the right message
+        run.progress_done, run.progress_total, run.last_error = 0, len(batches) + 1, ""
+        if task_id:
+            run.task_id = task_id
+        with connection.cursor() as cursor:
+            removed = _remove_stale_lines(cursor, run, first)
+        run.progress_done = 1
+        run.save(update_fields=["progress_done", "progress_total", "last_error", "task_id"])
+    added = 0
+    for start in batches:
+        with transaction.atomic():
+            run = _lock_run(run.pk)
+            if run.is_locked:
+                raise Conflict(f"{run} 已锁定 / the month was locked during the computation", code="locked")
+            with connection.cursor() as cursor:
+                added += _insert_batch(cursor, run, first, start, start + batch_size)
+            run.progress_done += 1
+            run.save(update_fields=["progress_done"])
+    with transaction.atomic():
+        run = _lock_run(run.pk)
+        if run.is_locked:
+            raise Conflict(f"{run} 已锁定 / the month is locked", code="locked")
+        before = {"status": run.status, "lines": run.lines, "total_amount": run.total_amount}
+        _change_run_status(run, RunStatus.COMPUTED)
+        _store_totals(run)
+        run.computed_at = timezone.now()
+        run.progress_done = run.progress_total
+        run.save()
+        if connection.vendor == "postgresql" and added >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics after a large insert: later reruns and exports plan hash joins, not loops.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {PaymentLine._meta.db_table}")
+        audit.record(actor=actor, action="payroll.compute", obj=run, region=county, before=before,
+                     after={"status": run.status, "lines": run.lines, "households": run.households,
+                            "persons": run.persons, "total_amount": run.total_amount},
+                     note=f"added {added}, removed {removed}")
+    return ComputeResult(run=run, added=added, removed=removed)
+
+
+@transaction.atomic
+def payroll_run_request(*, actor, county: Region, month) -> PayrollRun:
+    """Ask for a run to be computed by a Celery worker (the admin's button). Enqueued on commit."""
+    from benefits.payroll.tasks import compute_payroll
+
+    run = payroll_run_open(actor=actor, county=county, month=month)
+    run = _lock_run(run.pk)
+    if run.is_locked:
+        raise Conflict(f"{run} 已锁定 / the month is locked", code="locked")
+    run.progress_done, run.progress_total, run.last_error = 0, 1, ""  # queued: the progress bar polls
+    run.save(update_fields=["progress_done", "progress_total", "last_error"])
+    audit.record(actor=actor, action="payroll.request", obj=run, region=run.county)
+    actor_id = getattr(actor, "pk", None)
+    month_text = f"{run.month:%Y-%m}"
+    transaction.on_commit(lambda: compute_payroll.delay(run.county_id, month_text, actor_id))
+    return run
+
+
+def _transition(*, actor, run: PayrollRun, new_status: str, action: str, stamp: str | None = None) -> PayrollRun:
+    run = _lock_run(run.pk)
+    require_county_staff(actor, run.county)
+    before = {"status": run.status}
+    _change_run_status(run, new_status)
+    if stamp:
+        setattr(run, f"{stamp}_by", _user(actor))
+        setattr(run, f"{stamp}_at", timezone.now())
+    run.save()
+    audit.record(actor=actor, action=action, obj=run, region=run.county, before=before, after={"status": run.status})
+    return run
+
+
+@transaction.atomic
+def payroll_run_review(*, actor, run: PayrollRun) -> PayrollRun:
+    """Mark the computed payroll as checked (审核)."""
+    return _transition(actor=actor, run=run, new_status=RunStatus.REVIEWED, action="payroll.review", stamp="reviewed")
+
+
+@transaction.atomic
+def payroll_run_reopen(*, actor, run: PayrollRun) -> PayrollRun:
+    """Withdraw the review (back to computed), e.g. to recompute after late changes."""
+    return _transition(actor=actor, run=run, new_status=RunStatus.COMPUTED, action="payroll.reopen")
+
+
+@transaction.atomic
+def payroll_run_lock(*, actor, run: PayrollRun) -> PayrollRun:
+    """Lock the month (paid): from now on its lines and totals never change."""
+    return _transition(actor=actor, run=run, new_status=RunStatus.LOCKED, action="payroll.lock", stamp="locked")
+
+
+@transaction.atomic
+def payment_lines_cancel(*, actor, enrolment: Enrolment, from_month, reason: str) -> list[PaymentLine]:
+    """Withdraw the unpaid lines (months of unlocked runs from ``from_month``) of an enrolment that is
+    no longer due, refreshing those runs' totals. Returns the *paid* lines (locked months) from that
+    month on, which are overpayments for the caller to claim back."""
+    first = parse_month(from_month)
+    lines = PaymentLine.objects.filter(enrolment=enrolment, month__gte=first).select_related("run")
+    paid = [line for line in lines if line.run.is_locked]
+    unpaid = [line for line in lines if not line.run.is_locked]
+    runs = {line.run_id for line in unpaid}
+    if unpaid:
+        PaymentLine.objects.filter(pk__in=[line.pk for line in unpaid]).delete()
+        for run_id in runs:
+            run = _lock_run(run_id)
+            before = {"lines": run.lines, "total_amount": run.total_amount}
+            _store_totals(run)
+            run.save()
+            audit.record(actor=actor, action="payroll.lines_cancel", obj=run, region=run.county, before=before,
+                         after={"lines": run.lines, "total_amount": run.total_amount},
+                         note=f"enrolment {enrolment.pk}: {reason}")
+    return paid
+
+
+# ---------------------------------------------------------------- bank file
+
+
+@transaction.atomic
+def bank_file_download(*, actor, run: PayrollRun, fmt: str) -> PayrollRun:
+    """Check that the actor may download the bank file (personal data) and audit the download.
+
+    Returns the run; the caller streams the file (``benefits.payroll.exports``)."""
+    if fmt not in {"csv", "xlsx"}:
+        raise DomainError("文件格式应为 csv 或 xlsx / format must be csv or xlsx", code="bad_format")
+    run = PayrollRun.objects.select_related("county").get(pk=run.pk)
+    require_county_staff(actor, run.county)
+    if not isinstance(actor, str) and not actor.is_superuser and actor.role != Role.COUNTY:
+        # Personal data: the county's civil-affairs staff only, not the system administrator role.
+        raise PermissionDenied("银行文件仅限本县民政局工作人员 / bank files are for county staff only")
+    if run.status == RunStatus.DRAFT:
+        raise Conflict("尚未计算，无银行文件 / the payroll has not been computed yet", code="not_computed")
+    audit.record(actor=actor, action="payroll.bank_file_download", obj=run, region=run.county,
+                 after={"format": fmt, "lines": run.lines, "total_amount": run.total_amount})
+    return run
+
+
+# ---------------------------------------------------------------- overpayments (追回)
+
+
+@transaction.atomic
+def overpayment_create(*, actor, household: Household, amount: Decimal, reason: str, note: str = "",
+                       enrolment: Enrolment | None = None, payment_line: PaymentLine | None = None,
+                       month=None, source_type: str = "", source_id: str = "") -> Overpayment:
+    """Record an amount paid that was not due. Idempotent per paid line and source."""
+    if reason not in OverpaymentReason.values:
+        raise DomainError(f"未知原因 {reason} / unknown reason")
+    amount = round_yuan(amount)
+    if amount <= 0:
+        raise DomainError("追回金额必须大于零 / the amount to recover must be positive", code="bad_amount")
+    if payment_line is not None:
+        if payment_line.household_id != household.pk:
+            raise DomainError("发放明细不属于该家庭 / the payment line is not this household's")
+        existing = Overpayment.objects.filter(payment_line=payment_line, source_type=source_type,
+                                              source_id=str(source_id)).first()
+        if existing:
+            return existing
+        month = payment_line.month
+        enrolment = enrolment or payment_line.enrolment
+    overpayment = Overpayment.objects.create(
+        household=household, enrolment=enrolment, payment_line=payment_line,
+        month=parse_month(month) if month else None, amount=amount, reason=reason, note=note[:300],
+        source_type=source_type, source_id=str(source_id),
+    )
+    audit.record(actor=actor, action="overpayment.create", obj=overpayment, region=household.region,
+                 after=audit.snapshot(overpayment), note=note)
+    return overpayment
+
+
+@transaction.atomic
+def overpayment_decide(*, actor, overpayment: Overpayment, status: str, decision: str,
+                       recovered_amount: Decimal | None = None) -> Overpayment:
+    """Close an overpayment: recovered (with the amount actually got back) or waived, with the decision."""
+    overpayment = Overpayment.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=overpayment.pk)
+    require_county_staff(actor, overpayment.household.region)
+    if status not in OVERPAYMENT_TRANSITIONS[overpayment.status]:
+        raise Conflict(f"追回款不能从“{OverpaymentStatus(overpayment.status).label}”变为“{status}” / "
+                       f"cannot change an overpayment from {overpayment.status} to {status}",
+                       code="invalid_transition")
+    if not decision.strip():
+        raise DomainError("请填写处理决定 / a decision is required", field_errors={"decision": ["required"]})
+    before = audit.snapshot(overpayment)
+    if status == OverpaymentStatus.RECOVERED:
+        recovered = round_yuan(recovered_amount if recovered_amount is not None else overpayment.amount)
+        if recovered <= 0 or recovered > overpayment.amount:
+            raise DomainError("实际追回金额应大于零且不超过应追回金额 / recovered amount must be in (0, amount]",
+                              field_errors={"recovered_amount": ["out of range"]})
+        overpayment.recovered_amount = recovered
+    overpayment.status = status
+    overpayment.decision = decision.strip()
+    overpayment.decided_by = _user(actor)
+    overpayment.decided_at = timezone.now()
+    overpayment.save()
+    audit.record(actor=actor, action="overpayment.decide", obj=overpayment, region=overpayment.household.region,
+                 before=before, after=audit.snapshot(overpayment), note=decision)
+    return overpayment

@@ -1,0 +1,111 @@
+"""Demo site for ``make run``: the page tree in Chinese with an English translation of every page.
+
+``seed(stdout)`` is idempotent: pages that exist (matched by slug under their parent, per
+locale) are left as they are, so editors' changes survive a second run. It also points the
+default Site at the HomePage, removes Wagtail's placeholder welcome page, gives the editor role
+its page permissions and puts the site under a moderation workflow.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Locale, Page, Site
+
+from cms.demo_content import HOME
+
+# Editors draft, preview and submit; publishing goes through the moderation workflow below.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
+MODERATORS_GROUP = "Moderators"  # Wagtail's own moderators group (created by its migrations)
+
+
+def _locales() -> tuple[Locale, Locale]:
+    zh, _ = Locale.objects.get_or_create(language_code="zh-hans")
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    return zh, en
+
+
+def _apply(page: Page, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(page, name, value)
+
+
+def _ensure(parent: Page, spec: dict, zh: Locale, en: Locale, created: list[str]) -> Page:
+    """The page of ``spec`` under ``parent`` (created live when missing) and its English translation.
+
+    Demo pages are created live directly (no draft revision to publish): an editor's first edit in
+    the admin creates the first revision and goes through the moderation workflow like any other."""
+    model = apps.get_model("cms", spec["cls"])
+    page = model.objects.child_of(parent).filter(slug=spec["slug"], locale=zh).first()
+    now = timezone.now()
+    if page is None:
+        page = model(slug=spec["slug"], locale=zh, live=True, first_published_at=now, last_published_at=now)
+        _apply(page, spec["zh"])
+        parent.add_child(instance=page)
+        created.append(f"{spec['slug']} (zh)")
+    if page.get_translation_or_none(en) is None:
+        # Wagtail core i18n: a copy in the English locale, linked by translation_key.
+        translation = page.copy_for_translation(en).specific
+        _apply(translation, spec["en"])
+        translation.live = True
+        translation.has_unpublished_changes = False
+        translation.first_published_at = translation.last_published_at = now
+        translation.save()
+        created.append(f"{spec['slug']} (en)")
+    for child in spec.get("children", []):
+        _ensure(page, child, zh, en, created)
+    return page
+
+
+def _point_site_at(home: Page) -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                            site_name="再就业与低保服务")
+        return
+    if site.root_page_id != home.pk:
+        site.root_page = home
+        site.site_name = "再就业与低保服务"
+        site.save()
+    # Wagtail's placeholder "Welcome to your new Wagtail site!" page, if still there.
+    for page in Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore"):
+        if not page.get_children().exists():
+            page.delete()
+
+
+def _editor_permissions(home: Page) -> None:
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+    from reemployment.core.models import Role
+
+    group = Group.objects.filter(name=str(Role.EDITOR.label)).first()
+    if group is None:
+        return
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    # Moderation: an editor submits a page to "发布审核"; a moderator (Wagtail's Moderators group,
+    # or the admin) approves it, which publishes it.
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    task, _ = GroupApprovalTask.objects.get_or_create(name="审核发布")
+    task.groups.add(moderators)
+    workflow, _ = Workflow.objects.get_or_create(name="发布审核")
+    # WorkflowTask is a ParentalKey child: create it through its own manager so it is saved now.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    zh, en = _locales()
+    root = Page.get_first_root_node()
+    if root is None:  # a flushed database (e.g. after a transactional test): Wagtail's root page
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=zh))
+    created: list[str] = []
+    home = _ensure(root, HOME, zh, en, created)
+    _point_site_at(home)
+    _editor_permissions(home)
+    if stdout:
+        stdout.write(f"cms: {len(created)} pages created" + (f" ({', '.join(created)})" if created else ""))
