@@ -1,0 +1,449 @@
+"""State changes of department checks: uploads, processing, flags, roster follow-ups.
+
+Every contradiction found in a department file becomes a :class:`Flag` and opens a review
+through ``benefits.services.review_open`` — the household's own record is never changed here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from benefits.checks import matching, parsing
+from benefits.checks.models import (
+    FILE_TRANSITIONS,
+    FLAG_TRANSITIONS,
+    FOLLOW_UP_TRANSITIONS,
+    DepartmentFile,
+    FileStatus,
+    Flag,
+    FlagKind,
+    FlagStatus,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    PovertyRosterEntry,
+)
+from benefits.checks.sources import ROSTER_SOURCE, SOURCES
+from benefits.models import Household, Member, ReviewKind
+from benefits.services import review_open
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Region, RegionLevel, Role, today
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.selectors import parameters_in_force
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_ROLES = {Role.COUNTY, Role.ADMIN}
+RESOLVE_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
+SYSTEM_ACTOR = "system:checks"
+
+
+def _is_user(actor) -> bool:
+    return getattr(actor, "pk", None) is not None
+
+
+def _require(actor, region: Region, roles: set[str]) -> None:
+    if not _is_user(actor):
+        return  # the service itself (command, task)
+    if actor.is_superuser:
+        return
+    if actor.role not in roles or not in_jurisdiction(actor, region):
+        raise PermissionDenied("不在您的辖区或您无此权限 / outside your jurisdiction or not allowed for your role")
+
+
+def _set_status(obj, new_status: str, table: dict) -> None:
+    if new_status not in table[obj.status]:
+        raise Conflict(f"状态不能从 {obj.status} 变为 {new_status} / cannot change status from {obj.status} "
+                       f"to {new_status}", code="invalid_transition")
+    obj.status = new_status
+
+
+def storage_dir() -> Path:
+    """Where uploads are kept: outside MEDIA_ROOT (never served), ``settings.CHECKS_IMPORT_DIR`` if set,
+    else ``VAR_DIR/imports/checks``. They carry personal data."""
+    path = Path(getattr(settings, "CHECKS_IMPORT_DIR", None) or Path(settings.VAR_DIR) / "imports" / "checks")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def department_file_upload(*, actor, source: str, region: Region, name: str, content: bytes,
+                           process: bool = True) -> DepartmentFile:
+    """Accept an upload (county staff): size and duplicate checks, store, queue the processing task."""
+    if source not in SOURCES:
+        raise DomainError(f"未知的数据来源 {source} / unknown source {source}", code="unknown_source")
+    _require(actor, region, UPLOAD_ROLES)
+    if region.level not in {RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE}:
+        raise DomainError("比对文件按县（区）上传 / department files are uploaded for a county", code="not_county")
+    if len(content) > settings.MAX_IMPORT_BYTES:
+        raise DomainError(f"文件过大：{len(content)} 字节，上限 {settings.MAX_IMPORT_BYTES} 字节 / file too large: "
+                          f"{len(content)} bytes, limit {settings.MAX_IMPORT_BYTES}", code="too_large")
+    if not content.strip():
+        raise DomainError("文件为空 / the file is empty", code="empty")
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = DepartmentFile.objects.filter(sha256=digest).exclude(status=FileStatus.REJECTED).first()
+    if earlier is not None:
+        raise Conflict(
+            f"该文件已于 {timezone.localtime(earlier.uploaded_at):%Y-%m-%d %H:%M} 上传过（“{earlier.original_name}”，"
+            f"编号 {earlier.pk}），不能重复导入 / this file was already uploaded on "
+            f"{timezone.localtime(earlier.uploaded_at):%Y-%m-%d} as #{earlier.pk}; the same content is imported once",
+            code="duplicate_file",
+        )
+    suffix = ".xlsx" if content.startswith(parsing.XLSX_MAGIC) else ".csv"
+    stored = storage_dir() / f"{digest}{suffix}"
+    stored.write_bytes(content)
+    department_file = DepartmentFile.objects.create(
+        source=source, region=region, original_name=Path(name).name[:255] or "upload", stored_path=str(stored),
+        size=len(content), sha256=digest, uploaded_by=actor if _is_user(actor) else None,
+    )
+    audit.record(actor=actor, action="checks.file_upload", obj=department_file, region=region,
+                 after={"source": source, "sha256": digest, "size": len(content), "name": department_file.original_name})
+    if process:
+        from benefits.checks.tasks import process_department_file
+
+        transaction.on_commit(lambda: process_department_file.delay(department_file.pk))
+    return department_file
+
+
+def _progress(department_file: DepartmentFile, value: float, message: str = "") -> None:
+    # Written outside the result transaction so the admin's progress bar sees it while the task runs.
+    fields = {"progress": max(0, min(100, int(value)))}
+    if message:
+        fields["message"] = message[:500]
+    DepartmentFile.objects.filter(pk=department_file.pk).update(**fields)
+
+
+def _reject(department_file: DepartmentFile, *, errors: list[dict], error_count: int, message: str,
+            rows: int = 0, encoding: str = "") -> DepartmentFile:
+    with transaction.atomic():
+        department_file = DepartmentFile.objects.select_for_update().get(pk=department_file.pk)
+        _set_status(department_file, FileStatus.REJECTED, FILE_TRANSITIONS)
+        department_file.errors = errors
+        department_file.error_count = error_count
+        department_file.message = message[:500]
+        department_file.rows = rows
+        department_file.encoding = encoding
+        department_file.progress = 100
+        department_file.finished_at = timezone.now()
+        department_file.save()
+        audit.record(actor=SYSTEM_ACTOR, action="checks.file_rejected", obj=department_file,
+                     region=department_file.region, after={"error_count": error_count}, note=message[:300])
+    return department_file
+
+
+def department_file_process(*, file_id: int) -> DepartmentFile:
+    """Validate (all-or-nothing), match and record the findings of one uploaded file. Idempotent:
+    a file that is already done or rejected is returned as it is."""
+    with transaction.atomic():
+        department_file = (DepartmentFile.objects.select_for_update(of=("self",)).select_related("region")
+                           .get(pk=file_id))
+        if department_file.status != FileStatus.PENDING:
+            return department_file
+        _set_status(department_file, FileStatus.PROCESSING, FILE_TRANSITIONS)
+        department_file.progress = 1
+        department_file.save(update_fields=["status", "progress"])
+    source = SOURCES[department_file.source]
+    try:
+        raw = Path(department_file.stored_path).read_bytes()
+        frame, encoding = parsing.read_table(raw, department_file.original_name)
+    except parsing.FileRejected as exc:
+        return _reject(department_file, errors=[{"row": 0, "column": "", "value": "", "message": exc.message}],
+                       error_count=1, message=exc.message)
+    except OSError as exc:
+        return _reject(department_file, errors=[], error_count=0, message=f"文件无法读取 / cannot read the file: {exc}")
+    del raw
+    _progress(department_file, 10, "读取完成，正在校验 / read, validating")
+    region_codes = None
+    if department_file.source == ROSTER_SOURCE:
+        region_codes = set(Region.objects.filter(path__startswith=department_file.region.path)
+                           .values_list("code", flat=True))
+    validated = parsing.validate(frame, source, region_codes=region_codes)
+    rows = len(frame)
+    del frame
+    if validated.error_count:
+        return _reject(department_file, errors=validated.errors, error_count=validated.error_count, rows=rows,
+                       encoding=encoding,
+                       message=f"{validated.error_count} 行有错误，整个文件未导入 / {validated.error_count} rows have "
+                               f"errors; nothing was imported")
+    _progress(department_file, 30, "校验通过，正在比对 / valid, matching")
+    try:
+        if department_file.source == ROSTER_SOURCE:
+            return _load_roster(department_file, validated.frame, encoding=encoding, rows=rows)
+        return _check_rows(department_file, validated.frame, encoding=encoding, rows=rows)
+    except Exception as exc:  # keep the file's state truthful, then let the task see the error
+        logger.exception("department file %s failed", department_file.pk)
+        _reject(department_file, errors=[], error_count=0, message=f"处理失败 / processing failed: {type(exc).__name__}")
+        raise
+
+
+def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: int) -> DepartmentFile:
+    region = department_file.region
+    members = matching.member_map(region)
+    _progress(department_file, 45)
+    matched = matching.match(matching.prepare_rows(frame, department_file.source), members,
+                             progress=lambda share: _progress(department_file, 45 + 25 * share))
+    ctx = matching.CheckContext(region=region, params=parameters_in_force(region, today()), as_of=today(),
+                                members=members)
+    findings = matching.CHECKERS[department_file.source](matched, ctx)
+    _progress(department_file, 75, f"发现 {len(findings)} 个疑点，正在登记 / {len(findings)} findings, recording")
+    with transaction.atomic():
+        department_file = (DepartmentFile.objects.select_for_update(of=("self",))
+                           .select_related("region", "uploaded_by").get(pk=department_file.pk))
+        created = _record_findings(department_file, findings)
+        _set_status(department_file, FileStatus.DONE, FILE_TRANSITIONS)
+        department_file.encoding = encoding
+        department_file.rows = rows
+        department_file.matched_rows = len(matched)
+        department_file.flags_created = len(created)
+        department_file.progress = 100
+        department_file.errors = []
+        department_file.error_count = 0
+        department_file.message = (f"{rows} 行，匹配 {len(matched)} 行，新增疑点 {len(created)} 个 / {rows} rows, "
+                                   f"{len(matched)} matched, {len(created)} new flags")
+        department_file.finished_at = timezone.now()
+        department_file.save()
+        audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.file_processed",
+                     obj=department_file, region=region,
+                     after={"rows": rows, "matched": len(matched), "findings": len(findings),
+                            "flags_created": len(created)})
+    return department_file
+
+
+def _record_findings(department_file: DepartmentFile, findings: list[matching.Finding]) -> list[Flag]:
+    """Create one flag per new finding (an open flag for the same finding is kept) and open its review."""
+    if not findings:
+        return []
+    household_ids = {f.household_id for f in findings}
+    existing = set(Flag.objects.filter(status=FlagStatus.OPEN, household_id__in=household_ids)
+                   .values_list("household_id", "kind", "fingerprint"))
+    new, seen = [], set()
+    for finding in findings:
+        key = (finding.household_id, finding.kind, finding.fingerprint)
+        if key in existing or key in seen:
+            continue
+        seen.add(key)
+        new.append(finding)
+    flags = Flag.objects.bulk_create([
+        Flag(household_id=f.household_id, member_id=f.member_id, kind=f.kind, fingerprint=f.fingerprint,
+             details=audit.jsonable(f.details), department_file=department_file)
+        for f in new
+    ], batch_size=2000)
+    if not flags or flags[0].pk is None:  # databases that do not return ids from bulk inserts
+        flags = list(Flag.objects.filter(department_file=department_file).order_by("id"))
+    households = Household.objects.select_related("region").in_bulk(household_ids)
+    actor = department_file.uploaded_by or SYSTEM_ACTOR
+    for flag, finding in zip(flags, new, strict=True):
+        if finding.kind == FlagKind.DEATH:
+            # The death report opens its own DEATH review when members remain; the flag points at it.
+            report = _feed_death_report(actor=actor, flag=flag, finding=finding)
+            if getattr(report, "review_id", None):
+                flag.review = report.review
+                continue
+        flag.review = review_open(actor=actor, household=households[finding.household_id], kind=finding.review_kind,
+                                  reason=(finding.reason or str(FlagKind(finding.kind).label))[:300],
+                                  source_type="checks.flag", source_id=str(flag.pk))
+    Flag.objects.bulk_update(flags, ["review"], batch_size=2000)
+    return flags
+
+
+def _feed_death_report(*, actor, flag: Flag, finding: matching.Finding):
+    """Hand a death to the monthly death report (benefits.integrity) when that service exists.
+
+    Returns the death report (or None when benefits.integrity has no ``death_report_record``).
+    """
+    try:
+        from benefits.integrity.services import death_report_record
+    except ImportError:
+        return None
+    import datetime as dt
+
+    died_on = finding.details.get("died_on")
+    available = {
+        "actor": actor, "member": Member.objects.get(pk=flag.member_id),
+        "died_on": dt.date.fromisoformat(died_on) if died_on else None,
+        "source": f"部门比对 checks.flag#{flag.pk}",
+    }
+    params = inspect.signature(death_report_record).parameters
+    required = [n for n, p in params.items() if p.default is inspect.Parameter.empty
+                and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(available.get(name) is None for name in required):
+        logger.warning("death_report_record needs %s; only the DEATH review is opened", required)
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a refusal must not break the file's transaction
+            return death_report_record(**{n: v for n, v in available.items() if n in params})
+    except DomainError as exc:
+        logger.warning("death report refused for flag %s: %s; the flag's own DEATH review is opened", flag.pk,
+                       exc.code)
+        return None
+
+
+def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows: int) -> DepartmentFile:
+    region_ids = dict(Region.objects.filter(path__startswith=department_file.region.path).values_list("code", "id"))
+    member_ids = dict(Member.objects.filter(id_number__in=list(frame["id_number"].unique()))
+                      .values_list("id_number", "id"))
+    entries = [
+        PovertyRosterEntry(
+            department_file=department_file, region_id=region_ids[r.region_code],
+            poor_household_number=r.poor_household_number, id_number=r.id_number, name=r.name,
+            relation=getattr(r, "relation", "") or "", status=r.status,
+            left_year=None if "left_year" not in frame or _isna(r.left_year) else int(r.left_year),
+            member_id=member_ids.get(r.id_number),
+        )
+        for r in frame.itertuples()
+    ]
+    with transaction.atomic():
+        department_file = DepartmentFile.objects.select_for_update().get(pk=department_file.pk)
+        PovertyRosterEntry.objects.bulk_create(entries, batch_size=5000)
+        _set_status(department_file, FileStatus.DONE, FILE_TRANSITIONS)
+        matched = sum(1 for e in entries if e.member_id)
+        department_file.encoding = encoding
+        department_file.rows = rows
+        department_file.matched_rows = matched
+        department_file.progress = 100
+        department_file.message = f"建档立卡 {rows} 人，匹配到家庭成员 {matched} 人 / {rows} persons, {matched} matched"
+        department_file.finished_at = timezone.now()
+        department_file.save()
+        audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.roster_loaded",
+                     obj=department_file, region=department_file.region, after={"rows": rows, "matched": matched})
+    return department_file
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+@transaction.atomic
+def flag_resolve(*, actor, flag: Flag, note: str) -> Flag:
+    """Resolve a flag with a note (township/community staff of its jurisdiction, or county)."""
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=flag.pk)
+    _require(actor, flag.household.region, RESOLVE_ROLES)
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise DomainError("请填写处理说明 / a resolution note is required", field_errors={"note": ["required"]})
+    before = audit.snapshot(flag, ["status", "resolution_note", "resolved_by", "resolved_at"])
+    _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)
+    flag.resolution_note = note
+    flag.resolved_by = actor if _is_user(actor) else None
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
+    audit.record(actor=actor, action="checks.flag_resolve", obj=flag, region=flag.household.region, before=before,
+                 after=audit.snapshot(flag, ["status", "resolution_note", "resolved_by", "resolved_at"]), note=note)
+    return flag
+
+
+# Roster reconciliation follow-ups (建档立卡比对) --------------------------------------------------
+
+FINDING_UNCOVERED = "uncovered"  # 应保未保
+FINDING_PARTIAL = "partial"  # 一户保一人
+FINDING_LEFT = "left_receiving"  # 已脱贫仍享受
+FINDINGS = (FINDING_UNCOVERED, FINDING_PARTIAL, FINDING_LEFT)
+
+
+def _refer_to_application(actor, row: dict, poor_household_number: str) -> tuple[Household | None, str]:
+    """For 应保未保: when the poor household is registered here and the actor is community/village staff
+    (who take applications, 受理), take the application (``benefits.services.application_submit``);
+    otherwise the follow-up stays a referral note. Returns the household and a line for the note."""
+    ids = row.get("registered_household_ids") or []
+    if not ids:
+        return None, "\n该户未在本系统登记家庭信息，请先登记。/ not registered here yet."
+    household = Household.objects.select_related("region").get(pk=ids[0])
+    try:
+        from benefits.services import application_submit
+    except ImportError:
+        return household, ""
+    if not _is_user(actor) or actor.role != Role.COMMUNITY:
+        return household, "\n由社区/村工作人员受理申请。/ to be taken by community/village staff."
+    try:
+        with transaction.atomic():
+            application = application_submit(
+                actor=actor, household=household,
+                reason=f"建档立卡比对：未脱贫户 {poor_household_number} 未纳入低保（应保未保），转介申请")
+    except DomainError as exc:
+        return household, f"\n未能受理申请：{exc.message}"
+    return household, f"\n已受理低保申请 {application.number}。/ application {application.number} taken."
+
+
+@transaction.atomic
+def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> FollowUp:
+    """Act on one line of a reconciliation list (idempotent while the follow-up is open).
+
+    应保未保 → a referral note asking the community/village to help the household apply.
+    一户保一人 / 已脱贫仍享受 → a flag on the dibao household and a DATA_FLAG review.
+    """
+    from benefits.checks.selectors import roster_reconciliation
+
+    if finding not in FINDINGS:
+        raise DomainError(f"未知的比对结论 {finding} / unknown finding {finding}")
+    lists = roster_reconciliation(actor)
+    row = next((r for r in lists[finding] if r["poor_household_number"] == poor_household_number), None)
+    if row is None:
+        raise DomainError("该户不在此比对清单或不在您的辖区 / this household is not on that list in your jurisdiction",
+                          code="not_found", status=404)
+    region = Region.objects.get(pk=row["region_id"])
+    _require(actor, region, RESOLVE_ROLES)
+    existing = FollowUp.objects.filter(poor_household_number=poor_household_number, finding=finding,
+                                       status=FollowUpStatus.OPEN).first()
+    if existing:
+        return existing
+    household, review = None, None
+    if finding == FINDING_UNCOVERED:
+        kind = FollowUpKind.REFERRAL
+        note = (f"建档立卡未脱贫户 {poor_household_number}（{row['persons']} 人）未纳入低保：请社区/村入户核实并协助提出低保申请。"
+                " / registered-poor household not covered: visit and help it apply.")
+        household, application_note = _refer_to_application(actor, row, poor_household_number)
+        note += application_note
+    else:
+        kind = FollowUpKind.REVIEW
+        household = Household.objects.select_related("region").get(pk=row["dibao_household_ids"][0])
+        flag_kind = FlagKind.POVERTY_PARTIAL if finding == FINDING_PARTIAL else FlagKind.POVERTY_LEFT
+        reason = (f"建档立卡户 {poor_household_number}：{row['persons']} 人中仅 {row['covered_persons']} 人享受低保"
+                  if finding == FINDING_PARTIAL else f"建档立卡户 {poor_household_number} 已脱贫，仍享受低保")
+        flag, _created = Flag.objects.get_or_create(
+            household=household, kind=flag_kind, fingerprint=f"p:{poor_household_number}"[:64],
+            status=FlagStatus.OPEN, defaults={"details": audit.jsonable(row)},
+        )
+        review = review_open(actor=actor, household=household, kind=ReviewKind.DATA_FLAG, reason=reason,
+                             source_type="checks.flag", source_id=str(flag.pk))
+        if flag.review_id != review.pk:
+            flag.review = review
+            flag.save(update_fields=["review"])
+        note = reason + "：已发起复核 / review opened."
+    follow_up = FollowUp.objects.create(kind=kind, finding=finding, region=region,
+                                        poor_household_number=poor_household_number, household=household,
+                                        review=review, note=note, created_by=actor if _is_user(actor) else None)
+    audit.record(actor=actor, action="checks.follow_up_create", obj=follow_up, region=region,
+                 after=audit.snapshot(follow_up), note=note[:300])
+    return follow_up
+
+
+def poverty_follow_up_all(*, actor, finding: str) -> list[FollowUp]:
+    """Create the follow-up of every line of a list in the actor's jurisdiction."""
+    from benefits.checks.selectors import roster_reconciliation
+
+    rows = roster_reconciliation(actor)[finding] if finding in FINDINGS else []
+    return [poverty_follow_up(actor=actor, finding=finding, poor_household_number=r["poor_household_number"])
+            for r in rows]
+
+
+@transaction.atomic
+def follow_up_close(*, actor, follow_up: FollowUp, note: str) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("region").get(pk=follow_up.pk)
+    _require(actor, follow_up.region, RESOLVE_ROLES)
+    before = audit.snapshot(follow_up, ["status", "note"])
+    _set_status(follow_up, FollowUpStatus.DONE, FOLLOW_UP_TRANSITIONS)
+    follow_up.note = f"{follow_up.note}\n办结：{note}".strip()
+    follow_up.save(update_fields=["status", "note"])
+    audit.record(actor=actor, action="checks.follow_up_close", obj=follow_up, region=follow_up.region,
+                 before=before, after=audit.snapshot(follow_up, ["status", "note"]), note=note)
+    return follow_up

@@ -1,0 +1,121 @@
+"""Report figures on a small hand-made county, checked to the cent; exports; dashboard series."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from benefits.checks import reports
+from benefits.checks.dashboard import dashboard_data
+from benefits.models import Enrolment, EnrolmentEvent, EnrolmentEventKind, EnrolmentStatus
+from reemployment.core.errors import DomainError
+from tests.benefits.checks.factories import make_household
+from tests.factories import RegionFactory
+
+D = Decimal
+START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+
+
+def event(household, kind, day, before=None, after=None):
+    EnrolmentEvent.objects.create(enrolment=household.enrolments.get(), kind=kind, effective_on=day, reason="测试",
+                                  amount_before=before, amount_after=after)
+
+
+@pytest.fixture
+def county_data(regions):
+    h1 = make_household(regions["comm_a1"], persons=3, category="A", amount="900.00")          # entry 01-01
+    h2 = make_household(regions["comm_a2"], persons=2, category="C", amount="300.00", start=dt.date(2026, 2, 1))
+    h3 = make_household(regions["comm_b1"], persons=2, category="C", amount="140.00")
+    Enrolment.objects.filter(household=h3).update(status=EnrolmentStatus.ENDED, end_date=dt.date(2026, 3, 1))
+    event(h3, EnrolmentEventKind.EXIT, dt.date(2026, 3, 1), D("140.00"), D("0.00"))
+    h4 = make_household(regions["comm_b2"], persons=1, category="B", amount="100.00")
+    Enrolment.objects.filter(household=h4).update(status=EnrolmentStatus.TRANSITIONAL, transition_amount=D("50.00"),
+                                                  transition_until=dt.date(2026, 8, 1))
+    event(h4, EnrolmentEventKind.TRANSITION_START, dt.date(2026, 2, 15), D("100.00"), D("100.00"))
+    event(h1, EnrolmentEventKind.AMOUNT_CHANGE, dt.date(2026, 4, 1), D("900.00"), D("950.00"))  # after the period
+    make_household(regions["comm_b2"], persons=4, enrolled=False)  # registered, not covered
+    neighbour = RegionFactory(code="341126100001", name="邻县社区", level="community", area="urban",
+                              parent=regions["other_county"])
+    make_household(neighbour, persons=1, amount="999.00")  # outside the county
+    return {"h1": h1, "h2": h2, "h3": h3, "h4": h4}
+
+
+def table(tables, key):
+    return next(t for t in tables if t.key == key)
+
+
+def test_report_figures(users, county_data, regions):
+    tables = reports.build_report(users["county"], region=regions["county"], start=START, end=END)
+    # On 03-31: h1 (A 900.00, 3 persons), h2 (C 300.00, 2), h4 (B, transitional: pays 50.00, 1); h3 ended 03-01.
+    assert table(tables, "by_area_category").rows == [
+        ["定城镇", "城市", "A类", 1, 3, D("900.00"), D("300.00")],   # 900 / 3
+        ["定城镇", "城市", "C类", 1, 2, D("300.00"), D("150.00")],   # 300 / 2
+        ["炉桥镇", "农村", "B类", 1, 1, D("50.00"), D("50.00")],
+        ["合计", "", "", 3, 6, D("1250.00"), D("208.33")],           # 1250 / 6 = 208.333…
+    ]
+    # Population: 定城镇 3 + 2 = 5, all covered; 炉桥镇 2 + 1 + 4 = 7, 1 covered (1/7 = 14.3 %).
+    assert table(tables, "coverage").rows == [
+        ["定城镇", 5, 5, D("100.0")], ["炉桥镇", 7, 1, D("14.3")], ["合计", 12, 6, D("50.0")]]
+    # Payable on the 1st: Jan h1 900 + h3 140 + h4 50 = 1090; Feb + h2 300 = 1390; Mar h3 gone = 1250.
+    money = table(tables, "money")
+    assert "应发" in money.title
+    assert money.rows == [
+        ["2026-01", 3, 6, D("1090.00"), D("1090.00")],
+        ["2026-02", 4, 8, D("1390.00"), D("2480.00")],
+        ["2026-03", 3, 6, D("1250.00"), D("3730.00")],
+    ]
+    movements = {row[0]: row[1:] for row in table(tables, "movements").rows}
+    # Entries: h1, h3, h4 on 01-01 and h2 on 02-01 (900 + 140 + 100 + 300 = 1440); the April change is outside.
+    assert movements["纳入"] == [4, 4, D("0.00"), D("1440.00"), D("1440.00")]
+    assert movements["退出"] == [1, 1, D("140.00"), D("0.00"), D("-140.00")]
+    assert movements["金额/类别调整"] == [0, 0, D("0.00"), D("0.00"), D("0.00")]
+    assert movements["进入就业过渡期"][0] == 1
+    jobs = dict(table(tables, "jobs_training").rows)
+    assert jobs["进入就业过渡期户数"] == 1
+    assert jobs["岗位推荐次数"] == 0 and jobs["就业登记(录用)人数"] == 0  # jobs is installed: real zeros
+    assert jobs["培训结业人数"] == 0 and jobs["培训输出率(%)"] == D("0.0")
+
+
+def test_township_report_rolls_up_to_communities(users, county_data, regions):
+    tables = reports.build_report(users["township_b"], region=regions["town_b"], start=START, end=END)
+    assert table(tables, "by_area_category").rows == [
+        ["南塘村", "农村", "B类", 1, 1, D("50.00"), D("50.00")], ["合计", "", "", 1, 1, D("50.00"), D("50.00")]]
+    assert table(tables, "money").rows[0] == ["2026-01", 2, 3, D("190.00"), D("190.00")]  # h3 140 + h4 50
+
+
+@pytest.mark.parametrize("user_key", ["township_b", "community_a1", "other_county"])
+def test_region_outside_the_jurisdiction_is_refused(users, county_data, regions, user_key):
+    with pytest.raises(DomainError) as caught:
+        reports.build_report(users[user_key], region=regions["town_a"] if user_key != "community_a1"
+                             else regions["county"], start=START, end=END)
+    assert caught.value.status == 404
+
+
+def test_exports_carry_the_same_figures(users, county_data, regions):
+    tables = reports.build_report(users["county"], region=regions["county"], start=START, end=END)
+    text = reports.export_csv(tables, title="定远县").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["定远县"]
+    assert ["合计", "", "", "3", "6", "1250.00", "208.33"] in rows
+    assert ["2026-03", "3", "6", "1250.00", "3730.00"] in rows
+    workbook = load_workbook(io.BytesIO(reports.export_xlsx(tables, title="定远县")))
+    assert workbook.sheetnames == ["by_area_category", "coverage", "money", "movements", "jobs_training"]
+    sheet = workbook["money"]
+    assert [c.value for c in sheet[2]] == ["月份", "户数", "人数", "金额(元)", "累计(元)"]
+    assert [c.value for c in sheet[5]] == ["2026-03", 3, 6, 1250, 3730]
+    assert sheet["D5"].number_format == "0.00"
+
+
+def test_dashboard_series(users, county_data, regions):
+    data = dashboard_data(users["county"], regions["county"], as_of=dt.date(2026, 3, 15), months=3)
+    assert data["labels"] == ["2026-01", "2026-02", "2026-03"]
+    assert data["households"] == [3, 4, 3]
+    assert data["money"] == ["1090.00", "1390.00", "1250.00"] and data["money_label"] == "应发金额(元)"
+    assert data["entries"] == [3, 1, 0] and data["exits"] == [0, 0, 1]
+    assert data["category_mix"] == {"A类": 3, "B类": 1, "C类": 2}
+    assert set(data["placements"]) == {"就业登记(录用)", "培训输出"}
+    township = dashboard_data(users["township_a"], regions["town_a"], as_of=dt.date(2026, 3, 15), months=3)
+    assert township["households"] == [1, 2, 2]
