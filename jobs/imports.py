@@ -1,0 +1,205 @@
+"""Bulk import of vacancies from CSV (UTF-8 or GBK) or XLSX, with a row-level error report.
+
+All or nothing: every row is validated first; if any row has an error nothing is saved and the
+report lists each bad row (row numbers as in the spreadsheet, header = row 1). Otherwise all rows
+are created with one ``bulk_create``, audited as one event, and the index is synced by one task.
+
+Columns (Chinese or English header): 用人单位/employer, 岗位名称/title, 岗位描述/description,
+职业/occupation, 工作地点/region (code or name), 月薪下限/pay_min, 月薪上限/pay_max, 班次/hours
+(白班/夜班/倒班/灵活 or day/night/shift/flexible), 招聘人数/openings, 任职要求/requirements,
+证书/certificates (separated by 、,;), 截止日期/closes_on (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+from django.db import transaction
+
+from jobs.matching.pipeline import vacancy_tokens
+from jobs.matching.text import normalise_certificates, normalise_occupation
+from jobs.models import Employer, Hours, Vacancy, VacancyStatus
+from reemployment.core import audit
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Region, today
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.money import round_yuan
+
+MAX_ROWS = 5000
+HEADERS = {
+    "用人单位": "employer", "单位": "employer", "employer": "employer",
+    "岗位名称": "title", "岗位": "title", "title": "title",
+    "岗位描述": "description", "描述": "description", "description": "description",
+    "职业": "occupation", "工种": "occupation", "occupation": "occupation",
+    "工作地点": "region", "地点": "region", "乡镇": "region", "region": "region",
+    "月薪下限": "pay_min", "最低月薪": "pay_min", "pay_min": "pay_min",
+    "月薪上限": "pay_max", "最高月薪": "pay_max", "pay_max": "pay_max",
+    "班次": "hours", "hours": "hours",
+    "招聘人数": "openings", "人数": "openings", "openings": "openings",
+    "任职要求": "requirements", "要求": "requirements", "requirements": "requirements",
+    "证书": "certificates", "要求证书": "certificates", "certificates": "certificates",
+    "截止日期": "closes_on", "closes_on": "closes_on",
+}
+REQUIRED = ("employer", "title", "region", "pay_min", "pay_max", "closes_on")
+HOURS_BY_LABEL = {"白班": Hours.DAY, "夜班": Hours.NIGHT, "倒班": Hours.SHIFT, "灵活": Hours.FLEXIBLE,
+                  "灵活/非全日制": Hours.FLEXIBLE, "非全日制": Hours.FLEXIBLE, **{h: h for h in Hours.values}}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    errors: list[dict] = field(default_factory=list)  # {"row": 3, "messages": [...]}
+    vacancy_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "created": self.created, "errors": self.errors, "vacancies": self.vacancy_ids}
+
+
+def read_table(content: bytes, filename: str) -> pd.DataFrame:
+    """The uploaded file as a DataFrame of strings (CSV: UTF-8, UTF-8 with BOM, or GBK)."""
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        try:
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise DomainError(f"无法读取 Excel 文件：{exc} / cannot read the XLSX file") from exc
+    elif name.endswith((".csv", ".txt")):
+        text = None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise DomainError("CSV 文件编码无法识别（请用 UTF-8 或 GBK） / the CSV must be UTF-8 or GBK")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    else:
+        raise DomainError("只支持 .csv 或 .xlsx 文件 / only .csv or .xlsx files")
+    frame = frame.fillna("")
+    frame.columns = [HEADERS.get(str(c).strip(), HEADERS.get(str(c).strip().lower(), str(c).strip()))
+                     for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise DomainError(f"缺少列：{'、'.join(missing)} / missing columns: {', '.join(missing)}")
+    if len(frame) > MAX_ROWS:
+        raise DomainError(f"一次最多导入 {MAX_ROWS} 行 / at most {MAX_ROWS} rows per file")
+    return frame
+
+
+def _decimal(value: str) -> Decimal:
+    return round_yuan(Decimal(value.replace(",", "").replace("元", "").strip()))
+
+
+def _date(value: str) -> dt.date:
+    value = value.strip().split(" ")[0].replace("/", "-").replace(".", "-")
+    return dt.date.fromisoformat(value)
+
+
+@transaction.atomic
+def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
+    """Import vacancies from a spreadsheet (labour-bureau staff; regions inside their jurisdiction)."""
+    from jobs.services import VACANCY_ROLES, _enqueue_index_sync, _require, _user
+
+    frame = read_table(content, filename)
+    report = ImportReport(rows=len(frame))
+    employers = {}
+    regions_by_code = {r.code: r for r in Region.objects.all()}
+    regions_by_name: dict[str, list[Region]] = {}
+    for region in regions_by_code.values():
+        regions_by_name.setdefault(region.name, []).append(region)
+    pending: list[Vacancy] = []
+    for offset, row in enumerate(frame.to_dict("records")):
+        line = offset + 2  # header is row 1
+        messages = []
+        values = {k: str(v).strip() for k, v in row.items()}
+        for column in REQUIRED:
+            if not values.get(column):
+                messages.append(f"{column} 不能为空")
+        region = None
+        if values.get("region"):
+            code = values["region"]
+            region = regions_by_code.get(code)
+            if region is None:
+                named = regions_by_name.get(code, [])
+                if len(named) == 1:
+                    region = named[0]
+                elif len(named) > 1:
+                    messages.append(f"工作地点“{code}”重名，请填写区划代码")
+                else:
+                    messages.append(f"未知的工作地点“{code}”")
+        if region is not None and not (isinstance(actor, str) or actor.is_superuser or in_jurisdiction(actor, region)):
+            messages.append(f"工作地点“{region.name}”不在您的辖区")
+        employer = None
+        if values.get("employer") and region is not None:
+            key = (values["employer"], region.pk)
+            if key not in employers:
+                county = region.county() or region
+                employers[key] = Employer.objects.filter(name=values["employer"],
+                                                         region__path__startswith=county.path).first()
+            employer = employers[key]
+            if employer is None:
+                messages.append(f"用人单位“{values['employer']}”尚未登记")
+        pay_min = pay_max = None
+        try:
+            pay_min = _decimal(values.get("pay_min", "")) if values.get("pay_min") else None
+            pay_max = _decimal(values.get("pay_max", "")) if values.get("pay_max") else None
+        except (InvalidOperation, ValueError):
+            messages.append("月薪须为数字")
+        if pay_min is not None and pay_max is not None and pay_max < pay_min:
+            messages.append("月薪上限低于下限")
+        closes_on = None
+        if values.get("closes_on"):
+            try:
+                closes_on = _date(values["closes_on"])
+                if closes_on < today():
+                    messages.append("截止日期已过")
+            except ValueError:
+                messages.append(f"截止日期“{values['closes_on']}”格式应为 YYYY-MM-DD")
+        hours = Hours.DAY
+        if values.get("hours"):
+            hours = HOURS_BY_LABEL.get(values["hours"])
+            if hours is None:
+                messages.append(f"班次“{values['hours']}”应为 白班/夜班/倒班/灵活")
+        openings = 1
+        if values.get("openings"):
+            try:
+                openings = int(float(values["openings"]))
+                if openings < 1:
+                    raise ValueError
+            except ValueError:
+                messages.append("招聘人数须为正整数")
+        if messages:
+            report.errors.append({"row": line, "messages": messages})
+            continue
+        vacancy = Vacancy(
+            employer=employer, title=values["title"][:100], description=values.get("description", ""),
+            occupation=normalise_occupation(values.get("occupation", "")), region=region, pay_min=pay_min,
+            pay_max=pay_max, hours=hours, openings=openings, requirements=values.get("requirements", ""),
+            certificates=normalise_certificates(re.split(r"[、,，;；\s]+", values.get("certificates", ""))),
+            closes_on=closes_on, status=VacancyStatus.OPEN, created_by=_user(actor),
+        )
+        vacancy.search_tokens = vacancy_tokens(vacancy)
+        pending.append(vacancy)
+    if report.errors:
+        return report
+    for vacancy in pending:
+        _require(actor, vacancy.region, VACANCY_ROLES, "导入岗位")
+    created = Vacancy.objects.bulk_create(pending, batch_size=500)
+    report.created = len(created)
+    report.vacancy_ids = [v.pk for v in created]
+    audit.record(actor=actor, action="vacancy.import", object_type="jobs.vacancy",
+                 object_id=",".join(map(str, report.vacancy_ids[:50])), object_label=f"导入 {len(created)} 个岗位",
+                 after={"filename": filename, "count": len(created)})
+    _enqueue_index_sync(report.vacancy_ids)
+    return report

@@ -1,0 +1,245 @@
+"""Reads of jobs records, scoped to the actor's jurisdiction, and the matching entry points.
+
+Public (no personal data): :func:`open_vacancies`, :func:`search_vacancies`.
+Staff/recipient: :func:`seekers_for`, :func:`matches_for_seeker`, :func:`obliged_unregistered`, …
+Work-incentive rules and training placement: :func:`hires_for_member`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
+from jobs.matching.index import get_store
+from jobs.matching.pipeline import query_for_seeker, query_for_text
+from jobs.matching.ranking import rank
+from jobs.models import Employer, Hire, JobSeeker, Referral, SanctionProposal, Vacancy, VacancyStatus
+from jobs.rules import jobseeker_obligation
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Region, RegionLevel, Role, today
+from reemployment.core.scoping import regions_for, scope_model
+from reemployment.core.selectors import parameters_in_force, region_by_code
+from reemployment.idcard import mask_id_number, mask_name
+
+MAX_K = 50
+
+
+def open_vacancy_q(as_of: dt.date | None = None) -> Q:
+    """Hard filter: open and not past the closing date."""
+    return Q(status=VacancyStatus.OPEN, closes_on__gte=as_of or today())
+
+
+def _vacancy_list_qs() -> QuerySet:
+    return Vacancy.objects.select_related("employer", "region").defer("vector", "search_tokens")
+
+
+def open_vacancies(region_code: str | None = None) -> QuerySet:
+    """Open vacancies (public listing), newest first, optionally inside a region's subtree."""
+    queryset = _vacancy_list_qs().filter(open_vacancy_q())
+    if region_code:
+        region = region_by_code(region_code)
+        queryset = queryset.filter(region__path__startswith=region.path)
+    return queryset.order_by("-created_at", "-id")
+
+
+def _vacancy_dict(vacancy: Vacancy, result) -> dict:
+    return {
+        "vacancy": vacancy.pk,
+        "id": vacancy.pk,
+        "title": vacancy.title,
+        "employer": vacancy.employer.name,
+        "township": vacancy.region.name,
+        "region": vacancy.region.code,
+        "occupation": vacancy.occupation,
+        "hours": vacancy.hours,
+        "pay_min": vacancy.pay_min,
+        "pay_max": vacancy.pay_max,
+        "closes_on": vacancy.closes_on,
+        "score": result.score,
+        "reasons": list(result.reasons),
+    }
+
+
+def _materialise(results, k: int) -> list[dict]:
+    """Results of the index re-checked against the database (open, not past closing), in order."""
+    ids = [r.id for r in results]
+    # Fetch by primary key only and apply the open filter here: with the status condition in SQL,
+    # SQLite picks the (status, closes_on) index and scans every open vacancy (measured 7–20 ms at 50k).
+    as_of = today()
+    rows = {v.pk: v for v in _vacancy_list_qs().filter(pk__in=ids).order_by()
+            if v.status == VacancyStatus.OPEN and v.closes_on >= as_of}
+    out = []
+    for result in results:
+        vacancy = rows.get(result.id)
+        if vacancy is not None:
+            out.append(_vacancy_dict(vacancy, result))
+        if len(out) == k:
+            break
+    return out
+
+
+def _check_k(k) -> int:
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise DomainError("k 须为整数 / k must be an integer", field_errors={"k": ["须为整数"]}) from None
+    if not 1 <= k <= MAX_K:
+        raise DomainError(f"k 须在 1 到 {MAX_K} 之间 / k must be between 1 and {MAX_K}", field_errors={"k": ["超出范围"]})
+    return k
+
+
+def search_vacancies(query: str, region_code: str | None = None, k: int = 10) -> list[dict]:
+    """Hybrid search of open vacancies for a free-text phrase (public; no personal data).
+
+    Returns dicts with vacancy id, title, employer name, township, pay range, score, reasons.
+    """
+    k = _check_k(k)
+    query = (query or "").strip()
+    if not query:
+        raise DomainError("请输入搜索内容 / the query is empty", field_errors={"query": ["必填"]})
+    if len(query) > 500:
+        raise DomainError("搜索内容过长（最多 500 字） / the query is too long (500 characters at most)")
+    if region_code:
+        region_by_code(region_code)
+    snapshot = get_store().snapshot()
+    results = rank(snapshot, query_for_text(query), k=k + 10, region_code=region_code or None)
+    return _materialise(results, k)
+
+
+def matches_for_seeker(seeker: JobSeeker, k: int = 10, *, region_code: str | None = None) -> list[dict]:
+    """Open vacancies ranked for a registered seeker (excluding ones already referred)."""
+    k = _check_k(k)
+    referred = list(seeker.referrals.values_list("vacancy_id", flat=True))
+    snapshot = get_store().snapshot()
+    results = rank(snapshot, query_for_seeker(seeker), k=k + 10, region_code=region_code, exclude_ids=referred)
+    return _materialise(results, k)
+
+
+# ---------------------------------------------------------------------- staff lists
+
+
+def employers_for(user) -> QuerySet:
+    return scope_model(Employer.objects.select_related("region"), user)
+
+
+def vacancies_for(user) -> QuerySet:
+    return scope_model(_vacancy_list_qs(), user)
+
+
+def _seeker_qs() -> QuerySet:
+    return JobSeeker.objects.select_related("member__household__region").prefetch_related("preferred_townships") \
+        .defer("vector")
+
+
+def seekers_for(user) -> QuerySet:
+    """Seekers visible to the user: staff by jurisdiction, a recipient their own household's."""
+    if getattr(user, "role", None) == Role.RECIPIENT:
+        return _seeker_qs().filter(member__household__account=user)
+    return scope_model(_seeker_qs(), user)
+
+
+def referrals_for(user) -> QuerySet:
+    queryset = Referral.objects.select_related("seeker__member__household__region", "vacancy__employer",
+                                               "vacancy__region", "referred_by")
+    if getattr(user, "role", None) == Role.RECIPIENT:
+        return queryset.filter(seeker__member__household__account=user)
+    return scope_model(queryset, user)
+
+
+def sanction_proposals_for(user) -> QuerySet:
+    return scope_model(SanctionProposal.objects.select_related("seeker__member", "household__region", "decided_by")
+                       .prefetch_related("refusals"), user)
+
+
+def hires_for(user) -> QuerySet:
+    return scope_model(Hire.objects.select_related("member", "household__region", "vacancy__employer"), user)
+
+
+def hires_for_member(member: Member) -> QuerySet:
+    """A member's placements (newest first), for the work-incentive rules and training placement."""
+    return Hire.objects.filter(member=member).select_related("vacancy__employer").order_by("-start_date", "-id")
+
+
+def recipient_household(user) -> Household | None:
+    if getattr(user, "role", None) != Role.RECIPIENT:
+        return None
+    return Household.objects.filter(account=user).select_related("region").first()
+
+
+# ---------------------------------------------------------------------- obligation
+
+
+@dataclass(frozen=True)
+class ObligedMember:
+    member_id: int
+    household_id: int
+    household_number: str
+    region_code: str
+    region_name: str
+    name_masked: str
+    id_number_masked: str
+    sex: str
+    age: int
+    explanation: str
+
+
+def _counties_for(user) -> list[Region]:
+    visible = regions_for(user)
+    counties = list(visible.filter(level=RegionLevel.COUNTY))
+    if not counties and user.region_id:
+        county = user.region.county()
+        if county:
+            counties = [county]
+    return counties
+
+
+def obliged_unregistered(user, as_of: dt.date | None = None, *, region_code: str | None = None) -> list[ObligedMember]:
+    """Members who must register as job seekers (§3 [R4]) and have not, in the user's jurisdiction.
+
+    Obliged: current member with full work ability (有劳动能力), of working age under the county's
+    parameters, in a household that receives the benefit (a current enrolment) or has applied
+    (a household on record with no enrolment yet). Age bounds are turned into birth-date bounds
+    for the query; the pure rule then confirms each row and gives the explanation.
+    """
+    as_of = as_of or today()
+    registered = JobSeeker.objects.filter(member=OuterRef("pk"))
+    base = scope_model(Member.objects.all(), user).filter(
+        died_on__isnull=True, left_on__isnull=True, work_ability=WorkAbility.FULL,
+    ).exclude(Exists(registered))
+    base = base.filter(
+        Q(household__enrolments__status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL,
+                                             EnrolmentStatus.SUSPENDED])
+        | Q(household__enrolments__isnull=True)
+    ).distinct()
+    if region_code:
+        region = region_by_code(region_code)
+        base = base.filter(household__region__path__startswith=region.path)
+    rows: list[ObligedMember] = []
+    for county in _counties_for(user):
+        params = parameters_in_force(county, as_of)
+        youngest_birth = _years_before(as_of, params.jobseeker_min_age)  # born on/before this
+        members = base.filter(household__region__path__startswith=county.path, birth_date__lte=youngest_birth).filter(
+            Q(sex="M", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_male))
+            | Q(sex="F", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_female))
+        ).select_related("household__region").order_by("household__region__code", "household__number", "id")
+        for member in members:
+            obligation = jobseeker_obligation(member.birth_date, member.sex, True, as_of, params)
+            if not obligation.obliged:
+                continue
+            rows.append(ObligedMember(
+                member_id=member.pk, household_id=member.household_id, household_number=member.household.number,
+                region_code=member.household.region.code, region_name=member.household.region.name,
+                name_masked=mask_name(member.name), id_number_masked=mask_id_number(member.id_number),
+                sex=member.sex, age=obligation.age, explanation=obligation.explanation,
+            ))
+    return rows
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

@@ -1,0 +1,284 @@
+"""Admin screens for jobs: employers, vacancies, job seekers, referrals and outcomes, hires,
+sanction proposals. Every view is scoped (ScopedModelViewSet) and saves through jobs.services;
+choice lists in forms only offer records inside the user's jurisdiction."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.forms import modelform_factory
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from benefits.models import Member
+from jobs import selectors, services
+from jobs.models import (
+    Employer,
+    Hire,
+    JobSeeker,
+    Referral,
+    ReferralStatus,
+    SanctionProposal,
+    Vacancy,
+    VacancyStatus,
+)
+from reemployment.core.admin_views import ScopedModelViewSet
+from reemployment.core.models import Region
+from reemployment.core.scoping import regions_for, scope_model
+
+
+class ScopedChoicesForm(WagtailAdminModelForm):
+    """Limits every foreign-key choice to records the user may see."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or user is None:
+                continue
+            model = queryset.model
+            if model is Region:
+                field.queryset = regions_for(user)
+            elif model is Employer:
+                field.queryset = selectors.employers_for(user)
+            elif model is Member:
+                field.queryset = scope_model(Member.objects.select_related("household"), user)
+            elif model is JobSeeker:
+                field.queryset = selectors.seekers_for(user)
+            elif model is Vacancy:
+                field.queryset = selectors.vacancies_for(user).filter(selectors.open_vacancy_q())
+
+
+class ScopedFormViewSet(ScopedModelViewSet):
+    form_base = ScopedChoicesForm
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=self.form_base, fields=self.get_form_fields(),
+                                 formfield_callback=self.formfield_for_dbfield)
+
+
+# ---------------------------------------------------------------------- employers and vacancies
+
+
+class EmployerViewSet(ScopedFormViewSet):
+    model = Employer
+    url_prefix = "jobs/employer"
+    url_namespace = "jobs_employer"
+    icon = "group"
+    menu_label = _("用人单位")
+    save_service = staticmethod(services.employer_save)
+    list_display = ["name", "region", "contact", "phone"]
+    search_fields = ["name"]
+    form_fields = ["name", "region", "credit_code", "contact", "phone", "address"]
+    copy_view_enabled = False
+    delete_view_enabled = False
+
+
+@transaction.atomic
+def _save_vacancy(*, actor, instance: Vacancy) -> Vacancy:
+    """Admin edit: field changes through vacancy_save, a status change through vacancy_set_status."""
+    wanted = instance.status
+    current = Vacancy.objects.get(pk=instance.pk).status if instance.pk else VacancyStatus.OPEN
+    instance.status = current
+    instance = services.vacancy_save(actor=actor, instance=instance)
+    if wanted and wanted != current:
+        instance = services.vacancy_set_status(actor=actor, vacancy=instance, status=wanted)
+    return instance
+
+
+class VacancyViewSet(ScopedFormViewSet):
+    model = Vacancy
+    url_prefix = "jobs/vacancy"
+    url_namespace = "jobs_vacancy"
+    icon = "doc-full"
+    menu_label = _("岗位")
+    save_service = staticmethod(_save_vacancy)
+    list_display = ["title", "employer", "region", "pay_min", "pay_max", "openings", "closes_on", "status"]
+    list_filter = ["status", "hours"]
+    search_fields = ["title", "occupation"]
+    form_fields = ["employer", "title", "description", "occupation", "region", "pay_min", "pay_max", "hours",
+                   "openings", "requirements", "certificates", "closes_on", "status"]
+    inspect_view_fields = ["employer", "title", "description", "occupation", "region", "pay_min", "pay_max", "hours",
+                           "openings", "requirements", "certificates", "closes_on", "status", "created_at"]
+    copy_view_enabled = False
+    delete_view_enabled = False
+
+
+# ---------------------------------------------------------------------- job seekers
+
+
+def _save_seeker(*, actor, instance):
+    return services.seeker_save(actor=actor, instance=instance)
+
+
+class JobSeekerViewSet(ScopedFormViewSet):
+    model = JobSeeker
+    url_prefix = "jobs/jobseeker"
+    url_namespace = "jobs_jobseeker"
+    icon = "user"
+    menu_label = _("求职登记")
+    save_service = staticmethod(_save_seeker)
+    list_display = ["__str__", "member", "status", "education", "registered_on",
+                    Column("matches", label=_("匹配岗位"), accessor=lambda seeker: matches_link(seeker))]
+    list_filter = ["status", "education"]
+    form_fields = ["member", "skills", "experience", "education", "certificates", "desired_occupations", "hours",
+                   "physical_limits"]
+    inspect_view_fields = ["member", "status", "skills", "experience", "education", "certificates",
+                           "desired_occupations", "hours", "physical_limits", "registered_on"]
+    copy_view_enabled = False
+    delete_view_enabled = False
+
+
+# ---------------------------------------------------------------------- referrals and outcomes
+
+
+class ReferralForm(ScopedChoicesForm):
+    """Create: seeker + vacancy. Edit: the outcome (hire details are extra fields)."""
+
+    start_date = forms.DateField(label=_("上岗日期（录用时填写）"), required=False)
+    monthly_earnings = forms.DecimalField(label=_("月收入(元)（录用时填写）"), required=False, max_digits=12,
+                                          decimal_places=2, min_value=0)
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        instance._hire_details = (self.cleaned_data.get("start_date"), self.cleaned_data.get("monthly_earnings"))
+        return instance
+
+
+@transaction.atomic
+def _save_referral(*, actor, instance: Referral) -> Referral:
+    if instance.pk is None:
+        return services.referral_create(actor=actor, seeker=instance.seeker, vacancy=instance.vacancy)
+    current = Referral.objects.get(pk=instance.pk)
+    if instance.status != current.status:
+        start_date, earnings = getattr(instance, "_hire_details", (None, None))
+        return services.referral_record_outcome(
+            actor=actor, referral=current, outcome=instance.status, outcome_on=instance.outcome_on,
+            start_date=start_date, monthly_earnings=earnings, refusal_reason=instance.refusal_reason,
+            refusal_valid=instance.refusal_valid, note=instance.outcome_note)
+    if current.status == ReferralStatus.REFUSED and instance.refusal_valid is not None \
+            and instance.refusal_valid != current.refusal_valid:
+        return services.referral_judge_refusal(actor=actor, referral=current, valid=instance.refusal_valid,
+                                               note=instance.outcome_note)
+    return current
+
+
+class ReferralViewSet(ScopedFormViewSet):
+    model = Referral
+    url_prefix = "jobs/referral"
+    url_namespace = "jobs_referral"
+    icon = "link"
+    menu_label = _("岗位推荐")
+    form_base = ReferralForm
+    save_service = staticmethod(_save_referral)
+    list_display = ["__str__", "seeker", "vacancy", "status", "referred_on", "refusal_valid"]
+    list_filter = ["status"]
+    inspect_view_fields = ["seeker", "vacancy", "status", "referred_on", "match_reasons", "outcome_on",
+                           "outcome_note", "refusal_reason", "refusal_valid"]
+    copy_view_enabled = False
+    delete_view_enabled = False
+
+    def get_form_fields(self):
+        return ["seeker", "vacancy", "status", "outcome_on", "refusal_reason", "refusal_valid", "outcome_note"]
+
+
+class HireViewSet(ScopedModelViewSet):
+    model = Hire
+    url_prefix = "jobs/hire"
+    url_namespace = "jobs_hire"
+    icon = "tick"
+    menu_label = _("就业登记")
+    list_display = ["member", "vacancy", "start_date", "monthly_earnings"]
+    form_fields = ["start_date"]  # required by ModelViewSet; add/edit are disabled
+    add_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+
+# ---------------------------------------------------------------------- sanction proposals
+
+
+class SanctionDecisionForm(ScopedChoicesForm):
+    decision = forms.ChoiceField(label=_("处理"), choices=[("", "—"), ("confirm", _("确认")),
+                                                         ("dismiss", _("驳回"))], required=False)
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        instance._decision = self.cleaned_data.get("decision")
+        return instance
+
+
+def _decide_sanction(*, actor, instance: SanctionProposal) -> SanctionProposal:
+    decision = getattr(instance, "_decision", "")
+    current = SanctionProposal.objects.get(pk=instance.pk)
+    if decision == "confirm":
+        return services.sanction_confirm(actor=actor, proposal=current, note=instance.decision_note)
+    if decision == "dismiss":
+        return services.sanction_dismiss(actor=actor, proposal=current, note=instance.decision_note)
+    return current
+
+
+class SanctionProposalViewSet(ScopedFormViewSet):
+    model = SanctionProposal
+    url_prefix = "jobs/sanctionproposal"
+    url_namespace = "jobs_sanctionproposal"
+    icon = "warning"
+    menu_label = _("拒绝就业处理建议")
+    form_base = SanctionDecisionForm
+    save_service = staticmethod(_decide_sanction)
+    list_display = ["__str__", "household", "kind", "status", "proposed_at"]
+    list_filter = ["status", "kind"]
+    form_fields = ["decision_note"]
+    inspect_view_fields = ["seeker", "household", "kind", "status", "explanation", "proposed_at", "decided_by",
+                           "decided_at", "decision_note"]
+    add_view_enabled = False
+    copy_view_enabled = False
+    delete_view_enabled = False
+
+
+class JobsGroup(ViewSetGroup):
+    menu_label = _("就业服务")
+    menu_icon = "site"
+    menu_order = 300
+    items = (EmployerViewSet, VacancyViewSet, JobSeekerViewSet, ReferralViewSet, HireViewSet, SanctionProposalViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_jobs_viewsets():
+    return JobsGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_jobs_admin_urls():
+    from jobs.admin_views import obliged_unregistered, seeker_matches
+
+    return [
+        path("jobs/jobseeker/<int:pk>/matches/", seeker_matches, name="jobs_admin_seeker_matches"),
+        path("jobs/obliged/", obliged_unregistered, name="jobs_admin_obliged"),
+    ]
+
+
+class ObligedMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("jobs.view_jobseeker")
+
+
+@hooks.register("register_admin_menu_item")
+def register_obliged_menu_item():
+    return ObligedMenuItem(_("应登记未登记"), reverse("jobs_admin_obliged"), icon_name="warning", order=301)
+
+
+def matches_link(seeker):
+    """List column: the seeker's match list, where staff refer (推荐岗位)."""
+    return format_html('<a href="{}">匹配岗位 / 推荐</a>', reverse("jobs_admin_seeker_matches", args=[seeker.pk]))
+
+
+
