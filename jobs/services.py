@@ -374,6 +374,7 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
             vacancy=referral.vacancy, start_date=start_date, monthly_earnings=earnings, recorded_by=_user(actor),
         )
         audit.record(actor=actor, action="hire.create", obj=hire, region=household.region, after=audit.snapshot(hire))
+        _after_hire(actor=actor, hire=hire)
         JobSeeker.objects.filter(pk=referral.seeker_id).update(status=SeekerStatus.PLACED)
         vacancy = referral.vacancy
         if vacancy.status == VacancyStatus.OPEN and vacancy.hires.count() >= vacancy.openings:
@@ -381,6 +382,22 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
     if outcome == ReferralStatus.REFUSED and refusal_valid is not None:
         _propose_sanction_if_due(actor=actor, seeker=referral.seeker)
     return referral
+
+
+def _after_hire(*, actor, hire: Hire) -> None:
+    """A hire feeds the joins (DESIGN.md §4, §5), in the same transaction: training placement (输出)
+    for the member's completed courses, and a transition-benefit proposal for a recipient household
+    that a county civil-affairs user then confirms."""
+    from reemployment.incentives.services import transition_propose
+    from training.services import placement_record_from_hire
+
+    employer_name = hire.vacancy.employer.name if hire.vacancy_id else ""
+    placement_record_from_hire(actor=actor, member=hire.member, start_date=hire.start_date,
+                               employer_name=employer_name, monthly_earnings=hire.monthly_earnings,
+                               source_id=f"jobs.hire:{hire.pk}")
+    transition_propose(actor=actor, member=hire.member, job_start=hire.start_date,
+                       monthly_earnings=hire.monthly_earnings, source_type="jobs.hire", source_id=str(hire.pk),
+                       employer_name=employer_name)
 
 
 @transaction.atomic

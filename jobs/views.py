@@ -83,8 +83,15 @@ def profile(request, member_id: int):
 
 @login_required
 def matches(request, seeker_id: int):
-    _household_or_404(request)
+    household = _household_or_404(request)
     seeker = get_object_or_404(selectors.seekers_for(request.user), pk=seeker_id)
     results = selectors.matches_for_seeker(seeker, 10)
+    # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay.
+    from reemployment.core.models import today
+    from reemployment.incentives.selectors import transition_preview
+
+    for result in results:
+        pay = result.get("pay_min")
+        result["if_taken"] = transition_preview(household, pay, today()) if pay is not None else None
     return _render(request, "jobs/me_matches.html", {"seeker": seeker, "member_name": mask_name(seeker.member.name),
                                                      "results": results})

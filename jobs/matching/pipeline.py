@@ -188,6 +188,18 @@ def query_for_text(text: str, *, encoder=None) -> MatchQuery:
     return text_query(text, vector, township_names())
 
 
+def seeker_certificates(seeker) -> list[str]:
+    """Certificates on the profile plus those earned in training (DESIGN.md §5: a certificate
+    earned becomes part of the profile and a matching signal)."""
+    from training.selectors import certificates_for_member
+
+    held = list(seeker.certificates or [])
+    for certificate in certificates_for_member(seeker.member):
+        if certificate not in held:
+            held.append(certificate)
+    return held
+
+
 def query_for_seeker(seeker, *, encoder=None) -> MatchQuery:
     """A registered seeker's profile as a match query (encoding the profile if it changed)."""
     encoder = encoder or get_encoder()
@@ -195,6 +207,6 @@ def query_for_seeker(seeker, *, encoder=None) -> MatchQuery:
         ensure_vectors([seeker], seeker_matching_text, encoder=encoder)
     return profile_query(
         text=seeker_matching_text(seeker), vector=vector_of(seeker), desired=seeker.desired_occupations or [],
-        certificates=seeker.certificates or [], hours=seeker.hours or [],
+        certificates=seeker_certificates(seeker), hours=seeker.hours or [],
         township_codes=[r.code for r in seeker.preferred_townships.all()], extra=seeker.physical_limits,
     )

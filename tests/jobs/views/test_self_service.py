@@ -45,6 +45,8 @@ def test_recipient_registers_sees_matches_and_referrals(client, users, regions, 
     assert seeker.certificates == ["焊工证"] and list(seeker.preferred_townships.all()) == [regions["town_b"]]
     page = client.get(response.url).content.decode()
     assert "电焊工" in page and "职业对口" in page
+    # If you take this job: pay 4000 ≥ 800 → half of the household's 300.00 for 6 months.
+    assert "如果您接受这个岗位" in page and "150.00 元" in page and "共 6 个月" in page
 
     referral = services.referral_create(actor=users["labour"], seeker=seeker, vacancy=welding)
     services.referral_record_outcome(actor=users["labour"], referral=referral, outcome=ReferralStatus.REFUSED,
