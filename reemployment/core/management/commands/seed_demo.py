@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand
 from reemployment.core.demo import DEMO_PASSWORD, seed_policy, seed_users
 from reemployment.schedules import sync_schedules
 
-APP_SEEDERS = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training", "cms")
+APP_SEEDERS = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training",
+               "reemployment.incentives", "cms")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,255 @@
+"""The permission matrix, generated: every admin viewset and every API GET endpoint, for every role
+inside and outside the record's jurisdiction, an anonymous visitor and a recipient.
+
+Nothing here lists endpoints by hand: the admin viewsets come from Wagtail's registry and the API
+endpoints from the URL configuration (drf-spectacular's enumerator), so a new screen or endpoint
+is covered the day it is added. The world is the demo county (seed_demo) plus a neighbouring county
+with its own staff. Expected answers:
+
+* admin: no permission on the model → refused (302 to login/dashboard, or 403); permission but the
+  record is outside the user's jurisdiction → 404; permission and inside → 200.
+* API lists: anonymous → 401/403 unless the endpoint is public; an authenticated caller gets 200 or
+  403, and every record a 200 list returns lies inside the caller's jurisdiction.
+* API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all).
+* Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import get_resolver
+from drf_spectacular.generators import EndpointEnumerator
+from wagtail.admin.viewsets import viewsets as admin_viewsets
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from reemployment.core.admin_views import ScopedModelViewSet
+from reemployment.core.models import Region, RegionLevel, Role, User
+from reemployment.core.roles import assign_role_group
+from reemployment.core.scoping import scope_model
+
+# A refusal: to the login page or dashboard (302), forbidden (403), or not found (404: Wagtail fetches
+# the object before checking the permission, and a 404 does not even tell that the record exists).
+DENIED = {302, 403, 404}
+PUBLIC_GET = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/benefits/notices", "/api/v1/training/open-courses/"}
+# Models a viewset shows that the demo world may legitimately lack on a given day are not allowed:
+# extend the world (the apps' demo seeders) instead of listing them here.
+
+
+def _all_model_viewsets():
+    get_resolver().url_patterns  # admin viewsets register their URLs on first resolve
+
+    def walk(viewset):
+        yield viewset
+        for child in getattr(viewset, "viewsets", None) or []:
+            yield from walk(child)
+
+    found = []
+    for viewset in admin_viewsets.viewsets:
+        for item in walk(viewset):
+            if isinstance(item, ModelViewSet):
+                found.append(item)
+    return found
+
+
+def _region_path(instance) -> str | None:
+    field = getattr(type(instance), "REGION_FIELD", "region")
+    target = instance
+    if field == "":
+        return target.path
+    for part in field.split("__"):
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target.path
+
+
+def _payroll_guard(vendor: str, forward: bool) -> None:
+    from importlib import import_module
+
+    from django.db import connection
+
+    guard = import_module("benefits.payroll.migrations.0002_locked_month_guard")
+    prefix = "PG" if vendor == "postgresql" else "SQLITE"
+    with connection.cursor() as cursor:
+        for statement in getattr(guard, f"{prefix}_{'FORWARD' if forward else 'REVERSE'}"):
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def world(transactional_db):
+    from django.db import connection
+
+    from benefits.models import Asset, AssetKind, Household
+    from benefits.payroll.models import Overpayment, PaymentLine, PayrollRun
+
+    call_command("seed_demo", verbosity=0)
+    household = Household.objects.filter(region__path__startswith="341125/341125100/").first()
+    Asset.objects.create(household=household, kind=AssetKind.DEPOSIT, value="3000.00", description="活期存款")
+    neighbour = Region.objects.create(code="341126", name="凤阳县", level=RegionLevel.COUNTY)
+    people = {u.username: u for u in User.objects.filter(username__in=[
+        "county", "dingcheng", "luqiao", "chengnan", "luqiaocun", "labour", "editor", "admin"])}
+    for username, role in (("county2", Role.COUNTY), ("labour2", Role.LABOUR), ("township2", Role.TOWNSHIP)):
+        user = User.objects.create(username=username, role=role, region=neighbour)
+        assign_role_group(user)
+        people[username] = user
+    recipients = list(User.objects.filter(role=Role.RECIPIENT)[:2])
+    assert len(recipients) == 2, "the demo must create recipient logins"
+    people["recipient"], people["recipient2"] = recipients
+    yield people
+    # The demo locks past payroll months, and the database refuses to delete a locked month (its
+    # guard triggers). Empty the payroll tables with the guard lifted, so the flush after this test
+    # can run, then put the guard back.
+    _payroll_guard(connection.vendor, forward=False)
+    Overpayment.objects.all().delete()
+    PaymentLine.objects.all().delete()
+    PayrollRun.objects.all().delete()
+    _payroll_guard(connection.vendor, forward=True)
+
+
+def _pick_instance(model):
+    """A record inside 定城镇 (so township users of 炉桥镇 and the neighbour county are outside)."""
+    candidates = model._default_manager.all().order_by("pk")[:400]
+    fallback = None
+    for instance in candidates:
+        path = _region_path(instance)
+        if path and path.startswith("341125/341125100/"):
+            return instance
+        if path and fallback is None and path.startswith("341125/"):
+            fallback = instance
+    return fallback
+
+
+def test_permission_matrix(world, client):
+    failures: list[str] = []
+    checked = 0
+    viewsets = _all_model_viewsets()
+    scoped = [v for v in viewsets if isinstance(v, ScopedModelViewSet)]
+    # Every staff screen of the project is a scoped viewset; Wagtail's own (sites, users, groups) are
+    # settings screens that no project role has permission for.
+    unscoped = {v.model._meta.label for v in viewsets if not isinstance(v, ScopedModelViewSet)}
+    assert unscoped <= {"wagtailcore.Site", "core.User", "auth.Group"}, unscoped
+
+    for viewset in scoped:
+        model = viewset.model
+        instance = _pick_instance(model)
+        if instance is None:
+            failures.append(f"{model._meta.label}: no record in the demo world inside 定远县 to test with")
+            continue
+        opts = model._meta
+        for username, user in world.items():
+            perms = {action: user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+                     for action in ("view", "change", "add", "delete")}
+            any_perm = any(perms.values())
+            in_scope = scope_model(model._default_manager.filter(pk=instance.pk), user).exists()
+            client.force_login(user)
+            urls = [("index", viewset.get_url_name("index"), None, any_perm)]
+            if viewset.inspect_view_enabled and not _disabled(viewset.inspect_view_class):
+                urls.append(("inspect", viewset.get_url_name("inspect"), instance.pk, any_perm))
+            if not _disabled(viewset.edit_view_class):
+                urls.append(("edit", viewset.get_url_name("edit"), instance.pk, perms["change"]))
+            for label, url_name, pk, allowed in urls:
+                from django.urls import reverse
+
+                url = reverse(url_name, args=[pk] if pk is not None else [])
+                status = client.get(url).status_code
+                checked += 1
+                if not allowed:
+                    expected = DENIED
+                elif pk is None or in_scope:
+                    expected = {200}
+                else:
+                    expected = {404}
+                if status not in expected:
+                    failures.append(f"{username:<10} {label:<7} {url} → {status}, expected {sorted(expected)} "
+                                    f"(perm={allowed}, in_scope={in_scope})")
+        # Anonymous: always sent to the login page.
+        client.logout()
+        status = client.get(reverse(viewset.get_url_name("index"))).status_code
+        if status != 302:
+            failures.append(f"anonymous index {viewset.model._meta.label} → {status}")
+
+    failures += _api_matrix(world, client)
+    assert not failures, f"{len(failures)} of {checked}+ checks failed:\n" + "\n".join(failures)
+
+
+def _disabled(view_class) -> bool:
+    return view_class.__name__ == "DisabledView"
+
+
+def _model_of(callback):
+    cls = getattr(callback, "cls", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    serializer = getattr(cls, "serializer_class", None)
+    meta = getattr(serializer, "Meta", None)
+    return getattr(meta, "model", None)
+
+
+def _api_matrix(world, client) -> list[str]:
+    failures = []
+    endpoints = [e for e in EndpointEnumerator().get_api_endpoints() if e[0].startswith("/api/v1/") and e[2] == "GET"]
+    assert endpoints, "no API endpoints found"
+    list_allowed: dict[tuple[str, str], bool] = {}
+    for path, _regex, _method, callback in endpoints:
+        if "{" in path:
+            continue
+        client.logout()
+        status = client.get(path).status_code
+        if path in PUBLIC_GET:
+            if status != 200:
+                failures.append(f"anonymous GET {path} → {status}, expected 200 (public)")
+        elif status not in (401, 403):
+            failures.append(f"anonymous GET {path} → {status}, expected 401/403")
+        model = _model_of(callback)
+        for username, user in world.items():
+            client.force_login(user)
+            response = client.get(path)
+            list_allowed[(path, username)] = response.status_code == 200
+            if response.status_code not in (200, 403):
+                failures.append(f"{username} GET {path} → {response.status_code}, expected 200 or 403")
+                continue
+            if response.status_code != 200 or model is None or not hasattr(model, "REGION_FIELD") and model is not Region:
+                continue
+            body = response.json()
+            rows = body.get("results", body) if isinstance(body, dict) else body
+            ids = [row["id"] for row in rows if isinstance(row, dict) and "id" in row] if isinstance(rows, list) else []
+            if ids:
+                visible = scope_model(model._default_manager.filter(pk__in=ids), user).count()
+                if visible != len(set(ids)):
+                    failures.append(f"{username} GET {path}: {len(set(ids)) - visible} records outside jurisdiction")
+    for path, _regex, _method, callback in endpoints:
+        if "{" not in path:
+            continue
+        model = _model_of(callback)
+        if model is None or not hasattr(model, "REGION_FIELD"):
+            continue
+        instance = _pick_instance(model)
+        if instance is None:
+            failures.append(f"API {path}: no {model._meta.label} in the demo world")
+            continue
+        lookup = re.search(r"\{(\w+)\}", path).group(1)
+        value = getattr(instance, "code" if lookup == "code" else "pk")
+        url = re.sub(r"\{\w+\}", str(value), path, count=1)
+        if "{" in url:
+            continue  # nested routes with two parameters are covered by their own tests
+        list_path = path[: path.index("{")]
+        for username, user in world.items():
+            client.force_login(user)
+            status = client.get(url).status_code
+            in_scope = scope_model(model._default_manager.filter(pk=instance.pk), user).exists()
+            may_list = list_allowed.get((list_path, username), True)
+            if not may_list:
+                expected = {403, 404}
+            else:
+                expected = {200} if in_scope else {404}
+            if status not in expected:
+                failures.append(f"{username} GET {url} → {status}, expected {sorted(expected)} (in_scope={in_scope})")
+        client.logout()
+        status = client.get(url).status_code
+        if status not in (401, 403, 404):
+            failures.append(f"anonymous GET {url} → {status}")
+    return failures
