@@ -256,6 +256,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# Payroll: enrolments per committed batch (a crash keeps finished batches; the rerun adds the rest).
+PAYROLL_BATCH_SIZE = int(os.environ.get("PAYROLL_BATCH_SIZE", "50000"))
+
 # Matching
 EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL", str(VAR_DIR / "models" / "multilingual-e5-small"))
 MATCH_INDEX_DIR = Path(os.environ.get("MATCH_INDEX_DIR", VAR_DIR / "match-index"))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -234,7 +235,7 @@ class ComputeResult:
     removed: int
 
 
-def payroll_run_compute(*, actor, county: Region, month, batch_size: int = DEFAULT_BATCH_SIZE,
+def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None = None,
                         task_id: str = "") -> ComputeResult:
     """Compute (or complete) the payroll of a county for a month: one line per payable enrolment.
 
@@ -244,6 +245,7 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int = DEFAU
     """
     county = _county(county)
     require_county_staff(actor, county)
+    batch_size = batch_size or getattr(settings, "PAYROLL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     first = parse_month(month)
     run = payroll_run_open(actor=actor, county=county, month=first)
     id_range = _enrolment_id_range(county)
