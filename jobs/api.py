@@ -8,7 +8,8 @@ change goes through ``jobs.services``; domain errors become JSON by the project 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -25,6 +26,7 @@ from reemployment.core.models import Region
 from reemployment.idcard import mask_name
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegionField(serializers.Field):
     """A region by code (e.g. "341125101"); an integer is taken as the primary key."""
 
@@ -187,7 +189,8 @@ class VacancyImportView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer})
+    @extend_schema(request={"multipart/form-data": ImportSerializer},
+                   responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request):
         body = ImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
