@@ -69,7 +69,7 @@ class RuleApplicationViewSet(ScopedModelViewSet):
 
 class IncentivesGroup(ViewSetGroup):
     menu_label = _("就业激励")
-    menu_icon = "tick"
+    menu_icon = "group"
     menu_order = 300
     items = (TransitionProposalViewSet, PublicLabourViewSet, RuleApplicationViewSet)
 
