@@ -57,3 +57,16 @@ def users(regions):
         "labour": UserFactory(username="t-labour", role=Role.LABOUR, region=regions["county"]),
         "editor": UserFactory(username="t-editor", role=Role.EDITOR),
     }
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process for this test even when a real broker is configured (CI's second pass):
+    for tests about what a task does, not about the broker. Worker tests use a real worker instead."""
+    from reemployment.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

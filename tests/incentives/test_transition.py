@@ -154,6 +154,6 @@ def test_end_due_task_runs_through_celery(make_household, users):
     _, people, enrolment = make_household()
     services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00",
                                                                       start=dt.date(2020, 1, 5)))
-    assert end_due_transitions.delay().get() == 1
+    assert end_due_transitions.apply().get() == 1
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE

@@ -50,7 +50,7 @@ def test_run_pages_are_scoped(client, users, run, view):
 
 
 def test_run_button_computes_and_progress_reports_done(client, users, regions, county_households,
-                                                      django_capture_on_commit_callbacks):
+                                                      django_capture_on_commit_callbacks, eager_celery):
     client.force_login(users["county"])
     url = reverse("payroll_runs:create", args=("compute",))
     assert client.get(url).status_code == 200

@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_task_is_idempotent_and_quiet_when_locked(regions, county_households):
-    first = compute_payroll.delay(regions["county"].pk, "2026-05").get()
+    first = compute_payroll.apply(args=[regions["county"].pk, "2026-05"]).get()
     assert first["status"] == "computed" and first["added"] == 3
-    again = compute_payroll.delay(regions["county"].pk, "2026-05").get()
+    again = compute_payroll.apply(args=[regions["county"].pk, "2026-05"]).get()
     assert again["added"] == 0 and PaymentLine.objects.count() == 3
     run = PayrollRun.objects.get()
     payroll_run_lock(actor="system:test", run=payroll_run_review(actor="system:test", run=run))
-    assert compute_payroll.delay(regions["county"].pk, "2026-05").get() == {"status": "locked", "run": run.pk}
-    assert compute_payroll.delay(999999, "2026-05").get() == {"status": "gone"}
+    assert compute_payroll.apply(args=[regions["county"].pk, "2026-05"]).get() == {"status": "locked", "run": run.pk}
+    assert compute_payroll.apply(args=[999999, "2026-05"]).get() == {"status": "gone"}
 
 
 def test_command_runs_and_reruns(regions, county_households, capsys):
@@ -66,7 +66,8 @@ def test_paid_totals_count_locked_months_only(regions, county_households):
     assert PayrollRun.objects.filter(status=RunStatus.LOCKED).count() == 2
 
 
-def test_monthly_draft_schedule_computes_next_month_for_counties_with_enrolments(regions, county_households):
+def test_monthly_draft_schedule_computes_next_month_for_counties_with_enrolments(regions, county_households,
+                                                                                eager_celery):
     from reemployment.core.models import today
     from reemployment.dates import add_months, month_start
     from reemployment.schedules import all_schedules
@@ -74,7 +75,7 @@ def test_monthly_draft_schedule_computes_next_month_for_counties_with_enrolments
     assert all_schedules()["reemployment:payroll-drafts"][0] == "payroll.compute_drafts"
     from benefits.payroll.tasks import compute_next_month_drafts
 
-    result = compute_next_month_drafts.delay().get()
+    result = compute_next_month_drafts.apply().get()
     next_month = add_months(month_start(today()), 1)
     assert result == {"month": f"{next_month:%Y-%m}", "counties": 2}  # 定远县 and 凤阳县 have enrolments
     assert set(PayrollRun.objects.values_list("county__code", "month")) == {("341125", next_month),
