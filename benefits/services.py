@@ -49,7 +49,7 @@ def _actor_user(actor):
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
-    return Enrolment.objects.select_for_update().select_related("household__region").get(pk=enrolment.pk)
+    return Enrolment.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=enrolment.pk)
 
 
 def _change_status(enrolment: Enrolment, new_status: str) -> None:
@@ -340,7 +340,7 @@ def member_move(*, actor, member, to_household: Household, on: dt.date | None = 
     that keeps other members is flagged ``carve_out`` (人户分离/拆户单保)."""
     from benefits.models import Member
 
-    member = Member.objects.select_for_update().select_related("household__region").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
     source = member.household
     require_in_jurisdiction(actor, source, roles=RECORD_ROLES)
     require_in_jurisdiction(actor, to_household, roles=RECORD_ROLES)
@@ -458,7 +458,7 @@ def _lock_application(application, expected_step: str | None):
     from benefits.models import Application
 
     expected = expected_step or application.step
-    locked = Application.objects.select_for_update().select_related("household__region").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=application.pk)
     if locked.step != expected:
         raise Conflict(
             f"该申请已由他人办理，当前环节为“{locked.get_step_display()}”，请刷新 / "
@@ -551,7 +551,7 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
     from benefits.models import OPEN_APPLICATION_STEPS, Application, ApplicationAction, ApplicationStep
     from benefits.rules import fast_track_eligible
 
-    household = Household.objects.select_for_update().select_related("region").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
     submitted_on = submitted_on or today()
     application = Application(household=household, area=household.area, submitted_on=submitted_on,
                               reason=reason, step=ApplicationStep.SUBMITTED, submitted_by=_actor_user(actor))
@@ -887,7 +887,7 @@ def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt
     from benefits.models import ApplicationAction, ApplicationStep, Objection, ObjectionStatus
 
     on = on or today()
-    objection = Objection.objects.select_for_update().select_related("application__household__region").get(
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("application__household__region").get(
         pk=objection.pk)
     application = _lock_application(objection.application, None)
     if actor is None or isinstance(actor, str) or actor.role not in {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY}:
@@ -936,7 +936,7 @@ def recipient_account_create(*, actor, household: Household, password: str):
     from reemployment.core.models import User
     from reemployment.core.roles import assign_role_group
 
-    household = Household.objects.select_for_update().select_related("region").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
     require_in_jurisdiction(actor, household, roles=ACCOUNT_ROLES)
     head = household.head
     if head is None:
@@ -960,7 +960,7 @@ def recipient_account_create(*, actor, household: Household, password: str):
 @transaction.atomic
 def recipient_password_reset(*, actor, household: Household, password: str):
     """Community (or higher) staff reset a recipient's password."""
-    household = Household.objects.select_for_update().select_related("region", "account").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("region", "account").get(pk=household.pk)
     require_in_jurisdiction(actor, household, roles=ACCOUNT_ROLES)
     if household.account is None:
         raise DomainError("该家庭还没有登录账号 / the household has no login", code="no_account")
@@ -1027,7 +1027,7 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     from benefits.selectors import assess, assessment_json
 
     on = on or today()
-    review = Review.objects.select_for_update().select_related("household__region", "enrolment").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("household__region", "enrolment").get(pk=review.pk)
     require_in_jurisdiction(actor, review.household, roles={Role.TOWNSHIP, Role.COUNTY, Role.ADMIN})
     if review.status != ReviewStatus.OPEN:
         raise Conflict("该复核已处理 / this review is already decided", code="already_decided")

@@ -209,7 +209,7 @@ def vacancy_create(*, actor, **fields) -> Vacancy:
 @transaction.atomic
 def vacancy_set_status(*, actor, vacancy: Vacancy, status: str, note: str = "") -> Vacancy:
     """Close (关闭), mark filled (招满), expire or reopen a vacancy; closed ones leave the index."""
-    vacancy = Vacancy.objects.select_for_update().select_related("region").get(pk=vacancy.pk)
+    vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
     _require(actor, vacancy.region, VACANCY_ROLES, "变更岗位状态")
     if status not in VACANCY_TRANSITIONS.get(vacancy.status, set()):
         raise Conflict(f"岗位状态不能从“{VacancyStatus(vacancy.status).label}”变为“{VacancyStatus(status).label}” / "
@@ -287,7 +287,7 @@ def seeker_register(*, actor, member: Member, preferred_townships=None, **profil
 
 @transaction.atomic
 def seeker_set_status(*, actor, seeker: JobSeeker, status: str, note: str = "") -> JobSeeker:
-    seeker = JobSeeker.objects.select_for_update().select_related("member__household__region").get(pk=seeker.pk)
+    seeker = JobSeeker.objects.select_for_update(of=("self",)).select_related("member__household__region").get(pk=seeker.pk)
     if not can_act_for_member(actor, seeker.member) or getattr(actor, "role", None) == Role.RECIPIENT:
         raise PermissionDenied()
     before = seeker.status
@@ -305,7 +305,7 @@ def seeker_set_status(*, actor, seeker: JobSeeker, status: str, note: str = "") 
 def referral_create(*, actor, seeker: JobSeeker, vacancy: Vacancy, reasons: list[str] | None = None) -> Referral:
     """Refer (推荐岗位) a seeker to an open vacancy. Labour-bureau staff."""
     seeker = JobSeeker.objects.select_related("member__household__region").get(pk=seeker.pk)
-    vacancy = Vacancy.objects.select_for_update().select_related("region").get(pk=vacancy.pk)
+    vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
     _require(actor, seeker.member.household.region, REFERRAL_ROLES, "推荐岗位")
     _require(actor, vacancy.region, REFERRAL_ROLES, "推荐岗位")
     if seeker.status != SeekerStatus.ACTIVE:
@@ -403,7 +403,7 @@ def _after_hire(*, actor, hire: Hire) -> None:
 @transaction.atomic
 def referral_judge_refusal(*, actor, referral: Referral, valid: bool, note: str = "") -> Referral:
     """Staff decide whether a refusal had a valid reason (正当理由); may raise a sanction proposal."""
-    referral = Referral.objects.select_for_update().select_related("seeker__member__household__region").get(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("seeker__member__household__region").get(
         pk=referral.pk)
     household = referral.seeker.member.household
     _require(actor, household.region, REFERRAL_ROLES, "认定拒绝理由")
@@ -462,7 +462,7 @@ def _benefits_service(name: str):
 def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> SanctionProposal:
     """A county civil-affairs user confirms (确认) the proposal: the benefit is suspended, or the
     pending application declined."""
-    proposal = SanctionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     _require(actor, proposal.household.region, SANCTION_ROLES, "确认处理建议")
     if SanctionStatus.CONFIRMED not in SANCTION_TRANSITIONS[proposal.status]:
         raise Conflict("该建议已处理 / this proposal has already been decided", code="invalid_transition")
@@ -496,7 +496,7 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
 @transaction.atomic
 def sanction_dismiss(*, actor, proposal: SanctionProposal, note: str = "") -> SanctionProposal:
     """A county civil-affairs user dismisses (驳回) the proposal; the benefit is untouched."""
-    proposal = SanctionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     _require(actor, proposal.household.region, SANCTION_ROLES, "驳回处理建议")
     if SanctionStatus.DISMISSED not in SANCTION_TRANSITIONS[proposal.status]:
         raise Conflict("该建议已处理 / this proposal has already been decided", code="invalid_transition")

@@ -184,7 +184,7 @@ def course_transition(*, actor, course: Course, to_status: str, note: str = "") 
     Ending marks trainees still "in training" as not completed (未结业) and assesses the course;
     cancelling withdraws every trainee and frees the places.
     """
-    course = Course.objects.select_for_update().select_related("region").get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).select_related("region").get(pk=course.pk)
     _require_labour(actor, course.region)
     if to_status not in COURSE_TRANSITIONS.get(course.status, set()):
         raise Conflict(f"培训班不能从“{course.get_status_display()}”变为“{CourseStatus(to_status).label}” / "
@@ -216,7 +216,7 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
     database refuses a second place for the same member (``one_enrolment_per_member_course``)
     and more trainees than places (``course_within_capacity``) even if this code were bypassed.
     """
-    course = Course.objects.select_for_update().select_related("region").get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).select_related("region").get(pk=course.pk)
     _require_may_enrol(actor, member, course)
     recipient = getattr(actor, "role", None) == Role.RECIPIENT
     if course.status != CourseStatus.OPEN and not (course.status == CourseStatus.RUNNING and not recipient):
@@ -484,7 +484,7 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
     Idempotent: re-running with nothing changed writes nothing.
     """
     as_of = as_of or today()
-    course = Course.objects.select_for_update().select_related("region", "provider").get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).select_related("region", "provider").get(pk=course.pk)
     if course.status != CourseStatus.ENDED:
         return course
     counts = course_counts(course.pk)
@@ -563,7 +563,7 @@ def _subsidy_propose(*, actor, course: Course, result, parameters: dict) -> Subs
 @transaction.atomic
 def subsidy_pay(*, actor, payment: SubsidyPayment, paid_on: dt.date, voucher: str) -> SubsidyPayment:
     """Confirm payment of the provider's subsidy as computed and shown (支付培训补贴)."""
-    payment = SubsidyPayment.objects.select_for_update().select_related("course__region").get(pk=payment.pk)
+    payment = SubsidyPayment.objects.select_for_update(of=("self",)).select_related("course__region").get(pk=payment.pk)
     _require_labour(actor, payment.course.region)
     if payment.status == SubsidyStatus.PAID:
         raise Conflict("该培训补贴已支付 / already paid")
@@ -587,7 +587,7 @@ def subsidy_pay(*, actor, payment: SubsidyPayment, paid_on: dt.date, voucher: st
 @transaction.atomic
 def accountability_review_save(*, actor, review: AccountabilityReview) -> AccountabilityReview:
     """Assign, record findings and close (with an outcome) an accountability review (责任倒查)."""
-    current = AccountabilityReview.objects.select_for_update().select_related("course__region").get(pk=review.pk)
+    current = AccountabilityReview.objects.select_for_update(of=("self",)).select_related("course__region").get(pk=review.pk)
     _require_labour(actor, current.course.region)
     if current.status == ReviewStatus.CLOSED:
         raise Conflict("已办结的倒查不能修改 / a closed review cannot be changed")

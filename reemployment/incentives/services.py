@@ -140,7 +140,7 @@ def _decide(actor, proposal: TransitionProposal, new_status: str, note: str) -> 
 @transaction.atomic
 def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -> TransitionProposal:
     """A county user confirms: the enrolment becomes transitional with the proposal's amount."""
-    proposal = TransitionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    proposal = TransitionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     before = audit.snapshot(proposal)
     _decide(actor, proposal, ProposalStatus.CONFIRMED, note)
     enrolment = proposal.enrolment
@@ -167,7 +167,7 @@ def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -
 
 @transaction.atomic
 def transition_dismiss(*, actor, proposal: TransitionProposal, note: str) -> TransitionProposal:
-    proposal = TransitionProposal.objects.select_for_update().select_related("household__region").get(pk=proposal.pk)
+    proposal = TransitionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     if not note.strip():
         raise DomainError("请填写不予适用的理由 / give the reason for dismissing", field_errors={"note": ["required"]})
     before = audit.snapshot(proposal)
@@ -189,7 +189,7 @@ def transitions_end_due(*, as_of: dt.date | None = None) -> int:
     )
     for pk in list(due):
         with transaction.atomic():
-            enrolment = Enrolment.objects.select_for_update().select_related("household").get(pk=pk)
+            enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("household").get(pk=pk)
             if enrolment.status != EnrolmentStatus.TRANSITIONAL or enrolment.transition_until >= as_of:
                 continue
             until = enrolment.transition_until

@@ -141,7 +141,8 @@ def test_review_owner_must_be_staff_of_the_jurisdiction(users, course):
         services.accountability_review_save(actor=users["labour"], review=review)
 
 
-def test_ending_a_course_assesses_it_through_the_task(users, course, member_a, django_capture_on_commit_callbacks):
+def test_ending_a_course_assesses_it_through_the_task(users, course, member_a, django_capture_on_commit_callbacks,
+                                                      eager_celery):
     # the test runs inside one transaction: callbacks run when the block below ends ("commit")
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrolment_create(actor=users["labour"], course=course, member=member_a)
