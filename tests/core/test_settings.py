@@ -38,3 +38,15 @@ def test_language_and_time_zone():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+def test_collectstatic_with_production_storage(tmp_path):
+    # Production serves hashed, compressed static files (whitenoise manifest storage); a vendored
+    # file that points at a missing source map would make collectstatic fail at deploy time.
+    result = _manage(
+        "collectstatic", "--noinput", "-v0",
+        env_extra={"DEBUG": "0", "SECRET_KEY": "x" * 60 + "production-like-secret-k3y!",
+                   "ALLOWED_HOSTS": "dibao.example.cn", "STATIC_ROOT": str(tmp_path / "static")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
