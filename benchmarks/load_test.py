@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--paths", default="/,/zh-hans/,/en/", help="portal paths, comma-separated")
+    parser.add_argument("--paths", default="/,/policies/,/policies/eligibility-and-amounts/,/policies/work-incentives/,/services/apply-for-dibao/,/notices/,/en/", help="portal paths, comma-separated")
     args = parser.parse_args()
 
     env = dict(os.environ)
