@@ -131,7 +131,9 @@ class NoUniqueModelForm(forms.ModelForm):
         self.household = obj
 
     def validate_unique(self):
-        pass
+        # Uniqueness of the ID number is decided by the service, which also flags a person found in
+        # another household (人户分离 / duplicate registration) instead of a bare form error.
+        return None
 
 
 class MemberForm(NoUniqueModelForm):
