@@ -7,7 +7,6 @@ picks them up. Apps add their entries to ``SCHEDULES``.
 
 from __future__ import annotations
 
-
 import importlib
 
 # name → (task name, crontab kwargs). Apps declare theirs in <app>/schedules.py as SCHEDULES;

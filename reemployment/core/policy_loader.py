@@ -15,7 +15,15 @@ import yaml
 from django.db import transaction
 
 from reemployment.core import audit
-from reemployment.core.models import CODE_LENGTH, LEVEL_ORDER, Area, ParameterSet, Region, RegionLevel, Standard
+from reemployment.core.models import (
+    CODE_LENGTH,
+    LEVEL_ORDER,
+    Area,
+    ParameterSet,
+    Region,
+    RegionLevel,
+    Standard,
+)
 from reemployment.money import to_decimal
 from reemployment.policy.parameters import ParameterError, coerce_value, to_jsonable
 
@@ -91,7 +99,7 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
     """Parse and validate; raise PolicyFileError with every problem found."""
     errors: list[str] = []
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""

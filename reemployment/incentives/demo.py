@@ -84,7 +84,7 @@ def _seed_public_labour(community) -> int:
     created = 0
     for i, member in enumerate(members):
         # Most do the 16 hours; every third one falls short, so the monthly list has something to show.
-        hours = Decimal("8") if i % 3 == 0 else Decimal("16")
+        hours = Decimal(8) if i % 3 == 0 else Decimal(16)
         public_labour_record(actor=community, member=member, month=month, kind="cleaning" if i % 2 else "patrol",
                              hours=hours, note="社区公益性岗位")
         created += 1

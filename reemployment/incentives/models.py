@@ -78,7 +78,7 @@ class TransitionProposal(models.Model):
     source_id = models.CharField(_("来源编号"), max_length=64)
     job_start = models.DateField(_("就业开始日期"))
     employer_name = models.CharField(_("用人单位"), max_length=120, blank=True)
-    monthly_earnings = models.DecimalField(_("月工资(元)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+    monthly_earnings = models.DecimalField(_("月工资(元)"), **MONEY, validators=[MinValueValidator(Decimal(0))])
     household_earnings = models.DecimalField(_("本户新增月工资合计(元)"), **MONEY)
     previous_amount = models.DecimalField(_("原月保障金(元)"), **MONEY)
     transition_amount = models.DecimalField(_("过渡期月保障金(元)"), **MONEY)
@@ -123,7 +123,7 @@ class PublicLabourRecord(models.Model):
     month = models.DateField(_("月份"), help_text=_("当月第一天"))
     kind = models.CharField(_("内容"), max_length=10, choices=LabourKind.choices)
     hours = models.DecimalField(_("小时"), max_digits=5, decimal_places=1,
-                                validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))])
+                                validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal(200))])
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")

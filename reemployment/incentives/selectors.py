@@ -8,7 +8,15 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from benefits.models import PAYABLE_STATUSES, Enrolment, EnrolmentStatus, Household, Member, StudentStatus, WorkAbility
+from benefits.models import (
+    PAYABLE_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
+    Household,
+    Member,
+    StudentStatus,
+    WorkAbility,
+)
 from benefits.rules import transition_benefit
 from reemployment.core.scoping import scope, scope_model
 from reemployment.core.selectors import parameters_in_force
@@ -65,7 +73,7 @@ def public_labour_shortfall_list(user, month: dt.date, region_code: str | None =
         required = Decimal(params.public_labour_hours_per_month)
         rows.append({
             "member": member, "household": member.household, "hours": member.hours, "required": required,
-            "shortfall": max(Decimal("0"), required - member.hours), "met": member.hours >= required,
+            "shortfall": max(Decimal(0), required - member.hours), "met": member.hours >= required,
         })
     return rows
 

@@ -82,7 +82,7 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
         household=household, enrolment=enrolment, status__in=[ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED]
     ).order_by("created_at", "id")
     first = earlier.first()
-    household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal("0"))
+    household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal(0))
     if first is not None:
         # Same period as the first hire; previous amount = the amount before any transition.
         previous = first.previous_amount

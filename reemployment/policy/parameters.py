@@ -81,8 +81,8 @@ class PolicyParameters:
     training_subsidy_completion_share: Decimal = Decimal("0.60")
     training_subsidy_output_share: Decimal = Decimal("0.40")
     # Integrity [R2]
-    fraud_fine_multiplier_min: Decimal = Decimal("1")
-    fraud_fine_multiplier_max: Decimal = Decimal("3")
+    fraud_fine_multiplier_min: Decimal = Decimal(1)
+    fraud_fine_multiplier_max: Decimal = Decimal(3)
     false_certificate_fine_max: Decimal = Decimal("1000.00")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+
 from reemployment.core import audit
 from reemployment.core.models import AuditEvent, Region
 from reemployment.core.scoping import in_jurisdiction, regions_for, scope

@@ -37,15 +37,15 @@ def test_public_labour_shortfall(make_household, users):
     household, people, _ = make_household(members=2)
     month = dt.date(2026, 10, 1)
     services.public_labour_record(actor=users["community_a1"], member=people[0], month=month, kind="patrol",
-                                  hours=Decimal("6"))
+                                  hours=Decimal(6))
     services.public_labour_record(actor=users["community_a1"], member=people[0], month=month, kind="cleaning",
-                                  hours=Decimal("4"))
+                                  hours=Decimal(4))
     services.public_labour_record(actor=users["community_a1"], member=people[1], month=month, kind="cleaning",
-                                  hours=Decimal("16"))
+                                  hours=Decimal(16))
     rows = {r["member"].pk: r for r in selectors.public_labour_shortfall_list(users["county"], month)}
     # 6 + 4 = 10 hours of the required 16: 6 short. The other member did exactly 16: met.
-    assert rows[people[0].pk]["hours"] == Decimal("10.0") and rows[people[0].pk]["shortfall"] == Decimal("6")
-    assert rows[people[1].pk]["met"] is True and rows[people[1].pk]["shortfall"] == Decimal("0")
+    assert rows[people[0].pk]["hours"] == Decimal("10.0") and rows[people[0].pk]["shortfall"] == Decimal(6)
+    assert rows[people[1].pk]["met"] is True and rows[people[1].pk]["shortfall"] == Decimal(0)
     # Another township's staff see none of them.
     assert selectors.public_labour_shortfall_list(users["township_b"], month) == []
 
@@ -55,13 +55,13 @@ def test_public_labour_input_checks(make_household, users):
     _, people, _ = make_household()
     with pytest.raises(DomainError):
         services.public_labour_record(actor=users["community_a1"], member=people[0], month=dt.date(2026, 10, 2),
-                                      kind="patrol", hours=Decimal("2"))
+                                      kind="patrol", hours=Decimal(2))
     with pytest.raises(DomainError):
         services.public_labour_record(actor=users["community_a1"], member=people[0], month=dt.date(2026, 10, 1),
-                                      kind="patrol", hours=Decimal("-1"))
+                                      kind="patrol", hours=Decimal(-1))
     with pytest.raises(PermissionDenied):
         services.public_labour_record(actor=users["community_b1"], member=people[0], month=dt.date(2026, 10, 1),
-                                      kind="patrol", hours=Decimal("2"))
+                                      kind="patrol", hours=Decimal(2))
 
 
 @pytest.mark.django_db

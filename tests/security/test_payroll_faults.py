@@ -81,7 +81,7 @@ def county_with_enrolments(regions):
                                     start_date=dt.date(2026, 1, 1), certificate_number=f"FC{n:06d}"))
     Member.objects.bulk_create(members)
     Enrolment.objects.bulk_create(enrolments)
-    expected = sum((e.monthly_amount for e in enrolments), Decimal("0"))
+    expected = sum((e.monthly_amount for e in enrolments), Decimal(0))
     return regions["county"], expected
 
 
