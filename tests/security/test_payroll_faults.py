@@ -17,14 +17,17 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
 from benefits.models import Enrolment, Household, Member
 from benefits.payroll.models import PaymentLine, PayrollRun
+from benefits.payroll.services import SYSTEM_ACTOR, payroll_run_open
 from benefits.payroll.tasks import compute_payroll
 from reemployment.idcard import make_id_number
 
@@ -85,14 +88,50 @@ def county_with_enrolments(regions):
     return regions["county"], expected
 
 
-def _wait_for_some_progress(county, minimum: int, timeout: float = 120) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        lines = PaymentLine.objects.filter(run__county=county).count()
-        if lines >= minimum:
-            return lines
-        time.sleep(0.05)
-    raise AssertionError("the payroll made no progress")
+@contextmanager
+def _blocked_mid_run(county):
+    """Hold the payroll in the middle of the month, deterministically, whatever the machine's speed.
+
+    A second connection inserts, without committing, the line of the enrolment halfway through the
+    county: the worker commits every batch before it, then its INSERT … ON CONFLICT for that batch
+    waits on the uncommitted row. Yields a function that returns the waiting backend's pid once the
+    worker is there; the blocking transaction is rolled back on exit.
+    """
+    db = connection.settings_dict
+    run = payroll_run_open(actor=SYSTEM_ACTOR, county=county, month=MONTH)
+    middle = Enrolment.objects.select_related("household").order_by("id")[HOUSEHOLDS // 2]
+    blocker = psycopg.connect(host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
+                              user=db.get("USER") or "postgres", dbname=db["NAME"])
+    try:
+        blocker.execute(
+            f"INSERT INTO {PaymentLine._meta.db_table} (run_id, enrolment_id, household_id, region_id, month, amount,"
+            " persons, category, area, bank_account, bank_name) VALUES (%s, %s, %s, %s, %s, 1, 1, 'C', 'urban', '', '')",
+            [run.pk, middle.pk, middle.household_id, middle.household.region_id, run.month])
+        blocker_pid = blocker.info.backend_pid
+
+        def waiting_pid(timeout: float = 120) -> int:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                                   " AND wait_event_type = 'Lock' AND pid NOT IN (pg_backend_pid(), %s)",
+                                   [blocker_pid])
+                    row = cursor.fetchone()
+                if row:
+                    return row[0]
+                time.sleep(0.05)
+            raise AssertionError("the payroll never reached the blocked batch")
+
+        yield waiting_pid
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+
+def _terminate(pid: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert cursor.fetchone()[0]
 
 
 def _assert_complete(county, expected_total):
@@ -108,14 +147,16 @@ def test_worker_killed_mid_run_then_retried(county_with_enrolments, queue):
     county, expected = county_with_enrolments
     worker = _start_worker("killed", queue)
     try:
-        compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue)
-        partial = _wait_for_some_progress(county, 300)
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
+        with _blocked_mid_run(county) as waiting_pid:
+            compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue)
+            pid = waiting_pid()
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+            _terminate(pid)  # the killed worker's backend would otherwise live on until it next writes
     finally:
         _stop(worker)
     partial = PaymentLine.objects.filter(run__county=county).count()
-    assert 0 < partial < HOUSEHOLDS, "the kill must land mid-run for this test to mean anything"
+    assert HOUSEHOLDS // 2 - 20 <= partial <= HOUSEHOLDS // 2, "the batches before the blocked one are kept"
     retry = _start_worker("retry", queue)
     try:
         result = compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue).get(timeout=300)
@@ -130,21 +171,17 @@ def test_database_connection_dropped_mid_run_then_retried(county_with_enrolments
     county, expected = county_with_enrolments
     worker = _start_worker("dropped", queue)
     try:
-        async_result = compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue)
-        _wait_for_some_progress(county, 100)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
-            terminated = sum(1 for (ok,) in cursor.fetchall() if ok)
-        assert terminated >= 1
+        with _blocked_mid_run(county) as waiting_pid:
+            async_result = compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue)
+            _terminate(waiting_pid())
         with pytest.raises(Exception):  # noqa: B017 - the task fails with the database error it met
             async_result.get(timeout=120)
         partial = PaymentLine.objects.filter(run__county=county).count()
-        assert 0 < partial < HOUSEHOLDS
+        assert HOUSEHOLDS // 2 - 20 <= partial <= HOUSEHOLDS // 2
         # The same worker process retries with a fresh connection.
         result = compute_payroll.apply_async(args=[county.pk, MONTH], queue=queue).get(timeout=300)
     finally:
         _stop(worker)
     assert result["lines"] == HOUSEHOLDS
+    assert result["added"] == HOUSEHOLDS - partial
     _assert_complete(county, expected)
