@@ -8,3 +8,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("门户网站")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms import cache
+
+        cache.connect_signals()

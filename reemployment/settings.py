@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Anonymous Wagtail page responses from the cache (cms/cache.py): after auth and messages,
+    # inside CSRF (it must see whether the page used a token before the cookie is set).
+    "cms.cache.PortalPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -203,6 +206,10 @@ CACHES = {
     if os.environ.get("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reemployment"}
 }
+
+# Rendered public pages kept for anonymous visitors (cms/cache.py); 0 turns the cache off.
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
+PORTAL_PAGE_CACHE_ALIAS = "default"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "再就业与低保服务"

@@ -70,3 +70,12 @@ def eager_celery():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no portal page, throttle count or lockout carried
+    over from another test (the default cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,8 +1,9 @@
-"""Template tags of the public portal: the site navigation and the language switch target."""
+"""Template tags of the public portal: the site navigation, the language switch link, hreflang alternates."""
 
 import logging
 
 from django import template
+from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -49,24 +50,11 @@ def site_nav(context):
     return items
 
 
-def _strip_prefix(path: str) -> str:
-    """'/en/policies/x/' → '/policies/x/'; '/policies/x/' unchanged."""
-    from django.conf import settings
-
-    for code, _name in settings.LANGUAGES:
-        prefix = f"/{code}/"
-        if path.startswith(prefix):
-            return "/" + path[len(prefix):]
-    return path
-
-
 @register.simple_tag(takes_context=True)
-def language_next(context, language_code):
-    """The ``next`` to post to Django's set_language so that the visitor lands on the page's
-    translation. set_language (at the unprefixed /i18n/setlang/, so always running in the default
-    language) passes ``next`` through ``translate_url``, which resolves it as a default-language
-    path and reverses it with the target language's prefix. So we give the target path without
-    its language prefix: for a Wagtail page, its translation's (slugs may differ)."""
+def language_url(context, language_code):
+    """This page in another language, as a plain link (no form, no CSRF token, so a page stays
+    cacheable; the language comes from the URL prefix alone). For a Wagtail page, its live
+    translation (slugs may differ); otherwise the same path with the target language's prefix."""
     request = context.get("request")
     page = context.get("page")
     if page is not None and hasattr(page, "get_translation_or_none"):
@@ -77,10 +65,14 @@ def language_next(context, language_code):
             translation = page.get_translation_or_none(locale)
             url = translation.get_url(request) if translation is not None and translation.live else None
             if url:
-                return _strip_prefix(url)
+                return url
         except Exception:  # a missing locale must not break every page
             logger.exception("language switch target failed")
-    return _strip_prefix(request.get_full_path()) if request else "/"
+    if request is None:
+        return "/"
+    url = translate_url(request.path, language_code)
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
 
 
 @register.simple_tag(takes_context=True)

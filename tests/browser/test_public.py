@@ -59,8 +59,8 @@ def test_keyboard_user_can_skip_to_content(page, demo_site):
 
 def test_english_version_and_language_switch(page, demo_site):
     page.goto(page.base + "/policies/work-incentives/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(page.base + "/en/policies/work-incentives/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Work incentives")
-    page.get_by_role("button", name="简体中文").click()
+    page.get_by_role("link", name="简体中文").click()
     expect(page).to_have_url(page.base + "/policies/work-incentives/")
