@@ -16,7 +16,7 @@ def to_decimal(value: object) -> Decimal:
     """Turn a string, int or Decimal into a Decimal; refuse floats (they are not exact)."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money must not be a {type(value).__name__}: {value!r}")
     if isinstance(value, int):
         return Decimal(value)

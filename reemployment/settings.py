@@ -195,8 +195,8 @@ STORAGES = {
 # Uploads: department files can be large, but nothing unbounded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
-MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", 200 * 1024 * 1024))
+MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
 
 CACHES = {
     "default": {

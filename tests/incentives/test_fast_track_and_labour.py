@@ -34,7 +34,7 @@ def test_fast_track_assessment_is_recorded(make_household, users, job_start, job
 
 @pytest.mark.django_db
 def test_public_labour_shortfall(make_household, users):
-    household, people, _ = make_household(members=2)
+    _household, people, _ = make_household(members=2)
     month = dt.date(2026, 10, 1)
     services.public_labour_record(actor=users["community_a1"], member=people[0], month=month, kind="patrol",
                                   hours=Decimal(6))

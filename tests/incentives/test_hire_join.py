@@ -48,7 +48,7 @@ def test_hire_places_a_completed_trainee_and_certificate_counts_in_matching(user
     from training import services as training_services
     from training.models import CourseStatus, Placement
 
-    household, member, referral = hired
+    _household, member, referral = hired
     course = CourseFactory(region=regions["county"], starts_on=today() - dt.timedelta(days=60),
                            ends_on=today() - dt.timedelta(days=30), certificate_name="叉车司机证")
     enrolment = training_services.enrolment_create(actor=users["labour"], course=course, member=member)

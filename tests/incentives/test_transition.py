@@ -29,7 +29,7 @@ def propose(member, earnings, start=dt.date(2026, 3, 10), source="1"):
     ],
 )
 def test_proposal_amount_and_period(make_household, earnings, expected):
-    household, people, enrolment = make_household(amount="300.00")
+    household, people, _enrolment = make_household(amount="300.00")
     proposal = propose(people[1], earnings)
     assert proposal.transition_amount == Decimal(expected)
     assert proposal.months == 6
@@ -59,7 +59,7 @@ def test_no_proposal_without_a_payable_enrolment(make_household):
 
 @pytest.mark.django_db
 def test_confirm_makes_enrolment_transitional_and_payable_amount(make_household, users):
-    household, people, enrolment = make_household(amount="300.00")
+    _household, people, enrolment = make_household(amount="300.00")
     proposal = propose(people[0], "900.00")  # ≥ 800: 300.00 × 0.5 = 150.00
     services.transition_confirm(actor=users["county"], proposal=proposal)
     enrolment.refresh_from_db()
@@ -99,7 +99,7 @@ def test_dismiss_needs_a_reason(make_household, users):
 
 @pytest.mark.django_db
 def test_parameter_change_mid_transition_keeps_the_start_parameters(make_household, users, regions):
-    household, people, enrolment = make_household(amount="300.00")
+    _household, people, enrolment = make_household(amount="300.00")
     proposal = propose(people[0], "900.00", start=dt.date(2026, 3, 10))  # half under the 800 threshold
     services.transition_confirm(actor=users["county"], proposal=proposal)
     # From May the county raises the threshold to 1000: 900 would now be "below" → full amount.
@@ -108,14 +108,14 @@ def test_parameter_change_mid_transition_keeps_the_start_parameters(make_househo
     enrolment.refresh_from_db()
     assert enrolment.payable_amount == Decimal("150.00")  # the parameters in force at the start apply
     # A new hire after the change is assessed with the new parameters.
-    household2, people2, _ = make_household(amount="300.00")
+    _household2, people2, _ = make_household(amount="300.00")
     later = propose(people2[0], "900.00", start=dt.date(2026, 6, 2), source="later")
     assert later.transition_amount == Decimal("300.00")  # 900 < 1000: full
 
 
 @pytest.mark.django_db
 def test_two_hires_in_one_household(make_household, users):
-    household, people, enrolment = make_household(members=3, amount="420.00")
+    _household, people, enrolment = make_household(members=3, amount="420.00")
     first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
     assert first.transition_amount == Decimal("420.00")  # 500 < 800: full
     services.transition_confirm(actor=users["county"], proposal=first)

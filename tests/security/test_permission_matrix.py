@@ -39,7 +39,7 @@ PUBLIC_GET = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/benefits/notices", "/
 
 
 def _all_model_viewsets():
-    get_resolver().url_patterns  # admin viewsets register their URLs on first resolve
+    _ = get_resolver().url_patterns  # admin viewsets register their URLs on first resolve
 
     def walk(viewset):
         yield viewset
