@@ -243,3 +243,14 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def warm_up_search() -> float:
+    """Load the embedding model and the current index snapshot in this process and run one search,
+    so that the first visitor of a new web worker does not wait for it (6–7 s on the 2-core box).
+    Called by gunicorn's ``post_worker_init`` hook (reemployment/gunicorn_conf.py). Returns seconds."""
+    import time
+
+    started = time.perf_counter()
+    search_vacancies("电焊工", k=1)
+    return time.perf_counter() - started

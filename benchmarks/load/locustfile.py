@@ -7,6 +7,7 @@ eligibility estimate. Only loopback addresses are ever targeted.
 
 import os
 import random
+import time
 
 from locust import HttpUser, constant, task
 
@@ -14,10 +15,27 @@ PORTAL_PATHS = [p for p in os.environ.get("LOAD_PORTAL_PATHS", "/").split(",") i
 QUERIES = ["电焊工", "保安 夜班", "保洁员 定城镇", "叉车司机 持证", "电子厂 流水线 普工", "缝纫工", "餐厅服务员",
            "物业水电维修", "电脑维修", "仓库搬运", "护理员 养老院", "超市收银员", "厨师 学徒", "电工证 维修电工"]
 REGION = os.environ.get("LOAD_REGION", "341125100001")
+# Requests per second per user: unset or 0 = a closed loop (each user sends its next request as soon
+# as the last one returns: the server's saturation throughput); > 0 = a paced load of users × rate.
+USER_RPS = float(os.environ.get("LOAD_USER_RPS") or 0)
+
+
+def _poisson(user) -> float:
+    """Arrivals of a Poisson process at USER_RPS per user, whatever the response times (users do not
+    march in step, as they would with constant_throughput after starting together). A user that
+    fell behind its schedule sends at once and starts a new schedule: no catch-up burst."""
+    now = time.monotonic()
+    scheduled = max(getattr(user, "_next_at", now) + random.expovariate(USER_RPS), now)
+    user._next_at = scheduled
+    return scheduled - now
+
+
+def _wait():
+    return _poisson if USER_RPS > 0 else constant(0)
 
 
 class PortalReader(HttpUser):
-    wait_time = constant(0)
+    wait_time = _wait()
 
     @task
     def read_page(self):
@@ -25,7 +43,7 @@ class PortalReader(HttpUser):
 
 
 class VacancySearcher(HttpUser):
-    wait_time = constant(0)
+    wait_time = _wait()
 
     @task
     def search(self):
@@ -34,7 +52,7 @@ class VacancySearcher(HttpUser):
 
 
 class EstimateUser(HttpUser):
-    wait_time = constant(0)
+    wait_time = _wait()
 
     @task
     def estimate(self):
