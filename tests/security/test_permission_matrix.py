@@ -1,5 +1,6 @@
-"""The permission matrix, generated: every admin viewset and every API GET endpoint, for every role
-inside and outside the record's jurisdiction, an anonymous visitor and a recipient.
+"""The permission matrix, generated: every admin viewset, every API GET endpoint and every
+self-service page (/me/…), for every role inside and outside the record's jurisdiction, an
+anonymous visitor, a recipient and the recipient of another household.
 
 Nothing here lists endpoints by hand: the admin viewsets come from Wagtail's registry and the API
 endpoints from the URL configuration (drf-spectacular's enumerator), so a new screen or endpoint
@@ -12,6 +13,11 @@ with its own staff. Expected answers:
   403, and every record a 200 list returns lies inside the caller's jurisdiction.
 * API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all).
 * Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
+* Self-service pages (every route under /me/, found in the URL configuration): anonymous → 302 to
+  the login page; staff → 403/404 (they have no household); the recipient → 200 on their own
+  household's records (405 for a POST-only action); the recipient of another household → 404 on
+  those same records, by GET or POST. A new route whose URL parameter is not in
+  ``SELF_SERVICE_RECORDS`` fails the test until it is added.
 """
 
 from __future__ import annotations
@@ -172,6 +178,7 @@ def test_permission_matrix(world, client):
             failures.append(f"anonymous index {viewset.model._meta.label} → {status}")
 
     failures += _api_matrix(world, client)
+    failures += _self_service_matrix(world, client)
     assert not failures, f"{len(failures)} of {checked}+ checks failed:\n" + "\n".join(failures)
 
 
@@ -252,4 +259,106 @@ def _api_matrix(world, client) -> list[str]:
         status = client.get(url).status_code
         if status not in (401, 403, 404):
             failures.append(f"anonymous GET {url} → {status}")
+    return failures
+
+
+# ------------------------------------------------------------------ self-service pages (/me/…)
+
+
+def _own_seeker(household):
+    import datetime as dt
+
+    from jobs.models import JobSeeker
+
+    seeker = JobSeeker.objects.filter(member__household=household).first()
+    return seeker or JobSeeker.objects.create(member=household.members.order_by("pk").first(),
+                                              registered_on=dt.date(2026, 1, 1), skills="会开叉车")
+
+
+def _own_training_enrolment(household):
+    from tests.training.factories import CourseFactory
+    from training.models import TrainingEnrolment
+
+    enrolment = TrainingEnrolment.objects.filter(member__household=household).first()
+    if enrolment:
+        return enrolment
+    course = CourseFactory(region=household.region)
+    return TrainingEnrolment.objects.create(course=course, member=household.members.order_by("pk").first())
+
+
+# Pages under /me/ that show no household data at all: the hub is a menu (with a pointer to the admin
+# for staff), so any logged-in user may see it.
+SELF_SERVICE_MENU_ONLY = {"me/"}
+
+# (URL name, parameter) → the record of a given household that the parameter names.
+SELF_SERVICE_RECORDS = {
+    ("jobs:profile", "member_id"): lambda household: household.members.order_by("pk").first(),
+    ("jobs:matches", "seeker_id"): _own_seeker,
+    ("training:withdraw", "pk"): _own_training_enrolment,
+}
+
+
+def _self_service_routes() -> list[tuple[str, str]]:
+    """(route, namespaced URL name) of every URL under /me/ in the default language."""
+    from django.urls import URLPattern, URLResolver
+
+    routes = []
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                routes.append((prefix + str(pattern.pattern), name))
+
+    walk(get_resolver().url_patterns, "", None)
+    return [(route, name) for route, name in routes if route.startswith("me/")]
+
+
+def _self_service_matrix(world, client) -> list[str]:
+    from benefits.models import Household
+
+    failures = []
+    routes = _self_service_routes()
+    assert len(routes) >= 8, routes  # benefits, jobs, training and the hub all have pages here
+    owner, other = world["recipient"], world["recipient2"]
+    own_household = Household.objects.get(account=owner)
+    assert Household.objects.get(account=other) != own_household
+    staff = [name for name, user in world.items() if user.role != Role.RECIPIENT]
+    for route, name in routes:
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        values = {}
+        for param in params:
+            finder = SELF_SERVICE_RECORDS.get((name, param))
+            if finder is None:
+                failures.append(f"self-service {route} ({name}): add ({name!r}, {param!r}) to SELF_SERVICE_RECORDS")
+                break
+            values[param] = finder(own_household).pk
+        else:
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), route)
+            client.logout()
+            status = client.get(url).status_code
+            if status != 302:
+                failures.append(f"anonymous GET {url} → {status}, expected 302 to the login page")
+            client.force_login(owner)
+            own_status = client.get(url).status_code
+            if own_status not in (200, 405):
+                failures.append(f"recipient GET {url} (own household) → {own_status}, expected 200")
+            method = client.post if own_status == 405 else client.get  # a POST-only action is tried by POST
+            for username in staff:
+                client.force_login(world[username])
+                status = method(url).status_code
+                if route in SELF_SERVICE_MENU_ONLY and status == 200:
+                    continue
+                if status not in (403, 404):
+                    failures.append(f"{username} {method.__name__.upper()} {url} → {status}, "
+                                    "expected 403/404 (no household)")
+            if params:
+                client.force_login(other)
+                status = method(url).status_code
+                if status != 404:
+                    failures.append(f"recipient of another household {method.__name__.upper()} {url} → {status}, "
+                                    "expected 404")
+    client.logout()
     return failures
