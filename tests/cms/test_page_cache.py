@@ -102,6 +102,21 @@ def test_unpublishing_a_page_takes_it_off_at_once(client, site):
     assert client.get(GUIDE).status_code == 404
 
 
+def test_restricting_a_page_takes_effect_at_once(client, site):
+    """An editor makes a cached page private: the next anonymous visitor is sent to the login page,
+    not handed the cached copy."""
+    from wagtail.models import PageViewRestriction
+
+    assert "就业" in _get(client, GUIDE).content.decode()
+    assert _get(client, GUIDE)["X-Portal-Cache"] == "hit"
+    guide = PolicyGuidePage.objects.get(slug="work-incentives", locale__language_code="zh-hans")
+    restriction = PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(GUIDE)
+    assert response.status_code == 302 and "login" in response["Location"]
+    restriction.delete()
+    assert _get(client, GUIDE)["X-Portal-Cache"] == "miss"
+
+
 def test_a_new_vacancy_is_listed_at_once(client, site, regions):
     from tests.jobs.factories import add_vacancy, make_employer
 
