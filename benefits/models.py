@@ -6,6 +6,7 @@ integrity and department checks build on these (see benefits/README.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reemployment.core.models import Area, Region
+from reemployment.core.models import Area, Region, today
 from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -271,6 +272,7 @@ class Enrolment(models.Model):
     next_review_on = models.DateField(_("下次复核日期"), null=True, blank=True, db_index=True)
     # Transition benefit (就业过渡期, §4): what is paid, until when.
     transition_amount = models.DecimalField(_("过渡期月发放(元)"), **MONEY, null=True, blank=True)
+    transition_from = models.DateField(_("过渡期起始"), null=True, blank=True)
     transition_until = models.DateField(_("过渡期截止"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -293,12 +295,29 @@ class Enrolment(models.Model):
     def audit_label(self) -> str:
         return f"低保证 {self.certificate_number}"
 
+    def in_transition(self, month: dt.date) -> bool:
+        """Whether the month starting ``month`` lies inside the transition period.
+
+        Months before the period starts (the job's own month) and after it ends (until the
+        end-of-transition review has run) are paid the normal amount.
+        """
+        return (
+            self.status == EnrolmentStatus.TRANSITIONAL
+            and self.transition_amount is not None
+            and (self.transition_from is None or self.transition_from <= month)
+            and (self.transition_until is None or month <= self.transition_until)
+        )
+
+    def amount_for_month(self, month: dt.date) -> Decimal:
+        """What the payroll pays for the month starting ``month`` (SQL twin in payroll.services)."""
+        return self.transition_amount if self.in_transition(month) else self.monthly_amount
+
     @property
     def payable_amount(self) -> Decimal:
-        """What a month's payroll pays: the transition amount while transitional."""
-        if self.status == EnrolmentStatus.TRANSITIONAL and self.transition_amount is not None:
-            return self.transition_amount
-        return self.monthly_amount
+        """What this month's payroll pays: the transition amount inside the transition period."""
+        from reemployment.dates import month_start
+
+        return self.amount_for_month(month_start(today()))
 
 
 class EnrolmentEventKind(models.TextChoices):
@@ -325,6 +344,9 @@ class EnrolmentEvent(models.Model):
     category_after = models.CharField(_("变更后类别"), max_length=1, blank=True)
     amount_before = models.DecimalField(_("变更前金额"), **MONEY, null=True, blank=True)
     amount_after = models.DecimalField(_("变更后金额"), **MONEY, null=True, blank=True)
+    # While transitional: what is paid instead of ``amount_after``, and until when.
+    transition_amount_after = models.DecimalField(_("过渡期月发放"), **MONEY, null=True, blank=True)
+    transition_until_after = models.DateField(_("过渡期截止"), null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=300)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")

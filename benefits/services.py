@@ -27,7 +27,7 @@ from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, today
 from reemployment.core.scoping import in_jurisdiction
-from reemployment.dates import add_months
+from reemployment.dates import add_months, month_start
 from reemployment.money import round_yuan
 
 CASEWORK_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
@@ -68,12 +68,15 @@ def _event(enrolment, *, kind, actor, reason, effective_on, before: dict) -> Enr
         status_before=before["status"], status_after=enrolment.status,
         category_before=before["category"], category_after=enrolment.category,
         amount_before=before["monthly_amount"], amount_after=enrolment.monthly_amount,
+        transition_amount_after=enrolment.transition_amount if enrolment.status == EnrolmentStatus.TRANSITIONAL else None,
+        transition_until_after=enrolment.transition_until if enrolment.status == EnrolmentStatus.TRANSITIONAL else None,
     )
 
 
 def _state(enrolment: Enrolment) -> dict:
     return {"status": enrolment.status, "category": enrolment.category, "monthly_amount": enrolment.monthly_amount,
-            "transition_amount": enrolment.transition_amount, "transition_until": enrolment.transition_until,
+            "transition_amount": enrolment.transition_amount, "transition_from": enrolment.transition_from,
+            "transition_until": enrolment.transition_until,
             "end_date": enrolment.end_date, "next_review_on": enrolment.next_review_on}
 
 
@@ -148,6 +151,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.
     _change_status(enrolment, EnrolmentStatus.ENDED)
     enrolment.end_date = effective_on
     enrolment.transition_amount = None
+    enrolment.transition_from = None
     enrolment.transition_until = None
     enrolment.save()
     _event(enrolment, kind=EnrolmentEventKind.EXIT, actor=actor, reason=reason, effective_on=effective_on,
@@ -183,17 +187,41 @@ def enrolment_change(*, actor, enrolment: Enrolment, category: str, monthly_amou
 @transaction.atomic
 def enrolment_start_transition(*, actor, enrolment: Enrolment, transition_amount: Decimal, until: dt.date,
                                reason: str, effective_on: dt.date) -> Enrolment:
-    """Enter the transition benefit (就业过渡期, §4 [R4]): ``transition_amount`` is paid until ``until``."""
+    """Enter the transition benefit (就业过渡期, §4 [R4]): ``transition_amount`` is paid for the months
+    from ``effective_on`` (the first of a month) to ``until``; months outside it pay the normal amount."""
+    if until < effective_on:
+        raise DomainError("过渡期截止日期早于起始日期 / the transition ends before it starts")
     enrolment = _lock_enrolment(enrolment)
     require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
     before = _state(enrolment)
     _change_status(enrolment, EnrolmentStatus.TRANSITIONAL)
     enrolment.transition_amount = round_yuan(transition_amount)
+    enrolment.transition_from = month_start(effective_on)
     enrolment.transition_until = until
     enrolment.save()
     _event(enrolment, kind=EnrolmentEventKind.TRANSITION_START, actor=actor, reason=reason,
            effective_on=effective_on, before=before)
     audit.record(actor=actor, action="enrolment.transition_start", obj=enrolment,
+                 region=enrolment.household.region, before=before, after=_state(enrolment), note=reason)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_change_transition_amount(*, actor, enrolment: Enrolment, transition_amount: Decimal, reason: str,
+                                       effective_on: dt.date) -> Enrolment:
+    """Change what a running transition pays (a further hire in the household); the period stays."""
+    enrolment = _lock_enrolment(enrolment)
+    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
+    if enrolment.status != EnrolmentStatus.TRANSITIONAL:
+        raise Conflict("该待遇不在就业过渡期 / the enrolment is not transitional", code="invalid_transition")
+    if transition_amount < 0:
+        raise DomainError("保障金不能为负 / the amount cannot be negative")
+    before = _state(enrolment)
+    enrolment.transition_amount = round_yuan(transition_amount)
+    enrolment.save()
+    _event(enrolment, kind=EnrolmentEventKind.AMOUNT_CHANGE, actor=actor, reason=reason,
+           effective_on=effective_on, before=before)
+    audit.record(actor=actor, action="enrolment.transition_amount_change", obj=enrolment,
                  region=enrolment.household.region, before=before, after=_state(enrolment), note=reason)
     return enrolment
 
@@ -205,6 +233,7 @@ def enrolment_end_transition(*, actor, enrolment: Enrolment, reason: str, effect
     before = _state(enrolment)
     _change_status(enrolment, EnrolmentStatus.ACTIVE)
     enrolment.transition_amount = None
+    enrolment.transition_from = None
     enrolment.transition_until = None
     enrolment.save()
     _event(enrolment, kind=EnrolmentEventKind.TRANSITION_END, actor=actor, reason=reason, effective_on=effective_on,

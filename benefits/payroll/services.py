@@ -129,17 +129,19 @@ def _payable_where(first: dt.date) -> tuple[str, list]:
     return sql, params
 
 
-def _amount_sql() -> tuple[str, list]:
-    # Enrolment.payable_amount, in SQL: the transition amount while transitional.
-    sql = ("CASE WHEN e.status = %s AND e.transition_amount IS NOT NULL THEN e.transition_amount "
-           "ELSE e.monthly_amount END")
-    return sql, [str(EnrolmentStatus.TRANSITIONAL)]
+def _amount_sql(first: dt.date) -> tuple[str, list]:
+    # Enrolment.amount_for_month, in SQL: the transition amount for months inside the transition period.
+    sql = ("CASE WHEN e.status = %s AND e.transition_amount IS NOT NULL"
+           " AND (e.transition_from IS NULL OR e.transition_from <= %s)"
+           " AND (e.transition_until IS NULL OR e.transition_until >= %s)"
+           " THEN e.transition_amount ELSE e.monthly_amount END")
+    return sql, [str(EnrolmentStatus.TRANSITIONAL), first, first]
 
 
 def _insert_batch(cursor, run: PayrollRun, first: dt.date, id_from: int, id_to: int) -> int:
     t = _tables()
     where, where_params = _payable_where(first)
-    amount, amount_params = _amount_sql()
+    amount, amount_params = _amount_sql(first)
     sql = f"""
         INSERT INTO {t['line']} (run_id, enrolment_id, household_id, region_id, month, amount, persons,
                                  category, area, bank_account, bank_name)
@@ -164,7 +166,7 @@ def _remove_stale_lines(cursor, run: PayrollRun, first: dt.date) -> int:
     whose amount has changed since; the insert that follows writes the current amount."""
     t = _tables()
     where, where_params = _payable_where(first)
-    amount, amount_params = _amount_sql()
+    amount, amount_params = _amount_sql(first)
     # One anti-join of the run's lines against the payable set (hashable), not a lookup per line.
     sql = f"""
         DELETE FROM {t['line']} WHERE id IN (

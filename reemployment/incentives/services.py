@@ -77,19 +77,21 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     enrolment = _current_enrolment(household)
     if enrolment is None or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL):
         return None
-    params = parameters_in_force(household.region, job_start)
     earlier = TransitionProposal.objects.filter(
         household=household, enrolment=enrolment, status__in=[ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED]
     ).order_by("created_at", "id")
     first = earlier.first()
     household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal(0))
     if first is not None:
-        # Same period as the first hire; previous amount = the amount before any transition.
+        # Same period as the first hire, under the parameters in force when it started; previous
+        # amount = the amount before any transition.
+        params = parameters_in_force(household.region, first.job_start)
         previous = first.previous_amount
         start = first.start
         result = transition_benefit(previous, household_earnings, start, params)
         until = first.until
     else:
+        params = parameters_in_force(household.region, job_start)
         previous = enrolment.monthly_amount
         start = month_start(job_start) if job_start.day == 1 else _next_month(job_start)
         result = transition_benefit(previous, household_earnings, start, params)
@@ -98,7 +100,8 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
         household=household, enrolment=enrolment, member=member, source_type=source_type, source_id=str(source_id),
         job_start=job_start, employer_name=employer_name, monthly_earnings=earnings,
         household_earnings=household_earnings, previous_amount=previous, transition_amount=result.monthly_amount,
-        months=result.months, start=start, until=until, explanation=list(result.explanation),
+        months=first.months if first is not None else result.months, start=start, until=until,
+        explanation=list(result.explanation),
     )
     record_rule_application(
         actor=actor, household=household, rule=RuleName.TRANSITION, as_of=job_start,
@@ -139,26 +142,45 @@ def _decide(actor, proposal: TransitionProposal, new_status: str, note: str) -> 
 
 @transaction.atomic
 def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -> TransitionProposal:
-    """A county user confirms: the enrolment becomes transitional with the proposal's amount."""
+    """A county user confirms: the enrolment becomes transitional, paying what the confirmed hires
+    of this transition together call for.
+
+    The amount is recomputed from every confirmed proposal of the enrolment (their combined
+    earnings, the first one's previous amount, period and parameters), so confirming two hires in
+    either order ends at the same amount, and a hire that is dismissed never counts.
+    """
     proposal = TransitionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     before = audit.snapshot(proposal)
     _decide(actor, proposal, ProposalStatus.CONFIRMED, note)
-    enrolment = proposal.enrolment
-    reason = f"就业过渡期：{proposal.employer_name or '就业'}，月工资 {proposal.household_earnings} 元"
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=proposal.enrolment_id)
+    confirmed = list(TransitionProposal.objects.filter(enrolment=enrolment, status=ProposalStatus.CONFIRMED)
+                     .order_by("start", "created_at", "id"))
+    anchor = confirmed[0]
+    combined = sum((p.monthly_earnings for p in confirmed), Decimal(0))
+    params = parameters_in_force(proposal.household.region, min(p.job_start for p in confirmed))
+    result = transition_benefit(anchor.previous_amount, combined, anchor.start, params)
+    employers = "、".join(p.employer_name or "就业" for p in confirmed)
+    reason = f"就业过渡期：{employers}，月工资合计 {combined} 元"
+    record_rule_application(
+        actor=actor, household=proposal.household, rule=RuleName.TRANSITION, as_of=anchor.job_start,
+        parameters=result.parameters_used,
+        inputs={"previous_monthly_amount": anchor.previous_amount, "new_monthly_earnings": combined,
+                "confirmed_proposals": [p.pk for p in confirmed]},
+        result={"monthly_amount": result.monthly_amount, "months": anchor.months, "start": anchor.start,
+                "until": anchor.until, "share_applied": result.share_applied},
+        explanation=result.explanation,
+    )
     if enrolment.status == EnrolmentStatus.TRANSITIONAL:
-        # A second hire: the amount may drop (combined earnings), the end date stays.
-        if proposal.transition_amount != enrolment.transition_amount:
-            enrolment.refresh_from_db()
-            before_state = {"transition_amount": enrolment.transition_amount}
-            enrolment.transition_amount = proposal.transition_amount
-            enrolment.save(update_fields=["transition_amount", "updated_at"])
-            audit.record(actor=actor, action="enrolment.transition_amount_change", obj=enrolment,
-                         region=proposal.household.region, before=before_state,
-                         after={"transition_amount": enrolment.transition_amount}, note=reason)
+        # A further hire: the amount may drop (combined earnings), the period stays.
+        if result.monthly_amount != enrolment.transition_amount:
+            benefit_services.enrolment_change_transition_amount(
+                actor=actor, enrolment=enrolment, transition_amount=result.monthly_amount, reason=reason,
+                effective_on=max(anchor.start, month_start(today())),
+            )
     else:
         benefit_services.enrolment_start_transition(
-            actor=actor, enrolment=enrolment, transition_amount=proposal.transition_amount, until=proposal.until,
-            reason=reason, effective_on=proposal.start,
+            actor=actor, enrolment=enrolment, transition_amount=result.monthly_amount, until=anchor.until,
+            reason=reason, effective_on=anchor.start,
         )
     audit.record(actor=actor, action="transition.confirm", obj=proposal, region=proposal.household.region,
                  before=before, after=audit.snapshot(proposal), note=note)

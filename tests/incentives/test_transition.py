@@ -66,7 +66,9 @@ def test_confirm_makes_enrolment_transitional_and_payable_amount(make_household,
     assert enrolment.status == EnrolmentStatus.TRANSITIONAL
     assert enrolment.transition_amount == Decimal("150.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
-    assert enrolment.payable_amount == Decimal("150.00")  # what payroll pays
+    assert enrolment.transition_from == dt.date(2026, 4, 1)
+    assert enrolment.amount_for_month(dt.date(2026, 4, 1)) == Decimal("150.00")  # what payroll pays in April
+    assert enrolment.amount_for_month(dt.date(2026, 3, 1)) == Decimal("300.00")  # March: before the period
     assert enrolment.monthly_amount == Decimal("300.00")  # the normal amount is kept
     assert enrolment.events.filter(kind=EnrolmentEventKind.TRANSITION_START).count() == 1
     assert AuditEvent.objects.filter(action="transition.confirm", actor=users["county"]).exists()
@@ -106,7 +108,8 @@ def test_parameter_change_mid_transition_keeps_the_start_parameters(make_househo
     ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 5, 1),
                                 values={"transition_threshold": "1000.00"})
     enrolment.refresh_from_db()
-    assert enrolment.payable_amount == Decimal("150.00")  # the parameters in force at the start apply
+    # The parameters in force at the start apply for the whole period.
+    assert enrolment.amount_for_month(dt.date(2026, 6, 1)) == Decimal("150.00")
     # A new hire after the change is assessed with the new parameters.
     _household2, people2, _ = make_household(amount="300.00")
     later = propose(people2[0], "900.00", start=dt.date(2026, 6, 2), source="later")
@@ -128,6 +131,64 @@ def test_two_hires_in_one_household(make_household, users):
     enrolment.refresh_from_db()
     assert enrolment.transition_amount == Decimal("210.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
+
+
+@pytest.mark.django_db
+def test_a_second_hire_after_a_parameter_change_is_assessed_with_the_first_hires_parameters(
+        make_household, users, regions):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")  # 500 < 800: full 420.00
+    services.transition_confirm(actor=users["county"], proposal=first)
+    # From May the county raises the threshold to 1000 and shortens the period to 3 months.
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 5, 1),
+                                values={"transition_threshold": "1000.00", "transition_months": 3})
+    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    # Combined 900 against the threshold in force when the transition started (800): 420.00 × 0.50 = 210.00,
+    # not "900 < 1000: full"; and the period keeps its 6 months (April..September).
+    assert second.transition_amount == Decimal("210.00")
+    assert (second.months, second.start, second.until) == (6, dt.date(2026, 4, 1), dt.date(2026, 9, 30))
+    services.transition_confirm(actor=users["county"], proposal=second)
+    enrolment.refresh_from_db()
+    assert enrolment.transition_amount == Decimal("210.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", ["first-then-second", "second-then-first"])
+def test_confirming_two_hires_in_either_order_ends_at_the_same_amount(make_household, users, order):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
+    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    for proposal in ([first, second] if order == "first-then-second" else [second, first]):
+        services.transition_confirm(actor=users["county"], proposal=proposal)
+    enrolment.refresh_from_db()
+    # Both confirmed: combined 500 + 400 = 900 ≥ 800 → 420.00 × 0.50 = 210.00 until 2026-09-30.
+    assert enrolment.transition_amount == Decimal("210.00")
+    assert enrolment.transition_until == dt.date(2026, 9, 30)
+    assert enrolment.transition_from == dt.date(2026, 4, 1)
+
+
+@pytest.mark.django_db
+def test_a_dismissed_hire_does_not_count(make_household, users):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
+    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    services.transition_dismiss(actor=users["county"], proposal=second, note="临时零工，非稳定就业")
+    services.transition_confirm(actor=users["county"], proposal=first)
+    enrolment.refresh_from_db()
+    assert enrolment.transition_amount == Decimal("420.00")  # 500 < 800 alone: full
+
+
+@pytest.mark.django_db
+def test_a_lower_amount_from_a_further_hire_is_in_the_enrolment_history(make_household, users):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "500.00", source="h1"))
+    services.transition_confirm(actor=users["county"], proposal=propose(people[1], "400.00",
+                                                                        start=dt.date(2026, 5, 20), source="h2"))
+    change = enrolment.events.get(kind=EnrolmentEventKind.AMOUNT_CHANGE)
+    assert (change.amount_before, change.amount_after) == (Decimal("420.00"), Decimal("420.00"))
+    assert change.transition_amount_after == Decimal("210.00")
+    assert change.transition_until_after == dt.date(2026, 9, 30)
+    assert AuditEvent.objects.filter(action="enrolment.transition_amount_change").count() == 1
 
 
 @pytest.mark.django_db

@@ -67,6 +67,25 @@ def test_transitional_enrolment_is_paid_the_transition_amount(regions):
 
 
 @pytest.mark.parametrize(
+    "month, amount",
+    [
+        (dt.date(2026, 3, 1), "400.00"),  # the job's own month, before the period: the normal amount
+        (dt.date(2026, 4, 1), "200.00"),  # first month of the period (April..September)
+        (dt.date(2026, 9, 1), "200.00"),  # last month of the period
+        (dt.date(2026, 10, 1), "400.00"),  # after it (the end-of-transition review not yet run): normal
+    ],
+)
+def test_the_transition_amount_is_paid_only_inside_the_period(regions, month, amount):
+    household = make_household(regions["comm_a1"], members=2)
+    enrolment = make_enrolment(household, amount="400.00", status=EnrolmentStatus.TRANSITIONAL,
+                               start=dt.date(2025, 1, 1), transition_amount=Decimal("200.00"),
+                               transition_from=dt.date(2026, 4, 1), transition_until=dt.date(2026, 9, 30))
+    run = compute(regions, month=month).run
+    assert list(PaymentLine.objects.filter(run=run).values_list("amount", flat=True)) == [Decimal(amount)]
+    assert enrolment.amount_for_month(month) == Decimal(amount)  # the model's twin of the SQL agrees
+
+
+@pytest.mark.parametrize(
     "status, start, end_date, paid",
     [
         (EnrolmentStatus.SUSPENDED, dt.date(2026, 1, 1), None, False),
