@@ -28,7 +28,7 @@ from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, today
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.dates import add_months, month_start
-from reemployment.money import round_yuan
+from reemployment.money import round_yuan, to_decimal
 
 CASEWORK_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
 
@@ -425,6 +425,15 @@ def income_save(*, actor, instance):
             raise DomainError(f"没有公布 {instance.unit} 的折算价格 / no published price for {instance.unit}",
                               field_errors={"unit": [f"可选：{'、'.join(prices)}"]})
         instance.monthly_amount = Decimal("0.00")
+    if instance.work_costs and to_decimal(instance.work_costs) > 0:
+        # Only documented costs of earning a wage count (e.g. travel to a job away from home) [R4].
+        if instance.kind != "wages":
+            raise DomainError("就业必要成本只适用于工资收入 / work costs apply to wages only",
+                              field_errors={"work_costs": ["仅工资收入"]})
+        if not (instance.note or "").strip():
+            raise DomainError("请在说明中写明就业必要成本的依据（如外出务工的交通、住宿票据）/ "
+                              "document the work costs in the note (e.g. travel and lodging receipts)",
+                              field_errors={"note": ["须说明就业必要成本"]})
     before = None
     if instance.pk:
         before = audit.snapshot(IncomeItem.objects.select_for_update().get(pk=instance.pk))
@@ -578,7 +587,6 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
     """Take an application at the community/village (受理). A household has one current application or
     enrolment at a time. ``fast_track`` (就业后再次纳入 §4 [R4]) needs a job that ended inside the window."""
     from benefits.models import OPEN_APPLICATION_STEPS, Application, ApplicationAction, ApplicationStep
-    from benefits.rules import fast_track_eligible
 
     household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
     submitted_on = submitted_on or today()
@@ -594,20 +602,23 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
         raise DomainError("请先登记家庭成员 / register the household's members first")
     data = {}
     if fast_track:
+        from reemployment.incentives.services import fast_track_assess
+
         if job_start is None or job_end is None:
             raise DomainError("快速通道须填写就业起止日期 / the fast track needs the job's start and end dates",
                               field_errors={"job_end": ["必填"]})
-        params = _workflow_params(household, submitted_on)
-        try:
-            ok = fast_track_eligible(job_start, job_end, params)
-        except ValueError as exc:
-            raise DomainError(str(exc), field_errors={"job_end": [str(exc)]}) from exc
-        if not ok:
-            raise DomainError(f"就业结束超出 {params.fast_track_window_months} 个月快速通道期限 / "
+        # Assessed and recorded (parameters used, the job it follows) as a work-incentive rule application.
+        assessment = fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
+                                       as_of=submitted_on)
+        if not assessment["eligible"]:
+            raise DomainError(f"就业结束超出 {assessment['window_months']} 个月快速通道期限 / "
                               "the job ended outside the fast-track window", field_errors={"job_end": ["超出期限"]})
         application.fast_track = True
         application.fast_track_job_start, application.fast_track_job_end = job_start, job_end
-        data = {"fast_track": True, "job_start": job_start, "job_end": job_end}
+        data = {"fast_track": True, "job_start": job_start, "job_end": job_end,
+                "window_end": assessment["window_end"], "window_months": assessment["window_months"],
+                "rule_application": assessment["rule_application"],
+                "transition_proposal": assessment["transition_proposal"]}
     household_refresh_flags(household=household, actor=actor)
     try:
         with transaction.atomic():

@@ -17,7 +17,7 @@ from benefits.models import (
     StudentStatus,
     WorkAbility,
 )
-from benefits.rules import transition_benefit
+from benefits.rules import public_labour_shortfall, transition_benefit
 from reemployment.core.scoping import scope, scope_model
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import add_months, next_month_start
@@ -70,10 +70,11 @@ def public_labour_shortfall_list(user, month: dt.date, region_code: str | None =
         age_floor = add_months(month, -12 * params.jobseeker_min_age)
         if member.birth_date > age_floor:
             continue
-        required = Decimal(params.public_labour_hours_per_month)
+        result = public_labour_shortfall(member.hours, params)  # the rule, with its explanation
         rows.append({
-            "member": member, "household": member.household, "hours": member.hours, "required": required,
-            "shortfall": max(Decimal(0), required - member.hours), "met": member.hours >= required,
+            "member": member, "household": member.household, "hours": result.recorded_hours,
+            "required": Decimal(result.required_hours), "shortfall": result.shortfall_hours, "met": result.met,
+            "explanation": result.explanation,
         })
     return rows
 

@@ -228,29 +228,45 @@ def transitions_end_due(*, as_of: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def fast_track_assess(*, actor, household: Household, job_start: dt.date, job_end: dt.date) -> dict:
-    """Whether the household may re-apply by the fast track (快速再纳入, §4 [R4]); recorded."""
-    params = parameters_in_force(household.region, job_end)
-    eligible = fast_track_eligible(job_start, job_end, params)
+def fast_track_assess(*, actor, household: Household, job_start: dt.date, job_end: dt.date,
+                      as_of: dt.date | None = None) -> dict:
+    """Whether the household may re-apply by the fast track (快速再纳入, §4 [R4]); recorded.
+
+    Parameters are those in force on ``as_of`` (the application date; default the job's end).
+    The job is matched to the household's recorded transition (a confirmed proposal with the same
+    start date) when there is one, so the record says which job the re-entry follows.
+    Raises ``DomainError`` when the job ends before it starts.
+    """
     from benefits.rules import fast_track_window_end
 
+    as_of = as_of or job_end
+    params = parameters_in_force(household.region, as_of)
+    try:
+        eligible = fast_track_eligible(job_start, job_end, params)
+    except ValueError as exc:
+        raise DomainError(f"就业结束日期早于开始日期 / {exc}", field_errors={"job_end": [str(exc)]}) from exc
     window_end = fast_track_window_end(job_start, params)
+    job = (TransitionProposal.objects.filter(household=household, job_start=job_start,
+                                             status=ProposalStatus.CONFIRMED).order_by("created_at").first())
     shortened = {"skip_appraisal": params.fast_track_skip_appraisal, "notice_days": params.fast_track_notice_days}
     explanation = [
         f"就业开始 {job_start}，结束 {job_end}；快速通道期限至 {window_end}（{params.fast_track_window_months} 个月）",
+        (f"对应已登记的就业过渡期（{job.employer_name or '就业'}，{job.start} 至 {job.until}）" if job
+         else "未找到本户已登记的就业过渡期记录，就业起止日期以申请材料为准"),
         "可走快速再纳入程序" if eligible else "已超过快速通道期限，按一般程序申请",
     ]
-    record_rule_application(
-        actor=actor, household=household, rule=RuleName.FAST_TRACK, as_of=job_end,
+    record = record_rule_application(
+        actor=actor, household=household, rule=RuleName.FAST_TRACK, as_of=as_of,
         parameters={"fast_track_window_months": params.fast_track_window_months,
                     "fast_track_skip_appraisal": params.fast_track_skip_appraisal,
                     "fast_track_notice_days": params.fast_track_notice_days},
-        inputs={"job_start": job_start, "job_end": job_end},
+        inputs={"job_start": job_start, "job_end": job_end, "transition_proposal": job.pk if job else None},
         result={"eligible": eligible, "window_end": window_end, **(shortened if eligible else {})},
         explanation=explanation,
     )
     return {"eligible": eligible, "window_end": window_end, "explanation": explanation,
-            **(shortened if eligible else {})}
+            "window_months": params.fast_track_window_months, "rule_application": record.pk,
+            "transition_proposal": job.pk if job else None, **(shortened if eligible else {})}
 
 
 @transaction.atomic

@@ -53,7 +53,7 @@ class PolicyParameters:
     # Work incentives [R4]
     earnings_disregard_fixed: Decimal = Decimal("0.00")
     earnings_disregard_rate: Decimal = Decimal("0.00")
-    work_costs_deductible: bool = True
+    work_costs_deductible: bool = False
     transition_months: int = 6
     transition_threshold: Decimal = Decimal("800.00")
     transition_high_share: Decimal = Decimal("0.50")

@@ -33,6 +33,26 @@ def test_fast_track_assessment_is_recorded(make_household, users, job_start, job
 
 
 @pytest.mark.django_db
+def test_fast_track_names_the_recorded_job_it_follows(make_household, users):
+    household, people, _ = make_household(amount="300.00")
+    proposal = services.transition_propose(actor="system:hire", member=people[0], job_start=dt.date(2026, 3, 10),
+                                           monthly_earnings=Decimal("900.00"), source_type="jobs.hire",
+                                           source_id="77", employer_name="炉桥盐化")
+    services.transition_confirm(actor=users["county"], proposal=proposal)
+    result = services.fast_track_assess(actor=users["community_a1"], household=household,
+                                        job_start=dt.date(2026, 3, 10), job_end=dt.date(2026, 8, 31))
+    assert result["eligible"] is True and result["transition_proposal"] == proposal.pk
+    record = RuleApplication.objects.get(pk=result["rule_application"])
+    assert record.inputs["transition_proposal"] == proposal.pk
+    assert any("炉桥盐化" in line for line in record.explanation)
+    # A date that matches no recorded job is still assessed, and says so.
+    other = services.fast_track_assess(actor=users["community_a1"], household=household,
+                                       job_start=dt.date(2026, 2, 1), job_end=dt.date(2026, 8, 31))
+    assert other["transition_proposal"] is None
+    assert any("未找到" in line for line in RuleApplication.objects.get(pk=other["rule_application"]).explanation)
+
+
+@pytest.mark.django_db
 def test_public_labour_shortfall(make_household, users):
     _household, people, _ = make_household(members=2)
     month = dt.date(2026, 10, 1)

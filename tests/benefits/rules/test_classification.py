@@ -201,9 +201,13 @@ class TestReport4AwayFromHomeWage:
         assert "城市C类（一般困难）：(标准 150.00 − 人均 100.00) × 4 人 = 200.00 元" in result.explanation
 
     def test_documented_work_costs_keep_part_of_the_benefit(self):
-        # travel/lodging 200 documented: counted 600 − 200 = 400; per-capita 100; (150 − 100) × 4 = 200.00
-        result = assess(self.household, [wages("600", work_costs="200")])
+        # A county that deducts work costs: travel/lodging 200 documented: counted 600 − 200 = 400;
+        # per-capita 100; (150 − 100) × 4 = 200.00
+        params = build_parameters({"work_costs_deductible": True})
+        result = assess(self.household, [wages("600", work_costs="200")], params=params)
         assert result.monthly_amount == Decimal("200.00")
+        # By default they are not deducted (gross counting): 600 / 4 = 150, not below 150 → not eligible.
+        assert not assess(self.household, [wages("600", work_costs="200")]).eligible
 
     def test_rate_disregard(self):
         # rate 0.25: counted 600 × 0.75 = 450; per-capita 112.5; (150 − 112.5) × 4 = 150.00

@@ -39,14 +39,14 @@ def params(**overrides):
         # work costs 100 deductible: (600 − 200) × 1 − 100 = 300
         pytest.param(
             Income(0, "wages", Decimal(600), work_costs=Decimal(100)),
-            {"earnings_disregard_fixed": "200"},
+            {"earnings_disregard_fixed": "200", "work_costs_deductible": True},
             "300",
             id="work-costs",
         ),
         # work costs after the rate: (600 − 200) × 0.5 − 100 = 100
         pytest.param(
             Income(0, "wages", Decimal(600), work_costs=Decimal(100)),
-            {"earnings_disregard_fixed": "200", "earnings_disregard_rate": "0.5"},
+            {"earnings_disregard_fixed": "200", "earnings_disregard_rate": "0.5", "work_costs_deductible": True},
             "100",
             id="work-costs-after-rate",
         ),
@@ -57,10 +57,17 @@ def params(**overrides):
             "600",
             id="work-costs-not-deductible",
         ),
+        # the default (0, 0, not deductible) is gross counting even with work costs recorded: 600
+        pytest.param(
+            Income(0, "wages", Decimal(600), work_costs=Decimal(100)),
+            {},
+            "600",
+            id="default-is-gross",
+        ),
         # work costs larger than what is left: (300 − 200) − 150 = −50 → floored at 0
         pytest.param(
             Income(0, "wages", Decimal(300), work_costs=Decimal(150)),
-            {"earnings_disregard_fixed": "200"},
+            {"earnings_disregard_fixed": "200", "work_costs_deductible": True},
             "0",
             id="floored-at-zero",
         ),
@@ -145,7 +152,7 @@ def test_wage_explanation_shows_each_step():
     # (600 − 200) × (1 − 0.25) − 50 = 250
     item = count_income_item(
         Income(1, "wages", Decimal(600), work_costs=Decimal(50)),
-        params(earnings_disregard_fixed="200", earnings_disregard_rate="0.25"),
+        params(earnings_disregard_fixed="200", earnings_disregard_rate="0.25", work_costs_deductible=True),
     )
     assert item.counted == Decimal(250)
     assert item.explanation == (

@@ -255,6 +255,15 @@ def test_fast_track_skips_appraisal_and_shortens_the_notice(users, urban_househo
     application = _submit(users, urban_household, fast_track=True, job_start=dt.date(2025, 6, 1),
                           job_end=dt.date(2026, 2, 1))
     assert application.fast_track
+    # Recorded as such: the window (job start 2025-06-01 + 12 months = 2026-06-01) and the rule application
+    # with the parameters in force on the application date.
+    submitted = application.events.get(action="submit")
+    assert submitted.data["window_end"] == "2026-06-01" and submitted.data["window_months"] == 12
+    from reemployment.incentives.models import RuleApplication
+
+    record = RuleApplication.objects.get(pk=submitted.data["rule_application"])
+    assert (record.rule, record.as_of, record.result["eligible"]) == ("fast_track", D, True)
+    assert record.parameters["fast_track_window_months"] == 12
     application = _survey(users, application)
     application = services.application_post_notice(actor=users["community_a1"], application=application, on=D)
     # fast_track_notice_days 3: 03-02 … 03-04
@@ -275,6 +284,12 @@ def test_fast_track_outside_the_window_is_refused(users, urban_household):
     # job started 2024-01-01: window (12 months) ends 2025-01-01; ended 2025-06-01 → too late
     with pytest.raises(DomainError):
         _submit(users, urban_household, fast_track=True, job_start=dt.date(2024, 1, 1), job_end=dt.date(2025, 6, 1))
+
+
+def test_fast_track_with_a_job_ending_before_it_starts_is_a_field_error(users, urban_household):
+    with pytest.raises(DomainError) as excinfo:
+        _submit(users, urban_household, fast_track=True, job_start=dt.date(2026, 1, 1), job_end=dt.date(2025, 6, 1))
+    assert "job_end" in excinfo.value.field_errors
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n"

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from decimal import Decimal
+
 import pytest
 
 from benefits import services
@@ -82,6 +84,25 @@ def test_income_in_kind_needs_a_published_price(users, rural_household):
     with pytest.raises(DomainError):
         services.income_save(actor=users["community_b1"], instance=IncomeItem(
             household=rural_household, member=member, kind="agricultural", quantity="5", unit="黄金(克)"))
+
+
+def test_work_costs_must_be_documented_and_belong_to_wages(users, rural_household):
+    member = rural_household.members.get()
+    with pytest.raises(DomainError) as undocumented:
+        services.income_save(actor=users["community_b1"], instance=IncomeItem(
+            household=rural_household, member=member, kind="wages", monthly_amount="600.00", work_costs="150.00",
+            away_from_home=True))
+    assert "note" in undocumented.value.field_errors
+    with pytest.raises(DomainError) as not_wages:
+        services.income_save(actor=users["community_b1"], instance=IncomeItem(
+            household=rural_household, member=member, kind="pension", monthly_amount="600.00", work_costs="150.00",
+            note="车票"))
+    assert "work_costs" in not_wages.value.field_errors
+    assert not IncomeItem.objects.filter(household=rural_household, kind__in=["wages", "pension"]).exists()
+    item = services.income_save(actor=users["community_b1"], instance=IncomeItem(
+        household=rural_household, member=member, kind="wages", monthly_amount="600.00", work_costs="150.00",
+        away_from_home=True, note="在合肥务工，往返车票每月 150 元（票据已核）"))
+    assert item.work_costs == Decimal("150.00")
 
 
 def test_recipient_login_create_and_reset(users, urban_household):
