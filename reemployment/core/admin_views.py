@@ -9,14 +9,46 @@ through the same audited services as the API.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
+from django.forms import modelform_factory
 from django.http import Http404
 from django.views import View
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from reemployment.core.errors import DomainError
-from reemployment.core.scoping import scope_model
+from reemployment.core.models import Region
+from reemployment.core.scoping import region_field_of, regions_for, scope_model
+
+
+def _scopable(model) -> bool:
+    """Whether ``scope_model`` can filter this model (it names, or has, a region field)."""
+    if hasattr(model, "REGION_FIELD"):
+        return True
+    try:
+        model._meta.get_field("region")
+    except FieldDoesNotExist:
+        return False
+    return region_field_of(model) == "region"
+
+
+class ScopedChoicesForm(WagtailAdminModelForm):
+    """Every foreign-key choice limited to the records the user may see (regions: their subtree),
+    so a form never lists — or accepts — another jurisdiction's records."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or user is None:
+                continue
+            if queryset.model is Region:
+                field.queryset = regions_for(user)
+            elif _scopable(queryset.model):
+                field.queryset = scope_model(queryset, user)
 
 
 class ScopedObjectMixin:
@@ -111,9 +143,10 @@ class ScopedCopyView(ScopedObjectMixin, generic.CopyView):
 
 
 class ScopedModelViewSet(ModelViewSet):
-    """A ModelViewSet whose every view is limited to the user's jurisdiction."""
+    """A ModelViewSet whose every view is limited to the user's jurisdiction, forms included."""
 
     save_service = None
+    form_base = ScopedChoicesForm
     # Switches Wagtail's ModelViewSet lacks: a switched-off view answers 404 and is not linked.
     add_view_enabled = True
     edit_view_enabled = True
@@ -127,6 +160,13 @@ class ScopedModelViewSet(ModelViewSet):
     usage_view_class = ScopedUsageView
     copy_view_class = ScopedCopyView
     inspect_view_enabled = True
+
+    def get_form_class(self, for_update=False):
+        if self._edit_handler:
+            return super().get_form_class(for_update)
+        return modelform_factory(self.model, form=self.form_base, fields=self.get_form_fields(),
+                                 exclude=self.get_exclude_form_fields(),
+                                 formfield_callback=self.formfield_for_dbfield)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Admin: transition proposals (confirm/dismiss), public-labour records and the monthly list."""
 
+from django import forms
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from reemployment.core.admin_views import ScopedModelViewSet
+from benefits.models import Member
+from reemployment.core.admin_views import ScopedChoicesForm, ScopedModelViewSet
+from reemployment.core.scoping import scope_model
 from reemployment.incentives import services, views
 from reemployment.incentives.models import PublicLabourRecord, RuleApplication, TransitionProposal
 
@@ -39,6 +42,24 @@ def _save_labour(*, actor, instance):
                                          kind=instance.kind, hours=instance.hours, note=instance.note)
 
 
+class PublicLabourForm(ScopedChoicesForm):
+    """The member is named by ID number (a county has tens of thousands of members: no dropdown),
+    looked up inside the user's jurisdiction only."""
+
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, min_length=18)
+
+    field_order = ["id_number", "month", "kind", "hours", "note"]
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip().upper()
+        member = scope_model(Member.objects.select_related("household__region"), self.for_user).filter(
+            id_number=value, died_on__isnull=True).first()
+        if member is None:
+            raise forms.ValidationError(_("您的辖区内没有该身份证号码的在册成员"))
+        self.instance.member = member
+        return value
+
+
 class PublicLabourViewSet(ScopedModelViewSet):
     model = PublicLabourRecord
     icon = "group"
@@ -46,7 +67,8 @@ class PublicLabourViewSet(ScopedModelViewSet):
     save_service = staticmethod(_save_labour)
     list_display = ["member", "month", "kind", "hours", "recorded_by"]
     list_filter = ["kind", "month"]
-    form_fields = ["member", "month", "kind", "hours", "note"]
+    form_base = PublicLabourForm
+    form_fields = ["month", "kind", "hours", "note"]
     edit_view_enabled = False
     delete_view_enabled = False
     copy_view_enabled = False

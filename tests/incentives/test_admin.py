@@ -54,3 +54,36 @@ def test_labour_report_page(client, users, proposal):
     response = client.get(reverse("incentives_public_labour_report") + "?month=2026-10")
     assert response.status_code == 200
     assert "公益性劳动" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_public_labour_is_recorded_by_id_number_inside_the_jurisdiction(client, users, make_household):
+    from reemployment.incentives.models import PublicLabourRecord
+
+    _, mine, _ = make_household(region_key="comm_a1")
+    _, theirs, _ = make_household(region_key="comm_b1")
+    client.force_login(users["community_a1"])
+    page = client.get("/admin/publiclabourrecord/new/").content.decode()
+    assert theirs[0].id_number not in page and 'name="member"' not in page  # no dropdown of members
+    form = {"month": "2026-10-01", "kind": "patrol", "hours": "8", "note": ""}
+    refused = client.post("/admin/publiclabourrecord/new/", {**form, "id_number": theirs[0].id_number})
+    assert refused.status_code == 200 and "您的辖区内没有该身份证号码的在册成员" in refused.content.decode()
+    assert not PublicLabourRecord.objects.exists()
+    done = client.post("/admin/publiclabourrecord/new/", {**form, "id_number": mine[0].id_number.lower()})
+    assert done.status_code == 302
+    record = PublicLabourRecord.objects.get()
+    assert (record.member, record.hours, record.recorded_by) == (mine[0], Decimal("8.0"), users["community_a1"])
+
+
+@pytest.mark.django_db
+def test_admin_form_choices_are_scoped(users, regions):
+    """The core form limits every foreign-key choice to the user's jurisdiction (here: regions)."""
+    from reemployment.incentives.wagtail_hooks import PublicLabourViewSet
+
+    form_class = PublicLabourViewSet().get_form_class()
+    assert form_class.__mro__[1].__name__ == "PublicLabourForm"
+    from benefits.wagtail_hooks import HouseholdViewSet
+
+    household_form = HouseholdViewSet().get_form_class()(for_user=users["township_b"])
+    codes = set(household_form.fields["region"].queryset.values_list("code", flat=True))
+    assert regions["comm_b1"].code in codes and regions["comm_a1"].code not in codes
