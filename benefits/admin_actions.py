@@ -11,24 +11,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from benefits import services
+from benefits import models as benefit_models
+from benefits import selectors, services
 from benefits.models import (
+    ENROLMENT_TRANSITIONS,
     OPEN_APPLICATION_STEPS,
-    ApplicationStep,
+    ApplicationAction,
     Asset,
     Category,
+    EnrolmentStatus,
+    Household,
     IncomeItem,
     Member,
     Objection,
     ObjectionStatus,
+    Relation,
     ReviewOutcome,
     ReviewStatus,
 )
-from reemployment.core.models import Role
-
-NOTICE = (ApplicationStep.NOTICE, ApplicationStep.APPROVED)
+from reemployment.core.errors import DomainError
+from reemployment.core.models import Role, today
+from reemployment.dates import next_month_start
 
 
 class AttachmentForm(forms.Form):
@@ -172,6 +178,69 @@ class DecideForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class MoveMemberForm(forms.Form):
+    """Move a member to another household (分户/迁入) — an existing one by its number, or a new one."""
+
+    to_household = forms.CharField(label=_("迁入家庭的户编号"), max_length=20, required=False,
+                                   help_text=_("须为您辖区内已登记的家庭"))
+    new_household = forms.BooleanField(label=_("新立户：在原社区/村登记一个新家庭并迁入"), required=False)
+    relation = forms.ChoiceField(label=_("在迁入家庭中与户主关系"), choices=Relation.choices)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        if obj is not None:
+            self.fields["relation"].initial = obj.relation
+
+    def clean(self):
+        data = super().clean()
+        number, new = (data.get("to_household") or "").strip(), data.get("new_household")
+        if bool(number) == bool(new):
+            raise forms.ValidationError(_("请填写迁入家庭的户编号，或勾选“新立户”（二选一）"))
+        data["to_household"] = number
+        return data
+
+
+def _move_member(user, member, form):
+    data = form.cleaned_data
+    with transaction.atomic():
+        if data["new_household"]:
+            target = services.household_save(actor=user, instance=Household(region=member.household.region))
+        else:
+            # Looked up inside the user's jurisdiction only: another county's household numbers are not
+            # revealed, and the service checks both households again.
+            target = selectors.households_for(user).filter(number=data["to_household"]).first()
+            if target is None:
+                raise DomainError(f"您的辖区内没有户编号为 {data['to_household']} 的家庭 / no such household in "
+                                  "your jurisdiction", field_errors={"to_household": ["未找到"]})
+        return services.member_move(actor=user, member=member, to_household=target, relation=data["relation"])
+
+
+class EnrolmentStatusForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    effective_on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        self.fields["effective_on"].initial = today()
+
+
+class EnrolmentEndForm(EnrolmentStatusForm):
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["reason"].label = _("停保原因")
+        self.fields["effective_on"].label = _("停发日期")
+        self.fields["effective_on"].help_text = _("自该日起开始的月份不再发放（默认下月1日）")
+        self.fields["effective_on"].initial = next_month_start(today())
+
+    def clean_effective_on(self):
+        value = self.cleaned_data["effective_on"]
+        if self.obj is not None and value < self.obj.start_date:
+            raise forms.ValidationError(_("停发日期不能早于待遇起始日期 %(d)s") % {"d": self.obj.start_date})
+        return value
+
+
 @dataclass(frozen=True)
 class Action:
     label: str
@@ -188,41 +257,52 @@ def _staff(user):
     return getattr(user, "role", None) in {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY}
 
 
+def _move(action: str):
+    """Show the button of an application move when ``selectors.application_actions_for`` — which reads the
+    transition table ``benefits.models.APPLICATION_ACTIONS`` — allows it for this user now."""
+
+    def available(user, application):
+        cache = application.__dict__.setdefault("_actions_for", {})
+        key = getattr(user, "pk", None)
+        if key not in cache:
+            cache[key] = selectors.application_actions_for(user, application)
+        return action in cache[key]
+
+    return available
+
+
 APPLICATION_ACTIONS = {
     "survey": Action(_("入户调查"), SurveyForm, lambda u, o, f: services.application_survey(
         actor=u, application=o, findings=f.cleaned_data["findings"], verified_incomes=f.verified(),
-        expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.COMMUNITY)(u) and o.step == ApplicationStep.SUBMITTED),
+        expected_step=f.step(), attachments=f.uploads()), _move(ApplicationAction.SURVEY)),
     "appraise": Action(_("民主评议"), AppraiseForm, lambda u, o, f: services.application_appraise(
         actor=u, application=o, group=f.cleaned_data["group"].splitlines(), votes_for=f.cleaned_data["votes_for"],
         votes_against=f.cleaned_data["votes_against"], abstentions=f.cleaned_data["abstentions"] or 0,
         opinions=f.cleaned_data["opinions"], expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.COMMUNITY)(u) and o.step == ApplicationStep.SURVEYED),
+        _move(ApplicationAction.APPRAISE)),
     "post_notice": Action(_("张榜公示"), AttachmentForm, lambda u, o, f: services.application_post_notice(
         actor=u, application=o, expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.COMMUNITY)(u) and (o.step == ApplicationStep.APPRAISED
-                                                 or (o.fast_track and o.step == ApplicationStep.SURVEYED))),
+        _move(ApplicationAction.POST_NOTICE)),
     "review": Action(_("乡镇/街道审核"), ReviewForm, lambda u, o, f: services.application_review(
         actor=u, application=o, opinion=f.cleaned_data["opinion"], agree=f.cleaned_data["agree"],
-        expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.TOWNSHIP)(u) and o.step == ApplicationStep.NOTICE),
+        expected_step=f.step(), attachments=f.uploads()), _move(ApplicationAction.REVIEW)),
     "approve": Action(_("批准"), ReasonForm, lambda u, o, f: services.application_approve(
         actor=u, application=o, reason=f.cleaned_data["reason"], expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.COUNTY)(u) and o.step == ApplicationStep.REVIEWED),
+        _move(ApplicationAction.APPROVE)),
     "reject": Action(_("不予批准"), RejectForm, lambda u, o, f: services.application_reject(
         actor=u, application=o, reason=f.cleaned_data["reason"], expected_step=f.step(), attachments=f.uploads()),
-        lambda u, o: _is(Role.COUNTY)(u) and o.step == ApplicationStep.REVIEWED),
+        _move(ApplicationAction.REJECT)),
     "enrol": Action(_("纳入并发证"), EnrolForm, lambda u, o, f: services.application_enrol(
         actor=u, application=o, expected_step=f.step(),
-        recipient_password=f.cleaned_data["recipient_password"] or None),
-        lambda u, o: _is(Role.COUNTY)(u) and o.step == ApplicationStep.APPROVED),
+        recipient_password=f.cleaned_data["recipient_password"] or None, attachments=f.uploads()),
+        _move(ApplicationAction.ENROL)),
     "objection": Action(_("登记公示异议"), ObjectionForm, lambda u, o, f: services.objection_raise(
-        actor=u, application=o, text=f.cleaned_data["text"], raised_by=f.cleaned_data["raised_by"]),
-        lambda u, o: _staff(u) and o.step in NOTICE),
+        actor=u, application=o, text=f.cleaned_data["text"], raised_by=f.cleaned_data["raised_by"],
+        attachments=f.uploads()), _move(ApplicationAction.OBJECTION)),
     "resolve": Action(_("处理异议"), ResolveForm, lambda u, o, f: services.objection_resolve(
         actor=u, objection=f.cleaned_data["objection"], upheld=f.cleaned_data["upheld"],
-        resolution=f.cleaned_data["resolution"]),
-        lambda u, o: _staff(u) and o.objections.filter(status=ObjectionStatus.OPEN).exists()),
+        resolution=f.cleaned_data["resolution"], attachments=f.uploads()),
+        _move(ApplicationAction.OBJECTION_RESOLVED)),
 }
 
 
@@ -232,6 +312,11 @@ def _submit(user, household, form):
     return services.application_submit(actor=user, household=household, reason=data["reason"],
                                        fast_track=data["fast_track"], job_start=data["job_start"],
                                        job_end=data["job_end"], attachments=uploads)
+
+
+def _may_submit(user, household) -> bool:
+    return (getattr(user, "role", None) in benefit_models.APPLICATION_ACTIONS[ApplicationAction.SUBMIT].roles
+            and not household.applications.filter(step__in=OPEN_APPLICATION_STEPS).exists())
 
 
 def _add(service):
@@ -246,13 +331,33 @@ HOUSEHOLD_ACTIONS = {
     "add_member": Action(_("添加成员"), MemberForm, _add(services.member_save), lambda u, o: _staff(u)),
     "add_income": Action(_("添加收入"), IncomeForm, _add(services.income_save), lambda u, o: _staff(u)),
     "add_asset": Action(_("添加财产"), AssetForm, _add(services.asset_save), lambda u, o: _staff(u)),
-    "submit": Action(_("受理低保申请"), SubmitForm, _submit,
-                     lambda u, o: _is(Role.COMMUNITY)(u)
-                     and not o.applications.filter(step__in=OPEN_APPLICATION_STEPS).exists()),
+    "submit": Action(_("受理低保申请"), SubmitForm, _submit, _may_submit),
     "create_account": Action(_("创建对象登录账号"), PasswordForm, lambda u, o, f: services.recipient_account_create(
         actor=u, household=o, password=f.cleaned_data["password"]), lambda u, o: _staff(u) and not o.account_id),
     "reset_password": Action(_("重置对象登录密码"), PasswordForm, lambda u, o, f: services.recipient_password_reset(
         actor=u, household=o, password=f.cleaned_data["password"]), lambda u, o: _staff(u) and bool(o.account_id)),
+}
+
+MEMBER_ACTIONS = {
+    "move": Action(_("迁至其他家庭"), MoveMemberForm, _move_member, lambda u, o: _staff(u) and o.is_current),
+}
+
+
+def _county_to(status):
+    """County staff, and only when the enrolment's status may change to ``status`` (ENROLMENT_TRANSITIONS)."""
+    return lambda u, o: _is(Role.COUNTY)(u) and status in ENROLMENT_TRANSITIONS[o.status]
+
+
+ENROLMENT_ACTIONS = {
+    "suspend": Action(_("暂停发放"), EnrolmentStatusForm, lambda u, o, f: services.enrolment_suspend(
+        actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
+        _county_to(EnrolmentStatus.SUSPENDED)),
+    "resume": Action(_("恢复发放"), EnrolmentStatusForm, lambda u, o, f: services.enrolment_resume(
+        actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
+        lambda u, o: _is(Role.COUNTY)(u) and o.status == EnrolmentStatus.SUSPENDED),
+    "end": Action(_("停保（退出）"), EnrolmentEndForm, lambda u, o, f: services.enrolment_end(
+        actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
+        _county_to(EnrolmentStatus.ENDED)),
 }
 
 REVIEW_ACTIONS = {

@@ -7,6 +7,7 @@ integrity and department checks build on these (see benefits/README.md).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reemployment.core.models import Area, Region, today
+from reemployment.core.models import Area, Region, Role, today
 from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -475,21 +476,51 @@ class ApplicationAction(models.TextChoices):
     OBJECTION_RESOLVED = "objection_resolved", _("异议处理")
 
 
-# The one transition table of an application (CONVENTIONS.md rule 7):
-# action → (steps it may start from, step it leads to, staff role that does it).
-# Rural applications follow the same table (村委会 / 村民代表会议 / 乡镇 / 县).
-# Fast track (§4 [R4]): when ``fast_track_skip_appraisal`` is on, POST_NOTICE may start from
-# SURVEYED (the appraisal is skipped) and the notice lasts ``fast_track_notice_days``.
-APPLICATION_ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    ApplicationAction.SURVEY: ((ApplicationStep.SUBMITTED,), ApplicationStep.SURVEYED, "community"),
-    ApplicationAction.APPRAISE: ((ApplicationStep.SURVEYED,), ApplicationStep.APPRAISED, "community"),
-    ApplicationAction.POST_NOTICE: ((ApplicationStep.APPRAISED,), ApplicationStep.NOTICE, "community"),
-    ApplicationAction.REVIEW: ((ApplicationStep.NOTICE,), ApplicationStep.REVIEWED, "township"),
-    ApplicationAction.APPROVE: ((ApplicationStep.REVIEWED,), ApplicationStep.APPROVED, "county"),
-    ApplicationAction.REJECT: ((ApplicationStep.REVIEWED,), ApplicationStep.REJECTED, "county"),
-    ApplicationAction.ENROL: ((ApplicationStep.APPROVED,), ApplicationStep.ENROLLED, "county"),
+@dataclass(frozen=True)
+class Transition:
+    """One move of an application in the transition table below.
+
+    ``sources``: the steps it may start from (empty: it creates the application). ``target``: the step it
+    leads to (``None``: the step stays — an objection pauses the flow where it is). ``roles``: the staff
+    roles that do it (exactly: not even the system administrator, separation of duties).
+    ``fast_track_sources``: further start steps of a fast-track application when the parameter
+    ``fast_track_skip_appraisal`` is on. ``upheld_target``: where an upheld objection sends the application.
+    """
+
+    sources: tuple[str, ...]
+    target: str | None
+    roles: frozenset[str]
+    fast_track_sources: tuple[str, ...] = ()
+    upheld_target: str | None = None
+
+
+_COMMUNITY = frozenset({Role.COMMUNITY})
+_TOWNSHIP = frozenset({Role.TOWNSHIP})
+_COUNTY = frozenset({Role.COUNTY})
+_STAFF = frozenset({Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY})
+
+# The one transition table of an application (CONVENTIONS.md rule 7): services check every move against
+# it and the admin derives its buttons from it. Rural applications follow the same table (村委会 /
+# 村民代表会议 / 乡镇 / 县).
+APPLICATION_ACTIONS: dict[str, Transition] = {
+    ApplicationAction.SUBMIT: Transition((), ApplicationStep.SUBMITTED, _COMMUNITY),
+    ApplicationAction.SURVEY: Transition((ApplicationStep.SUBMITTED,), ApplicationStep.SURVEYED, _COMMUNITY),
+    ApplicationAction.APPRAISE: Transition((ApplicationStep.SURVEYED,), ApplicationStep.APPRAISED, _COMMUNITY),
+    # Fast track (§4 [R4]): with ``fast_track_skip_appraisal`` the appraisal is skipped (the notice then
+    # lasts ``fast_track_notice_days``).
+    ApplicationAction.POST_NOTICE: Transition((ApplicationStep.APPRAISED,), ApplicationStep.NOTICE, _COMMUNITY,
+                                              fast_track_sources=(ApplicationStep.SURVEYED,)),
+    ApplicationAction.REVIEW: Transition((ApplicationStep.NOTICE,), ApplicationStep.REVIEWED, _TOWNSHIP),
+    ApplicationAction.APPROVE: Transition((ApplicationStep.REVIEWED,), ApplicationStep.APPROVED, _COUNTY),
+    ApplicationAction.REJECT: Transition((ApplicationStep.REVIEWED,), ApplicationStep.REJECTED, _COUNTY),
+    ApplicationAction.ENROL: Transition((ApplicationStep.APPROVED,), ApplicationStep.ENROLLED, _COUNTY),
     # Refusing offered jobs twice without a valid reason ([R4], jobs app's sanction, confirmed by the county).
-    ApplicationAction.DECLINE: (OPEN_APPLICATION_STEPS, ApplicationStep.REJECTED, "county"),
+    ApplicationAction.DECLINE: Transition(OPEN_APPLICATION_STEPS, ApplicationStep.REJECTED, _COUNTY),
+    # An objection during a notice period (until its last day) pauses the flow; dismissed, the flow goes on
+    # from the same step; upheld, the application goes back to a new home survey.
+    ApplicationAction.OBJECTION: Transition(NOTICE_STEPS, None, _STAFF),
+    ApplicationAction.OBJECTION_RESOLVED: Transition(NOTICE_STEPS, None, _STAFF,
+                                                     upheld_target=ApplicationStep.SUBMITTED),
 }
 
 

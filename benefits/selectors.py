@@ -13,8 +13,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from benefits import rules
 from benefits.models import (
+    APPLICATION_ACTIONS,
     NOTICE_STEPS,
     Application,
+    ApplicationAction,
     Asset,
     AssetKind,
     Enrolment,
@@ -63,6 +65,41 @@ def post_entry_queue(user) -> QuerySet:
     """Post-entry follow-up (纳入后跟踪 [R5]): open POST_ENTRY reviews, oldest entry first."""
     return reviews_for(user).filter(kind=ReviewKind.POST_ENTRY, status=ReviewStatus.OPEN).order_by(
         "enrolment__start_date", "id")
+
+
+def application_sources(application: Application, action: str, on: dt.date) -> tuple[str, ...]:
+    """The steps ``action`` may start from for this application (``APPLICATION_ACTIONS``; a fast-track
+    application also from its ``fast_track_sources`` while ``fast_track_skip_appraisal`` is in force)."""
+    transition = APPLICATION_ACTIONS[action]
+    sources = transition.sources
+    if (transition.fast_track_sources and application.fast_track
+            and parameters_in_force(application.household.region, on).fast_track_skip_appraisal):
+        sources = (*transition.fast_track_sources, *sources)
+    return sources
+
+
+def application_actions_for(user, application: Application, on: dt.date | None = None) -> frozenset[str]:
+    """The moves of ``APPLICATION_ACTIONS`` the user may make on the application now (the admin's step
+    buttons): their role does it and the application is at a step it starts from; while an objection is
+    pending only resolving it; an objection only until the notice's last day. The services check all of
+    this again (and the jurisdiction: the caller has fetched the application through the user's scope)."""
+    role = getattr(user, "role", None)
+    on = on or today()
+    pending = application.has_open_objection()
+    allowed = set()
+    for action, transition in APPLICATION_ACTIONS.items():
+        if role not in transition.roles or not transition.sources:
+            continue  # a submission starts from the household, not from an application
+        if action == ApplicationAction.OBJECTION_RESOLVED:
+            ok = pending
+        elif action == ApplicationAction.OBJECTION:
+            ok = (application.step in transition.sources and application.notice_end is not None
+                  and (application.notice_start or on) <= on <= application.notice_end)
+        else:
+            ok = not pending and application.step in application_sources(application, action, on)
+        if ok:
+            allowed.add(action)
+    return frozenset(allowed)
 
 
 def enrolments_due_for_review(as_of: dt.date) -> QuerySet:

@@ -73,6 +73,13 @@ def _event(enrolment, *, kind, actor, reason, effective_on, before: dict) -> Enr
     )
 
 
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写原因 / give the reason", field_errors={"reason": ["必填"]})
+    return reason
+
+
 def _state(enrolment: Enrolment) -> dict:
     return {"status": enrolment.status, "category": enrolment.category, "monthly_amount": enrolment.monthly_amount,
             "transition_amount": enrolment.transition_amount, "transition_from": enrolment.transition_from,
@@ -118,6 +125,7 @@ def enrolment_suspend(*, actor, enrolment: Enrolment, reason: str, effective_on:
     """Suspend payment (暂停), e.g. after a confirmed sanction or a pending review."""
     enrolment = _lock_enrolment(enrolment)
     require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
+    reason = _require_reason(reason)
     before = _state(enrolment)
     _change_status(enrolment, EnrolmentStatus.SUSPENDED)
     enrolment.save()
@@ -130,8 +138,13 @@ def enrolment_suspend(*, actor, enrolment: Enrolment, reason: str, effective_on:
 
 @transaction.atomic
 def enrolment_resume(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.date | None = None) -> Enrolment:
+    """Resume a suspended benefit (恢复发放): payable again from the next computation."""
     enrolment = _lock_enrolment(enrolment)
     require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
+    reason = _require_reason(reason)
+    if enrolment.status != EnrolmentStatus.SUSPENDED:
+        # A transition period ends through enrolment_end_transition, which also clears its amount.
+        raise Conflict("只有暂停的待遇可以恢复 / only a suspended enrolment can be resumed", code="invalid_transition")
     before = _state(enrolment)
     _change_status(enrolment, EnrolmentStatus.ACTIVE)
     enrolment.save()
@@ -147,6 +160,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.
     """End the benefit (退出, 应退尽退). No payment is due for months starting on or after ``effective_on``."""
     enrolment = _lock_enrolment(enrolment)
     require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
+    reason = _require_reason(reason)
     before = _state(enrolment)
     _change_status(enrolment, EnrolmentStatus.ENDED)
     enrolment.end_date = effective_on
@@ -364,26 +378,35 @@ def member_save(*, actor, instance) -> object:
 
 
 @transaction.atomic
-def member_move(*, actor, member, to_household: Household, on: dt.date | None = None):
-    """Move a member to another household (分户/迁入). A one-person household carved out of a household
-    that keeps other members is flagged ``carve_out`` (人户分离/拆户单保)."""
-    from benefits.models import Member
+def member_move(*, actor, member, to_household: Household, relation: str | None = None, on: dt.date | None = None):
+    """Move a member to another household (分户/迁入), optionally with their relation to the new head. A
+    one-person household carved out of a household that keeps other members is flagged ``carve_out``
+    (人户分离/拆户单保). Both households must be in the actor's jurisdiction."""
+    from benefits.models import Member, Relation
 
     member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
+    to_household = Household.objects.select_related("region").get(pk=to_household.pk)
     source = member.household
     require_in_jurisdiction(actor, source, roles=RECORD_ROLES)
     require_in_jurisdiction(actor, to_household, roles=RECORD_ROLES)
     if source.pk == to_household.pk:
-        raise DomainError("成员已在该家庭 / the member is already in this household")
+        raise DomainError("成员已在该家庭 / the member is already in this household",
+                          field_errors={"to_household": ["已在该家庭"]})
+    if not member.is_current:
+        raise DomainError("已死亡或已离户的成员不能迁移 / a member who died or left cannot be moved")
+    if relation is not None and relation not in Relation.values:
+        raise DomainError("与户主关系无效 / invalid relation", field_errors={"relation": ["无效"]})
     before = audit.snapshot(member)
     member.previous_household = source
     member.household = to_household
+    if relation:
+        member.relation = relation
     member.save()
     for item in member.incomes.all():
         item.household = to_household
         item.save(update_fields=["household"])
     audit.record(actor=actor, action="member.move", obj=member, region=to_household.region, before=before,
-                 after=audit.snapshot(member))
+                 after=audit.snapshot(member), note=f"{source.number} → {to_household.number}")
     household_refresh_flags(household=to_household, actor=actor)
     return member
 
@@ -479,13 +502,17 @@ def _workflow_params(household: Household, on: dt.date):
     return parameters_in_force(household.region, on)
 
 
-def _require_step_role(actor, application, role: str) -> None:
-    """Each step is done by one staff role inside the household's jurisdiction (no exceptions, not even
-    for the system administrator: separation of duties)."""
+def _require_step_role(actor, application, action: str) -> None:
+    """Each step is done by the staff role(s) ``APPLICATION_ACTIONS`` names, inside the household's
+    jurisdiction (no exceptions, not even for the system administrator: separation of duties)."""
+    from benefits.models import APPLICATION_ACTIONS
+
+    roles = APPLICATION_ACTIONS[action].roles
     if isinstance(actor, str) or actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("须由工作人员办理 / a staff member must do this step")
-    if actor.role != role:
-        raise PermissionDenied(f"该环节须由{Role(role).label}办理 / this step is done by {role} staff",
+    if actor.role not in roles:
+        labels = "或".join(str(Role(role).label) for role in sorted(roles))
+        raise PermissionDenied(f"该环节须由{labels}办理 / this step is done by {'/'.join(sorted(roles))} staff",
                                code="wrong_role")
     if not in_jurisdiction(actor, application.household.region):
         raise PermissionDenied("该申请不在您的辖区 / this application is outside your jurisdiction",
@@ -505,13 +532,11 @@ def _lock_application(application, expected_step: str | None):
 
 
 def _check_move(application, action: str, on: dt.date) -> str:
-    from benefits.models import APPLICATION_ACTIONS, ApplicationAction, ApplicationStep
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction
+    from benefits.selectors import application_sources
 
-    sources, target, _role = APPLICATION_ACTIONS[action]
-    if (action == ApplicationAction.POST_NOTICE and application.fast_track
-            and _workflow_params(application.household, on).fast_track_skip_appraisal):
-        sources = (ApplicationStep.SURVEYED, ApplicationStep.APPRAISED)
-    if application.step not in sources:
+    target = APPLICATION_ACTIONS[action].target
+    if application.step not in application_sources(application, action, on):
         raise Conflict(
             f"当前环节“{application.get_step_display()}”不能办理“{ApplicationAction(action).label}”，环节不能跳过 / "
             f"cannot {action} an application at step {application.step}", code="invalid_step")
@@ -586,13 +611,14 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
                        attachments=()):
     """Take an application at the community/village (受理). A household has one current application or
     enrolment at a time. ``fast_track`` (就业后再次纳入 §4 [R4]) needs a job that ended inside the window."""
-    from benefits.models import OPEN_APPLICATION_STEPS, Application, ApplicationAction, ApplicationStep
+    from benefits.models import APPLICATION_ACTIONS, OPEN_APPLICATION_STEPS, Application, ApplicationAction
 
     household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
     submitted_on = submitted_on or today()
     application = Application(household=household, area=household.area, submitted_on=submitted_on,
-                              reason=reason, step=ApplicationStep.SUBMITTED, submitted_by=_actor_user(actor))
-    _require_step_role(actor, application, Role.COMMUNITY)
+                              reason=reason, step=APPLICATION_ACTIONS[ApplicationAction.SUBMIT].target,
+                              submitted_by=_actor_user(actor))
+    _require_step_role(actor, application, ApplicationAction.SUBMIT)
     if household.enrolments.exclude(status=EnrolmentStatus.ENDED).exists():
         raise Conflict("该家庭已在保，不能重复申请 / the household is already enrolled", code="already_enrolled")
     if household.applications.filter(step__in=OPEN_APPLICATION_STEPS).exists():
@@ -648,7 +674,7 @@ def application_survey(*, actor, application, findings: str, verified_incomes: d
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COMMUNITY)
+    _require_step_role(actor, application, ApplicationAction.SURVEY)
     target = _check_move(application, ApplicationAction.SURVEY, on)
     if not findings.strip():
         raise DomainError("请填写入户调查情况 / record the survey findings", field_errors={"findings": ["必填"]})
@@ -701,7 +727,7 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COMMUNITY)
+    _require_step_role(actor, application, ApplicationAction.APPRAISE)
     target = _check_move(application, ApplicationAction.APPRAISE, on)
     params = _workflow_params(application.household, on)
     group = [name.strip() for name in group if name and name.strip()]
@@ -727,15 +753,15 @@ def application_post_notice(*, actor, application, expected_step: str | None = N
                             attachments=()):
     """Post the public notice at the community (张榜公示) for ``appraisal_notice_days`` (fast track:
     ``fast_track_notice_days``; with ``fast_track_skip_appraisal`` the appraisal is skipped)."""
-    from benefits.models import ApplicationAction, ApplicationStep
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COMMUNITY)
+    _require_step_role(actor, application, ApplicationAction.POST_NOTICE)
     target = _check_move(application, ApplicationAction.POST_NOTICE, on)
     params = _workflow_params(application.household, on)
     days = params.fast_track_notice_days if application.fast_track else params.appraisal_notice_days
-    skipped = application.step == ApplicationStep.SURVEYED
+    skipped = application.step in APPLICATION_ACTIONS[ApplicationAction.POST_NOTICE].fast_track_sources
     before_step = application.step
     application.step = target
     application.notice_start = on
@@ -760,7 +786,7 @@ def application_review(*, actor, application, opinion: str, agree: bool = True, 
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.TOWNSHIP)
+    _require_step_role(actor, application, ApplicationAction.REVIEW)
     target = _check_move(application, ApplicationAction.REVIEW, on)
     _require_notice_over(application, on)
     if not opinion.strip():
@@ -782,7 +808,7 @@ def application_approve(*, actor, application, reason: str = "", expected_step: 
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COUNTY)
+    _require_step_role(actor, application, ApplicationAction.APPROVE)
     target = _check_move(application, ApplicationAction.APPROVE, on)
     assessment = assess(application.household, on)
     if not assessment.eligible:
@@ -825,7 +851,7 @@ def application_reject(*, actor, application, reason: str, expected_step: str | 
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COUNTY)
+    _require_step_role(actor, application, ApplicationAction.REJECT)
     target = _check_move(application, ApplicationAction.REJECT, on)
     if not reason.strip():
         raise DomainError("不予批准须说明理由 / a rejection needs a reason", field_errors={"reason": ["必填"]})
@@ -849,7 +875,7 @@ def application_decline_for_sanction(*, actor, household: Household, reason: str
     if current is None:
         return None
     application = _lock_application(current, None)
-    _require_step_role(actor, application, Role.COUNTY)
+    _require_step_role(actor, application, ApplicationAction.DECLINE)
     target = _check_move(application, ApplicationAction.DECLINE, on)
     before_step = application.step
     application.step = target
@@ -866,7 +892,7 @@ def certificate_number_for(application) -> str:
 
 @transaction.atomic
 def application_enrol(*, actor, application, expected_step: str | None = None, on: dt.date | None = None,
-                      recipient_password: str | None = None):
+                      recipient_password: str | None = None, attachments=()):
     """After the approved list's notice: the enrolment starts (``enrolment_start``), the certificate
     (城市低保证 / 农村低保证) number is issued, a post-entry follow-up review is opened and, when a
     password is given, the household's recipient login is created."""
@@ -874,7 +900,7 @@ def application_enrol(*, actor, application, expected_step: str | None = None, o
 
     on = on or today()
     application = _lock_application(application, expected_step)
-    _require_step_role(actor, application, Role.COUNTY)
+    _require_step_role(actor, application, ApplicationAction.ENROL)
     target = _check_move(application, ApplicationAction.ENROL, on)
     _require_notice_over(application, on)
     household = application.household
@@ -889,7 +915,8 @@ def application_enrol(*, actor, application, expected_step: str | None = None, o
     application.step = target
     application.enrolment = enrolment
     _advance(application, action=ApplicationAction.ENROL, actor=actor, before_step=before_step,
-             data={"certificate_number": enrolment.certificate_number, "enrolment": enrolment.pk})
+             data={"certificate_number": enrolment.certificate_number, "enrolment": enrolment.pk},
+             attachments=attachments)
     review_open(actor=actor, household=household, kind=ReviewKind.POST_ENTRY, enrolment=enrolment,
                 reason="纳入后跟踪回访", due_on=add_months(on, 1), source_type="enrolment",
                 source_id=str(enrolment.pk))
@@ -898,55 +925,84 @@ def application_enrol(*, actor, application, expected_step: str | None = None, o
     return application
 
 
+def _require_objection_role(actor, application, action: str) -> None:
+    """Staff of the roles ``APPLICATION_ACTIONS`` names for ``action``, inside the jurisdiction. A string
+    actor (``"system:…"``/``"public:…"``) may raise an objection — one received by letter or the portal —
+    but never resolve it."""
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction
+
+    if isinstance(actor, str) and action == ApplicationAction.OBJECTION:
+        return
+    roles = APPLICATION_ACTIONS[action].roles
+    if actor is None or isinstance(actor, str) or actor.role not in roles:
+        raise PermissionDenied("须由经办工作人员办理公示异议 / caseworkers of the jurisdiction handle objections",
+                               code="wrong_role")
+    require_in_jurisdiction(actor, application.household)
+
+
 @transaction.atomic
-def objection_raise(*, actor, application, text: str, raised_by: str = "", on: dt.date | None = None):
-    """Record an objection (公示异议) during a notice period: the flow pauses until it is resolved."""
-    from benefits.models import NOTICE_STEPS, ApplicationAction, Objection
+def objection_raise(*, actor, application, text: str, raised_by: str = "", on: dt.date | None = None,
+                    attachments=()):
+    """Record an objection (公示异议) during a notice period — from its first to its last day
+    (``notice_end``) inclusive: the flow pauses until it is resolved."""
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction, Objection
 
     on = on or today()
     application = _lock_application(application, None)
-    if not isinstance(actor, str):
-        require_in_jurisdiction(actor, application.household)
-    if application.step not in NOTICE_STEPS:
+    _require_objection_role(actor, application, ApplicationAction.OBJECTION)
+    if application.step not in APPLICATION_ACTIONS[ApplicationAction.OBJECTION].sources:
         raise Conflict("只有公示期间可以提出异议 / objections are taken during a notice period",
                        code="not_in_notice")
+    if application.notice_end is None or on > application.notice_end:
+        raise Conflict(f"公示期已于 {application.notice_end} 结束，不再受理异议 / the notice period ended on "
+                       f"{application.notice_end}; objections are no longer taken", code="notice_over")
+    if application.notice_start is not None and on < application.notice_start:
+        raise Conflict(f"公示期自 {application.notice_start} 开始 / the notice period starts on "
+                       f"{application.notice_start}", code="not_in_notice")
     if not text.strip():
         raise DomainError("请填写异议内容 / describe the objection", field_errors={"text": ["必填"]})
     objection = Objection.objects.create(application=application, raised_on=on, raised_by=raised_by, text=text)
-    _step_event(application, action=ApplicationAction.OBJECTION, actor=actor, step_before=application.step,
-                findings=text, data={"objection": objection.pk})
+    event = _step_event(application, action=ApplicationAction.OBJECTION, actor=actor,
+                        step_before=application.step, findings=text, data={"objection": objection.pk})
+    for upload in attachments:
+        attachment_add(actor=actor, application=application, upload=upload, event=event)
     audit.record(actor=actor, action="application.objection", obj=application, region=application.household.region,
                  after={"objection": objection.pk}, note=text)
     return objection
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt.date | None = None):
+def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt.date | None = None,
+                      attachments=()):
     """Resolve an objection after checking it. Dismissed: the flow resumes where it was. Upheld: the
-    application goes back to a new home survey (the notice and any approval lapse)."""
-    from benefits.models import ApplicationAction, ApplicationStep, Objection, ObjectionStatus
+    application goes where ``APPLICATION_ACTIONS`` sends it (back to a new home survey; the notice and
+    any approval lapse)."""
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction, Objection, ObjectionStatus
 
     on = on or today()
     objection = Objection.objects.select_for_update(of=("self",)).select_related("application__household__region").get(
         pk=objection.pk)
     application = _lock_application(objection.application, None)
-    if actor is None or isinstance(actor, str) or actor.role not in {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY}:
-        raise PermissionDenied("须由经办工作人员处理异议 / staff must resolve objections")
-    require_in_jurisdiction(actor, application.household)
+    _require_objection_role(actor, application, ApplicationAction.OBJECTION_RESOLVED)
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict("该异议已处理 / this objection is already resolved", code="already_resolved")
     if not resolution.strip():
         raise DomainError("请填写处理结果 / record the resolution", field_errors={"resolution": ["必填"]})
+    transition = APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED]
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution, objection.resolved_by, objection.resolved_on = resolution, _actor_user(actor), on
     objection.save()
     before_step = application.step
-    if upheld:
-        application.step = ApplicationStep.SUBMITTED
+    target = transition.upheld_target if upheld else transition.target
+    if target is not None:
+        application.step = target
         application.notice_start = application.notice_end = None
         application.save()
-    _step_event(application, action=ApplicationAction.OBJECTION_RESOLVED, actor=actor, step_before=before_step,
-                findings=resolution, data={"objection": objection.pk, "upheld": upheld})
+    event = _step_event(application, action=ApplicationAction.OBJECTION_RESOLVED, actor=actor,
+                        step_before=before_step, findings=resolution, data={"objection": objection.pk,
+                                                                            "upheld": upheld})
+    for upload in attachments:
+        attachment_add(actor=actor, application=application, upload=upload, event=event)
     audit.record(actor=actor, action="application.objection_resolve", obj=application,
                  region=application.household.region, before={"step": before_step},
                  after={"step": application.step, "objection": objection.pk, "upheld": upheld}, note=resolution)
@@ -1056,13 +1112,94 @@ def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
     return len(reviews)
 
 
+def _death_stop_from(review: Review) -> dt.date | None:
+    """The first month a recorded death behind this review stops the deceased's share: the death report's
+    ``stop_from`` (the month after the death), or None when the review has no recorded death. A report
+    received from a department file and not yet confirmed has no ``stop_from``, so it does not count."""
+    from benefits.integrity.models import DeathReport
+
+    months = DeathReport.objects.filter(review=review, stop_from__isnull=False).values_list("stop_from", flat=True)
+    return min(months, default=None)
+
+
+DEATH_REVIEW_SOURCE = "benefits.review"  # the source of what a death review claims back (one claim per line)
+
+
+def _settle_death_months(*, actor, review: Review, enrolment: Enrolment, stop_from: dt.date, ended: bool) -> dict:
+    """A review prompted by a death changed (or ended) the benefit from ``stop_from``, not from the decision
+    day: the months in between were paid for a person who had died.
+
+    * unpaid lines (unlocked months) from ``stop_from`` are withdrawn — the next computation of the month
+      pays the new amount — and a run already reviewed goes back to computed (its totals changed);
+    * for every paid line (locked month) from ``stop_from``: due = amount paid − the new amount (0 when
+      ended). What the death report already claimed for that line is counted: more is claimed when due
+      exceeds it; when the report's provisional claim (the deceased's per-person share) exceeds due and is
+      still open, it is waived and replaced by the exact amount; anything already recovered above what
+      was due is reported as ``to_refund``.
+
+    Idempotent per line and review (``one_overpayment_per_line_source``)."""
+    from benefits.payroll.models import (
+        Overpayment,
+        OverpaymentReason,
+        OverpaymentStatus,
+        PayrollRun,
+        RunStatus,
+    )
+    from benefits.payroll.services import (
+        overpayment_create,
+        overpayment_decide,
+        payment_lines_cancel,
+        payroll_run_reopen,
+    )
+
+    reviewed = list(PayrollRun.objects.filter(status=RunStatus.REVIEWED, payment_lines__enrolment=enrolment,
+                                              payment_lines__month__gte=stop_from).distinct())
+    paid = payment_lines_cancel(actor=actor, enrolment=enrolment, from_month=stop_from,
+                                reason=f"复核 #{review.pk}：自 {stop_from:%Y-%m} 起按死亡后的家庭调整")
+    for run in reviewed:
+        payroll_run_reopen(actor=actor, run=run)
+    source_id = str(review.pk)
+    claimed_now, to_refund, claims = Decimal("0.00"), Decimal("0.00"), 0
+    for line in sorted(paid, key=lambda line: line.month):
+        new_amount = Decimal("0.00") if ended else enrolment.amount_for_month(line.month)
+        due = max(line.amount - new_amount, Decimal("0.00"))
+        earlier = list(Overpayment.objects.filter(payment_line=line, reason=OverpaymentReason.DEATH)
+                       .exclude(status=OverpaymentStatus.WAIVED).order_by("id"))
+        claimed = sum((o.amount for o in earlier), Decimal("0.00"))
+        for provisional in earlier:
+            if claimed <= due:
+                break
+            if provisional.status == OverpaymentStatus.OPEN and provisional.source_type != DEATH_REVIEW_SOURCE:
+                overpayment_decide(
+                    actor=actor, overpayment=provisional, status=OverpaymentStatus.WAIVED,
+                    decision=f"复核 #{review.pk} 核定 {line.month:%Y-%m} 多发 {due} 元（已发 {line.amount}，"
+                             f"应发 {new_amount}），以复核结果为准，本笔预登记的 {provisional.amount} 元不再追回")
+                claimed -= provisional.amount
+        if due > claimed:
+            overpayment_create(
+                actor=actor, household=enrolment.household, amount=due - claimed, reason=OverpaymentReason.DEATH,
+                payment_line=line, source_type=DEATH_REVIEW_SOURCE, source_id=source_id,
+                note=f"复核 #{review.pk}：{line.month:%Y-%m} 已发 {line.amount} 元，家庭成员死亡后应发 {new_amount} 元，"
+                     f"多发 {due} 元，已登记追回 {claimed} 元")
+            claimed_now += due - claimed
+            claims += 1
+        else:
+            to_refund += claimed - due
+    return {"effective_from": stop_from, "claims": claims, "claimed": claimed_now, "to_refund": to_refund,
+            "withdrawn_from": stop_from, "runs_reopened": [run.pk for run in reviewed]}
+
+
 @transaction.atomic
 def review_decide(*, actor, review: Review, outcome: str, findings: str, new_category: str | None = None,
                   new_amount: Decimal | None = None, on: dt.date | None = None) -> Review:
     """Decide a review: keep, change or end the benefit. The household is re-assessed with the rules on
     ``on``: if its income is at or above the standard (or assets over the limits) the benefit ends
     whatever was proposed (应退尽退). CHANGE uses the given category/amount, else the assessment's.
-    Township staff may decide KEEP; changes and exits are the county's (enrolment services check)."""
+    Township staff may decide KEEP; changes and exits are the county's (enrolment services check).
+
+    A review behind a recorded death (死亡报告) takes effect from the death report's ``stop_from`` — the
+    month after the death — not from the decision: see :func:`_settle_death_months`. It cannot keep a
+    benefit whose number of persons the death changed."""
     from benefits.models import Category, ReviewOutcome
     from benefits.selectors import assess, assessment_json
 
@@ -1081,29 +1218,47 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     enrolment = review.enrolment
     if enrolment is not None:
         enrolment.refresh_from_db()
+    current = enrolment is not None and enrolment.status != EnrolmentStatus.ENDED
+    stop_from = _death_stop_from(review) if current else None
     note = findings
-    if not assessment.eligible and enrolment is not None and enrolment.status != EnrolmentStatus.ENDED:
+    if not assessment.eligible and current:
         outcome = ReviewOutcome.END
         note = findings + "；按规则核算不再符合条件：" + "；".join(assessment.reasons)
-    if enrolment is not None and enrolment.status != EnrolmentStatus.ENDED:
+    if (stop_from is not None and outcome == ReviewOutcome.KEEP
+            and assessment.household_size != enrolment.persons):
+        raise DomainError(
+            f"家庭成员已死亡，保障人数由 {enrolment.persons} 人变为 {assessment.household_size} 人，"
+            "须调整保障金或停保 / a member has died: change or end the benefit",
+            field_errors={"outcome": ["须调整或停保"]})
+    settled = None
+    if current:
         if outcome == ReviewOutcome.END:
             from reemployment.dates import next_month_start
 
-            enrolment_end(actor=actor, enrolment=enrolment, reason=f"复核停保：{note}"[:300],
-                          effective_on=next_month_start(on))
+            ended = enrolment_end(actor=actor, enrolment=enrolment, reason=f"复核停保：{note}"[:300],
+                                  effective_on=stop_from or next_month_start(on))
+            if stop_from is not None:
+                settled = _settle_death_months(actor=actor, review=review, enrolment=ended, stop_from=stop_from,
+                                               ended=True)
         elif outcome == ReviewOutcome.CHANGE:
             category = new_category or assessment.category
             amount = new_amount if new_amount is not None else assessment.monthly_amount
-            enrolment_change(actor=actor, enrolment=enrolment, category=category, monthly_amount=amount,
-                             reason=f"复核调整：{findings}"[:300], effective_on=on,
-                             persons=assessment.household_size)
+            changed = enrolment_change(actor=actor, enrolment=enrolment, category=category, monthly_amount=amount,
+                                       reason=f"复核调整：{findings}"[:300], effective_on=stop_from or on,
+                                       persons=assessment.household_size)
             review.new_category, review.new_amount = category, round_yuan(amount)
+            if stop_from is not None:
+                settled = _settle_death_months(actor=actor, review=review, enrolment=changed, stop_from=stop_from,
+                                               ended=False)
         if outcome != ReviewOutcome.END:
             from reemployment.core.selectors import parameters_in_force
 
             params = parameters_in_force(review.household.region, on)
             Enrolment.objects.filter(pk=enrolment.pk).update(
                 next_review_on=next_review_date(enrolment.area, on, params))
+    if settled is not None:
+        note += (f"；死亡成员份额自 {stop_from:%Y-%m} 起调整，追回 {settled['claims']} 笔共 {settled['claimed']} 元"
+                 + (f"，多追回 {settled['to_refund']} 元应予退还" if settled["to_refund"] else ""))
     before = {"status": review.status}
     review.status = ReviewStatus.DECIDED
     review.outcome = outcome
@@ -1114,5 +1269,5 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     review.save()
     audit.record(actor=actor, action="review.decide", obj=review, region=review.household.region, before=before,
                  after={"status": review.status, "outcome": outcome, "new_category": review.new_category,
-                        "new_amount": review.new_amount}, note=note)
+                        "new_amount": review.new_amount, "death_settlement": settled}, note=note)
     return review

@@ -1,12 +1,15 @@
 """Staff admin of benefits (Wagtail): households, members, incomes, assets, applications, enrolments,
-reviews — every view scoped to the user's jurisdiction (``ScopedModelViewSet``), every change through
-a service. Step actions (survey, appraisal, notice, review, approval, enrolment, objections, review
+reviews and the post-entry follow-up queue — every view scoped to the user's jurisdiction
+(``ScopedModelViewSet``), every change through a service. Step actions (survey, appraisal, notice, review,
+approval, enrolment, objections, moving a member, suspending/resuming/ending an enrolment, review
 decisions, recipient logins) are buttons on the record's page leading to ``<pk>/do/<action>/``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,10 +18,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 
-from benefits import admin_actions, services
+from benefits import admin_actions, selectors, services
 from benefits.models import (
     Application,
     ApplicationEvent,
@@ -27,6 +31,7 @@ from benefits.models import (
     Household,
     IncomeItem,
     Member,
+    Relation,
     Review,
 )
 from reemployment.core.admin_views import (
@@ -37,6 +42,7 @@ from reemployment.core.admin_views import (
     ScopedModelViewSet,
 )
 from reemployment.core.errors import DomainError
+from reemployment.core.models import today as local_today
 from reemployment.core.scoping import scope_model
 
 
@@ -132,10 +138,14 @@ class HouseholdInspectView(ActionInspectView):
                     "application_table": _("申请"), "enrolment_table": _("待遇")}
 
     def get_member_table_display_value(self):
-        return _table(["姓名", "身份证号", "关系", "性别", "出生日期", "劳动能力", "重病", "残疾", "三无"], [
-            (m.name, m.id_number, m.get_relation_display(), m.get_sex_display(), m.birth_date,
+        # The name leads to the member's page (its edit and 迁至其他家庭 buttons).
+        return _table(["姓名", "身份证号", "关系", "性别", "出生日期", "劳动能力", "重病", "残疾", "三无", "状态"], [
+            (format_html('<a href="{}">{}</a>', reverse("benefit_members:inspect", args=(m.pk,)), m.name),
+             m.id_number, m.get_relation_display(), m.get_sex_display(), m.birth_date,
              m.get_work_ability_display(), "是" if m.serious_illness else "", m.disability_grade or "",
-             "是" if m.three_no else "") for m in self.object.members.all()])
+             "是" if m.three_no else "",
+             f"{m.died_on} 死亡" if m.died_on else (f"{m.left_on} 离户" if m.left_on else "在册"))
+            for m in self.object.members.all()])
 
     def get_income_table_display_value(self):
         return _table(["成员", "类型", "月收入", "实物"], [
@@ -179,12 +189,18 @@ class HouseholdViewSet(ActionViewSetMixin, ScopedModelViewSet):
     copy_view_enabled = False
 
 
-class MemberViewSet(ScopedModelViewSet):
+class MemberInspectView(ActionInspectView):
+    actions = admin_actions.MEMBER_ACTIONS
+
+
+class MemberViewSet(ActionViewSetMixin, ScopedModelViewSet):
     name = "benefit_members"
     model = Member
     index_view_class = _index("household")
     icon = "user"
     menu_label = _("家庭成员")
+    actions = admin_actions.MEMBER_ACTIONS
+    inspect_view_class = MemberInspectView
     add_view_class = CreateView
     edit_view_class = EditView
     save_service = _save(services.member_save)
@@ -194,8 +210,13 @@ class MemberViewSet(ScopedModelViewSet):
     list_display = ["name", "id_number", "household", "relation", "sex", "birth_date", "work_ability"]
     list_filter = ["relation", "sex", "work_ability", "three_no", "serious_illness"]
     search_fields = ["name", "id_number", "household__number"]
+    # No date of death here: a death goes through the death report (廉政与监督 → 死亡报告), which stops
+    # payment and recovers what was paid after it. A move goes through 迁至其他家庭 (member_move).
     form_fields = ["id_number", "name", "sex", "birth_date", "relation", "hukou_area", "serious_illness",
-                   "disability_grade", "work_ability", "student_status", "three_no", "died_on", "left_on"]
+                   "disability_grade", "work_ability", "student_status", "three_no", "left_on"]
+    inspect_view_fields = ["name", "id_number", "household", "relation", "sex", "birth_date", "hukou_area",
+                           "serious_illness", "disability_grade", "work_ability", "student_status", "three_no",
+                           "died_on", "left_on", "previous_household"]
 
 
 class IncomeViewSet(ScopedModelViewSet):
@@ -297,6 +318,7 @@ class ApplicationViewSet(ActionViewSetMixin, ScopedModelViewSet):
 
 
 class EnrolmentInspectView(ActionInspectView):
+    actions = admin_actions.ENROLMENT_ACTIONS
     extra_labels = {"event_table": _("待遇变动记录")}
 
     def get_event_table_display_value(self):
@@ -306,12 +328,13 @@ class EnrolmentInspectView(ActionInspectView):
              e.reason) for e in self.object.events.all()])
 
 
-class EnrolmentViewSet(ScopedModelViewSet):
+class EnrolmentViewSet(ActionViewSetMixin, ScopedModelViewSet):
     name = "benefit_enrolments"
     model = Enrolment
     index_view_class = _index("household")
     icon = "tick-inverse"
     menu_label = _("低保待遇")
+    actions = admin_actions.ENROLMENT_ACTIONS
     inspect_view_class = EnrolmentInspectView
     add_view_enabled = False
     edit_view_enabled = False
@@ -352,12 +375,50 @@ class ReviewViewSet(ActionViewSetMixin, ScopedModelViewSet):
                            "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
 
 
+class PostEntryQueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("benefits.view_review")
+
+
+class PostEntryQueueViewSet(ViewSet):
+    """纳入后跟踪: the open post-entry follow-up reviews of the user's jurisdiction, oldest entry first
+    (``selectors.post_entry_queue``); each row leads to the review and its 复核处理 button."""
+
+    name = "benefit_post_entry"
+    icon = "history"
+    menu_label = _("纳入后跟踪")
+    menu_item_class = PostEntryQueueMenuItem
+    per_page = 50
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view, name="index")]
+
+    def index_view(self, request):
+        if not request.user.has_perm("benefits.view_review"):
+            return HttpResponseForbidden("无权查看 / not allowed")
+        queue = selectors.post_entry_queue(request.user).prefetch_related(
+            Prefetch("household__members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads"))
+        page = Paginator(queue, self.per_page).get_page(request.GET.get("p"))
+        today = local_today()
+        rows = [{
+            "review": review, "household": review.household, "enrolment": review.enrolment,
+            "head": review.household.heads[0].name if review.household.heads else "",
+            "overdue": review.due_on < today,
+            "review_url": reverse("benefit_reviews:inspect", args=(review.pk,)),
+            "household_url": reverse("benefit_households:inspect", args=(review.household_id,)),
+        } for review in page.object_list]
+        return TemplateResponse(request, "benefits/admin/post_entry_queue.html", {
+            "title": _("纳入后跟踪"), "page_obj": page, "rows": rows, "count": page.paginator.count,
+            "index_url": reverse(self.get_url_name("index")),
+        })
+
+
 class BenefitsGroup(ViewSetGroup):
     menu_label = _("低保业务")
     menu_icon = "folder-open-inverse"
     menu_order = 200
     items = (HouseholdViewSet, MemberViewSet, IncomeViewSet, AssetViewSet, ApplicationViewSet, EnrolmentViewSet,
-             ReviewViewSet)
+             ReviewViewSet, PostEntryQueueViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -11,7 +11,13 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from benefits.payroll import exports, services
-from benefits.payroll.admin_support import Action, ActionForm, ActionInspectView, ActionsMixin
+from benefits.payroll.admin_support import (
+    Action,
+    ActionForm,
+    ActionIndexView,
+    ActionInspectView,
+    ActionsMixin,
+)
 from benefits.payroll.models import (
     OVERPAYMENT_TRANSITIONS,
     Overpayment,
@@ -107,6 +113,24 @@ OVERPAYMENT_ACTIONS = {
 }
 
 
+# --- search by a member's name or ID number ------------------------------------------------------------
+
+# ID numbers are stored in full (Member.id_number, like the household list's search); the lists show no
+# member column, so a search by name or ID number finds the household's lines and claims.
+MEMBER_SEARCH = ["household__number", "household__members__name", "household__members__id_number"]
+
+
+class MemberSearchIndexView(ActionIndexView):
+    """Searching through the household's members joins one row per matching member (a surname matches the
+    whole family): filter by the matching ids instead, so each record is listed once."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        matches = super().search_queryset(queryset.model._default_manager.all())
+        return queryset.filter(pk__in=matches.values("pk"))
+
+
 # --- payroll runs ---------------------------------------------------------------------------------
 
 
@@ -197,9 +221,10 @@ class PaymentLineViewSet(ActionsMixin, ScopedModelViewSet):
     icon = "list-ul"
     menu_label = _("发放明细")
     form_fields = ["amount"]  # required by ModelViewSet; lines are written by the payroll only
+    index_base_class = MemberSearchIndexView
     list_display = ["household", "month", "amount", "persons", "category", "area", "region"]
     list_filter = ["month", "area", "category"]
-    search_fields = ["household__number"]
+    search_fields = MEMBER_SEARCH
     inspect_view_fields = ["run", "household", "region", "month", "amount", "persons", "category", "area",
                            "bank_name"]
 
@@ -211,9 +236,10 @@ class OverpaymentViewSet(ActionsMixin, ScopedModelViewSet):
     menu_label = _("追回款")
     object_actions = OVERPAYMENT_ACTIONS
     form_fields = ["decision"]
+    index_base_class = MemberSearchIndexView
     list_display = ["household", "month", "amount", "reason", "status", "recovered_amount", "created_at"]
     list_filter = ["status", "reason"]
-    search_fields = ["household__number"]
+    search_fields = MEMBER_SEARCH
     inspect_view_fields = ["household", "enrolment", "month", "amount", "reason", "note", "status",
                            "recovered_amount", "decision", "decided_by", "decided_at", "created_at"]
 

@@ -10,6 +10,7 @@ through the same audited services as the API.
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.forms import modelform_factory
 from django.http import Http404
 from django.views import View
@@ -64,6 +65,15 @@ class ScopedIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return scope_model(super().get_base_queryset(), self.request.user)
+
+    def search_queryset(self, queryset):
+        """A search through a to-many relation (e.g. a household's members' names) lists each
+        record once, however many of its related rows match."""
+        searched = super().search_queryset(queryset)
+        if (isinstance(searched, QuerySet) and searched is not queryset
+                and any("__" in field for field in self.search_fields or [])):
+            return queryset.filter(pk__in=searched.values("pk"))
+        return searched
 
     # No links to views the viewset switched off.
     def get_add_url(self):

@@ -72,6 +72,14 @@ def test_search_by_id_number(client, users, records):
     assert list(response.context["object_list"]) == [household]
 
 
+def test_a_search_matching_several_members_lists_the_household_once(client, users, records):
+    household = records["benefit_households"]  # 张大山 and 张小一: both match "张"
+    client.force_login(users["county"])
+    response = client.get(reverse("benefit_households:index"), {"q": "张"})
+    listed = list(response.context["object_list"])
+    assert listed.count(household) == 1
+
+
 def test_household_edit_goes_through_the_service(client, users, records):
     household = records["benefit_households"]
     client.force_login(users["community_a1"])

@@ -174,7 +174,7 @@ def test_two_staff_acting_on_the_same_step_cannot_both_advance_it(users, urban_h
 def test_objection_pauses_the_flow_until_resolved(users, urban_household):
     application = _to_notice(users, urban_household)
     objection = services.objection_raise(actor=users["community_a1"], application=application,
-                                         text="该户子女有稳定工作", raised_by="匿名")
+                                         text="该户子女有稳定工作", raised_by="匿名", on=D)
     after = D + dt.timedelta(days=7)
     with pytest.raises(Conflict) as exc:
         services.application_review(actor=users["township_a"], application=application, opinion="同意", on=after)
@@ -190,7 +190,8 @@ def test_objection_pauses_the_flow_until_resolved(users, urban_household):
 
 def test_upheld_objection_sends_the_application_back_to_survey(users, urban_household):
     application = _to_notice(users, urban_household)
-    objection = services.objection_raise(actor=users["community_a1"], application=application, text="隐瞒收入")
+    objection = services.objection_raise(actor=users["community_a1"], application=application, text="隐瞒收入",
+                                         on=D)
     services.objection_resolve(actor=users["township_a"], objection=objection, upheld=True, resolution="属实，重新调查")
     application.refresh_from_db()
     assert (application.step, application.notice_start) == (ApplicationStep.SUBMITTED, None)
@@ -347,7 +348,9 @@ def test_periodic_review_task_is_scheduled():
 
 def test_objection_to_the_approved_list_pauses_the_enrolment(users, urban_household):
     application = _to_approved(users, urban_household)
-    objection = services.objection_raise(actor=users["township_a"], application=application, text="有房产两套")
+    # the approved list is noticed 03-09 … 03-11
+    objection = services.objection_raise(actor=users["township_a"], application=application, text="有房产两套",
+                                         on=dt.date(2026, 3, 10))
     with pytest.raises(Conflict) as exc:
         services.application_enrol(actor=users["county"], application=application, on=dt.date(2026, 3, 12))
     assert exc.value.code == "objection_pending"
@@ -355,3 +358,88 @@ def test_objection_to_the_approved_list_pauses_the_enrolment(users, urban_househ
     application = services.application_enrol(actor=users["county"], application=application,
                                              on=dt.date(2026, 3, 12))
     assert application.step == ApplicationStep.ENROLLED
+
+
+def test_objection_accepted_on_the_last_day_of_the_notice_and_refused_the_day_after(users, urban_household):
+    application = _to_notice(users, urban_household)
+    assert application.notice_end == dt.date(2026, 3, 8)  # 7 days: 03-02 … 03-08
+    with pytest.raises(Conflict) as exc:
+        services.objection_raise(actor=users["community_a1"], application=application, text="逾期异议",
+                                 on=dt.date(2026, 3, 9))
+    assert exc.value.code == "notice_over" and "2026-03-08" in exc.value.message
+    objection = services.objection_raise(actor=users["community_a1"], application=application, text="最后一天的异议",
+                                         on=dt.date(2026, 3, 8))
+    assert objection.raised_on == dt.date(2026, 3, 8)
+
+
+def test_objection_enrolment_and_resolution_keep_their_attachments(users, urban_household):
+    application = _to_approved(users, urban_household)  # approved list noticed 03-09 … 03-11
+    objection = services.objection_raise(actor=users["township_a"], application=application, text="有房产两套",
+                                         on=dt.date(2026, 3, 10),
+                                         attachments=[SimpleUploadedFile("举报信.pdf", PDF)])
+    services.objection_resolve(actor=users["county"], objection=objection, upheld=False, resolution="经核实仅一套",
+                               attachments=[SimpleUploadedFile("核查记录.png", b"\x89PNG\r\n\x1a\n" + b"0" * 8)])
+    services.application_enrol(actor=users["county"], application=application, on=dt.date(2026, 3, 12),
+                               attachments=[SimpleUploadedFile("发证回执.jpg", b"\xff\xd8\xff\xe0" + b"0" * 8)])
+    linked = {a.original_name: a.event.action for a in Attachment.objects.filter(application=application)}
+    assert linked == {"举报信.pdf": "objection", "核查记录.png": "objection_resolved", "发证回执.jpg": "enrol"}
+    with pytest.raises(DomainError):  # the same checks as every step's attachment
+        services.objection_raise(actor=users["township_a"], application=_to_notice(users, make_household(
+            users["community_a1"].region, members=1)), text="x", on=D,
+            attachments=[SimpleUploadedFile("a.pdf", b"<html>")])
+
+
+def test_the_transition_table_decides_roles_and_steps(users, urban_household, monkeypatch):
+    from benefits import selectors
+    from benefits.models import APPLICATION_ACTIONS, ApplicationAction, Transition
+    from reemployment.core.models import Role
+
+    # submit, objection and the upheld objection's move back are in the one table
+    assert APPLICATION_ACTIONS[ApplicationAction.SUBMIT].target == ApplicationStep.SUBMITTED
+    assert APPLICATION_ACTIONS[ApplicationAction.OBJECTION].sources == (ApplicationStep.NOTICE,
+                                                                        ApplicationStep.APPROVED)
+    assert APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED].upheld_target == ApplicationStep.SUBMITTED
+    assert APPLICATION_ACTIONS[ApplicationAction.POST_NOTICE].fast_track_sources == (ApplicationStep.SURVEYED,)
+    application = _submit(users, urban_household)
+    assert selectors.application_actions_for(users["community_a1"], application) == {ApplicationAction.SURVEY}
+    assert selectors.application_actions_for(users["township_a"], application) == set()
+    # Give the survey to the township in the table: the service and the buttons follow.
+    monkeypatch.setitem(APPLICATION_ACTIONS, ApplicationAction.SURVEY, Transition(
+        (ApplicationStep.SUBMITTED,), ApplicationStep.SURVEYED, frozenset({Role.TOWNSHIP})))
+    assert selectors.application_actions_for(users["township_a"], application) == {ApplicationAction.SURVEY}
+    assert selectors.application_actions_for(users["community_a1"], application) == set()
+    verified = {item.pk: item.monthly_amount for item in urban_household.incomes.all()}
+    with pytest.raises(PermissionDenied):
+        services.application_survey(actor=users["community_a1"], application=application, findings="x",
+                                    verified_incomes=verified, on=D)
+    application = services.application_survey(actor=users["township_a"], application=application, findings="属实",
+                                              verified_incomes=verified, on=D)
+    assert application.step == ApplicationStep.SURVEYED
+
+
+def test_buttons_while_an_objection_is_pending_only_resolve_it(users, urban_household):
+    from benefits import selectors
+    from benefits.models import ApplicationAction
+
+    application = _to_notice(users, urban_household)
+    after = D + dt.timedelta(days=7)
+    assert selectors.application_actions_for(users["community_a1"], application, on=D) == {
+        ApplicationAction.OBJECTION}
+    assert selectors.application_actions_for(users["township_a"], application, on=after) == {
+        ApplicationAction.REVIEW}  # the notice is over: no objection any more
+    services.objection_raise(actor=users["community_a1"], application=application, text="隐瞒收入", on=D)
+    for user in ("community_a1", "township_a", "county"):
+        assert selectors.application_actions_for(users[user], application, on=D) == {
+            ApplicationAction.OBJECTION, ApplicationAction.OBJECTION_RESOLVED}
+    assert selectors.application_actions_for(users["township_a"], application, on=after) == {
+        ApplicationAction.OBJECTION_RESOLVED}
+
+
+def test_fast_track_can_post_the_notice_right_after_the_survey(users, urban_household):
+    from benefits import selectors
+    from benefits.models import ApplicationAction
+
+    application = _survey(users, _submit(users, urban_household, fast_track=True, job_start=dt.date(2025, 6, 1),
+                                         job_end=dt.date(2026, 2, 1)))
+    assert selectors.application_actions_for(users["community_a1"], application, on=D) == {
+        ApplicationAction.APPRAISE, ApplicationAction.POST_NOTICE}

@@ -1,7 +1,6 @@
 """Household record services: ID checks, a person in two households, carve-outs (人户分离), logins."""
 
 import datetime as dt
-
 from decimal import Decimal
 
 import pytest
