@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from benefits import selectors, services
 from benefits.forms import ChangeReportForm
@@ -42,6 +43,6 @@ def change_report(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已收到您报告的变化，社区（村）工作人员将与您联系核实。")
+            messages.success(request, _("已收到您报告的变化，社区（村）工作人员将与您联系核实。"))
             return redirect("benefits:me")
     return render(request, "benefits/me_report.html", {"form": form, "household": household})

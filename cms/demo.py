@@ -3,7 +3,7 @@
 ``seed(stdout)`` is idempotent: pages that exist (matched by slug under their parent, per
 locale) are left as they are, so editors' changes survive a second run. It also points the
 default Site at the HomePage, removes Wagtail's placeholder welcome page, gives the editor role
-its page permissions and puts the site under a moderation workflow.
+its page permissions and puts the site under a moderation workflow, on the home of every language.
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ def _apply(page: Page, fields: dict) -> None:
 def _ensure(parent: Page, spec: dict, zh: Locale, en: Locale, created: list[str]) -> Page:
     """The page of ``spec`` under ``parent`` (created live when missing) and its English translation.
 
-    Demo pages are created live directly (no draft revision to publish): an editor's first edit in
-    the admin creates the first revision and goes through the moderation workflow like any other."""
+    Chinese demo pages are created live directly (no draft revision to publish): an editor's first
+    edit in the admin creates the first revision and goes through the moderation workflow like any
+    other. English pages are copies (``copy_for_translation`` saves a revision of the Chinese
+    content), so the English content is saved as a revision of its own and published."""
     model = apps.get_model("cms", spec["cls"])
     page = model.objects.child_of(parent).filter(slug=spec["slug"], locale=zh).first()
     now = timezone.now()
@@ -44,18 +46,31 @@ def _ensure(parent: Page, spec: dict, zh: Locale, en: Locale, created: list[str]
         _apply(page, spec["zh"])
         parent.add_child(instance=page)
         created.append(f"{spec['slug']} (zh)")
-    if page.get_translation_or_none(en) is None:
-        # Wagtail core i18n: a copy in the English locale, linked by translation_key.
+    translation = page.get_translation_or_none(en)
+    if translation is None:
+        # Wagtail core i18n: a copy in the English locale, linked by translation_key. The copy's
+        # revision holds the Chinese content; the English one is saved as a new revision and
+        # published, so the admin's edit view opens (and the history shows) the English text.
         translation = page.copy_for_translation(en).specific
         _apply(translation, spec["en"])
-        translation.live = True
-        translation.has_unpublished_changes = False
-        translation.first_published_at = translation.last_published_at = now
-        translation.save()
+        translation.save_revision(log_action=False).publish(log_action=False)
         created.append(f"{spec['slug']} (en)")
+    else:
+        _repair_latest_revision(translation.specific)
     for child in spec.get("children", []):
         _ensure(page, child, zh, en, created)
     return page
+
+
+def _repair_latest_revision(page: Page) -> None:
+    """Databases seeded before the English revision was saved: the English page is live with English
+    content but its latest revision is the Chinese copy, which the edit view would open. Save the live
+    content as a revision and publish it. A page with a draft (unpublished changes) is an editor's:
+    left alone."""
+    revision = page.latest_revision
+    if page.has_unpublished_changes or revision is None or revision.content.get("title") == page.title:
+        return
+    page.save_revision(log_action=False).publish(log_action=False)
 
 
 def _point_site_at(home: Page) -> None:
@@ -83,9 +98,15 @@ def _editor_permissions(home: Page) -> None:
     group = Group.objects.filter(name=str(Role.EDITOR.label)).first()
     if group is None:
         return
-    for codename in EDITOR_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    # Each language's tree is a separate root (/portal/, /portal-en/): permissions and the workflow
+    # go on every locale's home, otherwise the English tree is not editable by editors and falls
+    # under Wagtail's default "Moderators approval" workflow (on the root page).
+    homes = list(home.get_translations(inclusive=True))
+    permissions = Permission.objects.filter(content_type__app_label="wagtailcore",
+                                            codename__in=EDITOR_PAGE_PERMISSIONS)
+    for locale_home in homes:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(group=group, page=locale_home, permission=permission)
     # Moderation: an editor submits a page to "发布审核"; a moderator (Wagtail's Moderators group,
     # or the admin) approves it, which publishes it.
     moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
@@ -94,7 +115,8 @@ def _editor_permissions(home: Page) -> None:
     workflow, _ = Workflow.objects.get_or_create(name="发布审核")
     # WorkflowTask is a ParentalKey child: create it through its own manager so it is saved now.
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    for locale_home in homes:
+        WorkflowPage.objects.update_or_create(page=locale_home, defaults={"workflow": workflow})
 
 
 @transaction.atomic

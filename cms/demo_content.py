@@ -557,6 +557,7 @@ PUBLIC_NOTICE = {
         "title": "低保审批结果公示",
         "summary": "县民政局批准的低保家庭，在公示期内公示，期满自动撤下。",
         "intro": "<p>以下家庭经县民政局审批同意纳入（或调整）城乡低保，现予公示。</p>",
+        "stages": "approved",
         "region_code": "341125",
         "objection_contact": "定远县民政局 0550-4020000",
     },
@@ -565,6 +566,34 @@ PUBLIC_NOTICE = {
         "summary": "Households approved by the county bureau are listed during their notice period, then removed.",
         "intro": "<p>The households below have been approved (or had their benefit changed) by the county "
                  "bureau.</p>",
+        "stages": "approved",
+        "region_code": "341125",
+        "objection_contact": "Dingyuan County Civil Affairs Bureau 0550-4020000",
+    },
+}
+
+# The notice after the democratic appraisal: these households are NOT approved yet [R1][R2][R5].
+APPRAISAL_NOTICE = {
+    "cls": "PublicNoticePage",
+    "slug": "appraisal-notice",
+    "zh": {
+        "title": "低保民主评议结果公示",
+        "summary": "经入户调查和民主评议的低保申请，在公示期内公示，接受群众监督；期满自动撤下。",
+        "intro": "<p>以下家庭的低保申请已经入户调查和民主评议，现将评议结果予以公示。名单中的家庭尚未获得批准："
+                 "公示期满无异议的，报乡镇（街道）审核、县民政局审批，批准的家庭另行公示。</p>",
+        "stages": "appraisal",
+        "region_code": "341125",
+        "objection_contact": "定远县民政局 0550-4020000",
+    },
+    "en": {
+        "title": "Public notice of appraisal results",
+        "summary": "Applications that have been through the home survey and the democratic appraisal are listed "
+                   "during their notice period for public scrutiny, then removed.",
+        "intro": "<p>The applications below have been through the home survey and the democratic appraisal. These "
+                 "households have not been approved yet: if no objection is raised during the notice period, the "
+                 "township (street) reviews the case and the county bureau decides; approved households are listed "
+                 "in a separate notice.</p>",
+        "stages": "appraisal",
         "region_code": "341125",
         "objection_contact": "Dingyuan County Civil Affairs Bureau 0550-4020000",
     },
@@ -611,7 +640,7 @@ HOME = {
             "cls": "NoticeIndexPage", "slug": "notices",
             "zh": {"title": "公告公示", "summary": "标准调整、工作安排和低保公示", "intro": ""},
             "en": {"title": "Notices", "summary": "Standards, review schedules and public notices", "intro": ""},
-            "children": [PUBLIC_NOTICE, NOTICE_STANDARDS, NOTICE_REVIEW],
+            "children": [PUBLIC_NOTICE, APPRAISAL_NOTICE, NOTICE_STANDARDS, NOTICE_REVIEW],
         },
         {
             "cls": "SelfCheckPage", "slug": "self-check",

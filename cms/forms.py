@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +81,12 @@ class SelfCheckForm(forms.Form):
 
 
 class TipOffForm(forms.Form):
-    """A tip-off (举报): what happened, where; contact only if not anonymous."""
+    """A tip-off (举报): what happened, where; contact only if not anonymous.
+
+    ``website`` is a honeypot: hidden from people (off screen, out of the tab order, hidden from
+    screen readers, labelled "leave empty"), filled in by bots that fill every field."""
+
+    HONEYPOT = "website"
 
     text = forms.CharField(
         label=_("举报内容"), widget=forms.Textarea(attrs={"rows": 6}), min_length=10, max_length=2000,
@@ -92,6 +99,10 @@ class TipOffForm(forms.Form):
         label=_("联系方式（电话）"), max_length=50, required=False,
         help_text=_("实名举报时填写，便于反馈处理结果；我们依法为举报人保密。"),
     )
+    website = forms.CharField(
+        label=_("请勿填写此项"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, region_code: str = "341125", **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,3 +113,23 @@ class TipOffForm(forms.Form):
         if not data.get("anonymous") and not (data.get("contact") or "").strip():
             self.add_error("contact", _("实名举报请留下联系方式，或勾选“匿名举报”。"))
         return data
+
+    def is_from_a_bot(self) -> bool:
+        """The honeypot was filled in (only after ``is_valid()``)."""
+        return bool((self.cleaned_data.get(self.HONEYPOT) or "").strip())
+
+
+# 17 digits and a final digit or X, typed with spaces around or a lowercase x (GB 11643).
+ID_NUMBER_USERNAME = re.compile(r"\d{17}[\dXx]")
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """The login form: a recipient's user name is the ID number, stored with a capital X
+    (``recipient_account_create``); one typed with a lowercase x or spaces logs in all the same.
+    Staff user names are left exactly as typed."""
+
+    def clean_username(self) -> str:
+        username = (self.cleaned_data.get("username") or "").strip()
+        if ID_NUMBER_USERNAME.fullmatch(username):
+            return username.upper()
+        return username

@@ -9,6 +9,7 @@ Pages are translated with Wagtail's core i18n (zh-hans first, en second).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import models
 from django.shortcuts import redirect
@@ -22,6 +23,10 @@ from wagtail.search import index
 from cms import blocks, portal
 
 DEFAULT_REGION = "341125"
+# The reference number of the tip-off just sent, shown once on the page after the redirect.
+TIP_OFF_SESSION_KEY = "cms.tip_off_reference"
+
+logger = logging.getLogger(__name__)
 
 
 class BasePage(Page):
@@ -206,8 +211,19 @@ class NoticePage(BasePage):
         return bool(self.valid_until and self.valid_until < dt.date.today())
 
 
+class PublicNoticeStages(models.TextChoices):
+    """Which notices a public-notice page lists. The procedure has two (DESIGN.md §2 [R1][R2][R5]): the
+    appraisal result (评议结果公示, before the county decides) and the approval result (审批结果公示,
+    the households the county approved); a page titled for one must not list the other."""
+
+    APPROVED = "approved", _("审批结果公示（县级已批准的家庭）")
+    APPRAISAL = "appraisal", _("评议结果公示（已民主评议、尚未审批的申请）")
+    ALL = "all", _("两类都列出（注明事项）")
+
+
 class PublicNoticePage(BasePage):
-    """The public notice of approved households (低保公示), generated from the benefits workflow.
+    """A public notice (低保公示), generated from the benefits workflow: by default the approved
+    households (审批结果公示); ``stages`` may choose the appraisal results (评议结果公示) or both.
 
     Entries come from ``benefits.selectors.public_notices``: only those inside their notice
     period are shown, so an entry disappears by itself when its period ends. Names are partly
@@ -215,11 +231,15 @@ class PublicNoticePage(BasePage):
     """
 
     intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
+    stages = models.CharField(
+        _("公示事项"), max_length=10, choices=PublicNoticeStages.choices, default=PublicNoticeStages.APPROVED,
+        help_text=_("审批结果公示只列县级已批准的家庭；评议结果公示列已民主评议、尚未审批的申请"),
+    )
     region_code = models.CharField(_("公示范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
     objection_contact = models.CharField(_("异议受理电话"), max_length=100, blank=True)
 
     content_panels = BasePage.content_panels + [
-        FieldPanel("intro"), FieldPanel("region_code"), FieldPanel("objection_contact"),
+        FieldPanel("intro"), FieldPanel("stages"), FieldPanel("region_code"), FieldPanel("objection_contact"),
     ]
     parent_page_types = ("cms.NoticeIndexPage",)
     subpage_types = ()
@@ -227,9 +247,18 @@ class PublicNoticePage(BasePage):
     class Meta:
         verbose_name = _("低保公示")
 
+    @property
+    def selected_stages(self) -> frozenset[str]:
+        """The stages of ``benefits.selectors.public_notices`` rows this page lists."""
+        if self.stages == PublicNoticeStages.ALL:
+            return frozenset({PublicNoticeStages.APPROVED.value, PublicNoticeStages.APPRAISAL.value})
+        return frozenset({self.stages or PublicNoticeStages.APPROVED.value})
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["entries"], context["entries_available"] = portal.public_notice_entries(self.region_code or None)
+        context["entries"], context["entries_available"] = portal.public_notice_entries(
+            self.region_code or None, stages=self.selected_stages
+        )
         context["as_of"] = dt.date.today()
         return context
 
@@ -321,14 +350,32 @@ class TipOffPage(BasePage):
         verbose_name = _("举报")
 
     def serve(self, request, *args, **kwargs):
+        """The form; after sending, the page once more with the reference number (受理编号).
+
+        The reference travels in the session, never in the URL: a link cannot fake a "received"
+        page. Each client may send ``PORTAL_TIP_OFF_RATE`` tip-offs (``cms.abuse``); a filled-in
+        honeypot gets the same "received" page, and nothing is stored."""
+        from cms.abuse import tip_off_allowed
         from cms.forms import TipOffForm
 
+        sent = None
+        status = 200
         if request.method == "POST":
             form = TipOffForm(request.POST, region_code=self.region_code)
-            if form.is_valid():
+            allowed, wait_minutes = tip_off_allowed(request)
+            if not allowed:
+                status = 429
+                form.add_error(None, _("提交次数过多，请%(minutes)s分钟后再试；紧急情况请拨打举报电话。")
+                               % {"minutes": wait_minutes})
+            elif form.is_valid():
+                if form.is_from_a_bot():
+                    logger.info("tip-off honeypot filled in: dropped")
+                    request.session[TIP_OFF_SESSION_KEY] = ""
+                    return redirect(self.get_url(request))
                 reference, error = portal.submit_tip_off(form.cleaned_data)
                 if error is None:
-                    return redirect(f"{self.get_url(request)}?sent={reference or ''}")
+                    request.session[TIP_OFF_SESSION_KEY] = reference or ""
+                    return redirect(self.get_url(request))
                 if isinstance(error, dict):
                     for field, messages in error.items():
                         for message in messages:
@@ -337,9 +384,11 @@ class TipOffPage(BasePage):
                     form.add_error(None, error)
         else:
             form = TipOffForm(region_code=self.region_code)
+            if TIP_OFF_SESSION_KEY in request.session:
+                sent = request.session.pop(TIP_OFF_SESSION_KEY)
         context = self.get_context(request, *args, **kwargs)
-        context.update({"form": form, "sent": request.GET.get("sent")})
-        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        context.update({"form": form, "sent": sent})
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context, status=status)
 
 
 class SearchPage(BasePage):

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reemployment.idcard import mask_name
 
@@ -74,8 +76,20 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
-def public_notice_entries(region_code: str | None, as_of: dt.date | None = None) -> tuple[list[NoticeEntry], bool]:
-    """Entries in their notice period today (``benefits.selectors.public_notices``)."""
+# The notice stages of ``benefits.selectors.public_notices`` (its ``stage`` key) and their labels in
+# the visitor's language; the selector's own ``stage_label`` is Chinese only.
+NOTICE_STAGE_LABELS = {
+    "approved": gettext_lazy("审批结果公示"),
+    "appraisal": gettext_lazy("评议结果公示"),
+}
+
+
+def public_notice_entries(
+    region_code: str | None, as_of: dt.date | None = None, stages: Iterable[str] = ("approved",),
+) -> tuple[list[NoticeEntry], bool]:
+    """Entries in their notice period today (``benefits.selectors.public_notices``) of the given
+    ``stages`` ("approved": 审批结果公示, "appraisal": 评议结果公示). A row of no known stage is never
+    shown: a page titled "approved households" must not list anything else."""
     try:
         from benefits.selectors import public_notices
     except ImportError:
@@ -85,8 +99,12 @@ def public_notice_entries(region_code: str | None, as_of: dt.date | None = None)
     except Exception:
         logger.exception("public_notices failed")
         return [], False
+    wanted = set(stages) & set(NOTICE_STAGE_LABELS)
     entries = []
     for row in rows:
+        stage = _get(row, "stage", default="")
+        if stage not in wanted:
+            continue
         entries.append(
             NoticeEntry(
                 name=safe_name(_get(row, "masked_name", "name", "head_name", default="")),
@@ -94,7 +112,7 @@ def public_notice_entries(region_code: str | None, as_of: dt.date | None = None)
                 category=scrub(_get(row, "category_label", "category", default="")),
                 household_size=_get(row, "persons", "household_size"),
                 monthly_amount=_get(row, "monthly_amount"),
-                kind=scrub(_get(row, "stage_label", "kind_label", default="")),
+                kind=str(NOTICE_STAGE_LABELS[stage]),
                 notice_from=_as_date(_get(row, "notice_start", "notice_from")),
                 notice_until=_as_date(_get(row, "notice_end", "notice_until")),
             )
@@ -323,7 +341,7 @@ def courses(region_code: str | None) -> tuple[list[CourseRow], bool]:
 
 def submit_tip_off(data: dict) -> tuple[str | None, str | dict | None]:
     """Create a tip-off record (``benefits.integrity.services.tip_off_submit``).
-    Returns (reference, None) or (None, message), or (None, {field: [messages]}) for field errors."""
+    Returns (reference number, None) or (None, message), or (None, {field: [messages]}) for field errors."""
     try:
         from benefits.integrity.services import tip_off_submit
     except ImportError:
@@ -343,5 +361,5 @@ def submit_tip_off(data: dict) -> tuple[str | None, str | dict | None]:
         if exc.field_errors:
             return None, {field: [str(m) for m in messages] for field, messages in exc.field_errors.items()}
         return None, exc.message
-    reference = _get(tip_off, "reference", "number", "pk", default="")
-    return str(reference), None
+    # The random reference number stored on the record, never the sequential id (guessable).
+    return str(_get(tip_off, "reference", default="")), None

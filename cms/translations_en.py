@@ -137,7 +137,7 @@ EN = {
     "公告": "Notices",
     "公示范围（区划代码）": "Area of the notice (region code)",
     "异议受理电话": "Objections hotline",
-    "低保公示": "Public notice of approved households",
+    "低保公示": "Public notice (dibao)",
     "所属县（区划代码）": "County (region code)",
     "自助测算": "Self-check",
     "范围（区划代码）": "Area (region code)",
@@ -248,6 +248,22 @@ EN = {
     "可报名的培训课程和我的培训记录": "Courses open for enrolment and my training record",
     "报告变化": "Report a change",
     "家庭人口、收入、就业有变化时及时报告": "Tell us promptly when household members, income or work change",
+    # public notices by stage (PublicNoticePage.stages)
+    "公示事项": "Notice type",
+    "审批结果公示（县级已批准的家庭）": "Approval results (households the county approved)",
+    "评议结果公示（已民主评议、尚未审批的申请）": "Appraisal results (appraised applications not yet decided)",
+    "两类都列出（注明事项）": "Both (each entry says which)",
+    "审批结果公示只列县级已批准的家庭；评议结果公示列已民主评议、尚未审批的申请":
+        "Approval results list only households the county approved; appraisal results list applications "
+        "appraised but not yet decided",
+    "审批结果公示": "Approval result",
+    "评议结果公示": "Appraisal result",
+    "拟保障金（元/月）": "Proposed benefit (yuan/month)",
+    # tip-off abuse protection
+    "请勿填写此项": "Leave this field empty",
+    "提交次数过多，请%(minutes)s分钟后再试；紧急情况请拨打举报电话。":
+        "Too many reports from this connection. Please try again in %(minutes)s minutes, or call the tip-off "
+        "line if it is urgent.",
 }
 
 

@@ -10,6 +10,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cms.forms import PortalAuthenticationForm
 from reemployment.core.models import Role
 
 # The self-service menu (one menu, §1): label, path, description. The target views belong to
@@ -60,9 +61,11 @@ def landing_url_for(user) -> str:
 
 
 class PortalLoginView(auth_views.LoginView):
-    """Django's LoginView with a role-based landing page when no safe ``next`` is given."""
+    """Django's LoginView with a role-based landing page when no safe ``next`` is given; an ID number
+    is accepted with a lowercase x (``PortalAuthenticationForm``)."""
 
     template_name = "registration/login.html"
+    authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = False
 
     def get_default_redirect_url(self):

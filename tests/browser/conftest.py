@@ -3,8 +3,12 @@
 The browser talks to pytest-django's ``live_server`` (a real HTTP server in a thread) over the test
 database. Tests are transactional and use ``serialized_rollback`` so that the data the migrations
 created (Wagtail's root page, the default site, role groups) is restored for the tests that follow.
-On failure a full-page screenshot of the current page is saved to ``test-artifacts/``; set
-``BROWSER_SCREENSHOTS=1`` to save one for every visited page.
+
+Screenshots: every page the browser loads is captured (full page) in memory; when a test fails they
+are written to ``test-artifacts/`` (``TEST_ARTIFACTS`` to change it), one per page visited in order
+(``<test>__step-NN_<path>.png``), plus the state of each open page at the failure
+(``<test>__failure-N.png``). Passing tests write nothing. ``BROWSER_SCREENSHOTS=1`` also saves the
+named ``shots.take`` steps of passing tests.
 """
 
 from __future__ import annotations
@@ -81,25 +85,105 @@ class Shots:
         return path
 
 
+class PageRecorder:
+    """A full-page screenshot of every page the test's browser showed, kept in memory until the
+    test's outcome is known: written to the artefacts folder only if it failed.
+
+    A page is captured after each browser action that may load one (``goto``, ``click``, ``press``;
+    ``record_navigations`` wraps them) whenever a new document is showing. The check runs in the
+    test's own flow, not in a ``page.on("load")`` handler: Playwright's sync API runs handlers late,
+    while the test waits on a later call, and the screenshot would show whatever page is open then.
+    A new document is told by ``performance.timeOrigin``, which each document gets afresh."""
+
+    LIMIT = 80  # per test; the oldest are dropped beyond that
+
+    def __init__(self) -> None:
+        self.captures: list[tuple[str, bytes]] = []
+        self._documents: dict[int, float] = {}  # id(page) -> timeOrigin of the document captured last
+
+    def after_action(self, page) -> None:
+        try:
+            page.wait_for_load_state("load", timeout=10_000)
+            document = page.evaluate("performance.timeOrigin")
+            if page.url == "about:blank" or self._documents.get(id(page)) == document:
+                return
+            image = page.screenshot(full_page=True)
+        except Exception:  # noqa: BLE001 - closed or navigating again: the test's next step reports it
+            return
+        self._documents[id(page)] = document
+        self.captures.append((page.url, image))
+        del self.captures[:-self.LIMIT]
+
+    def write(self, test_name: str) -> list[Path]:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for number, (url, image) in enumerate(self.captures, start=1):
+            where = _slug(re.sub(r"^[a-z]+://[^/]+", "", url))[:60] or "root"
+            path = ARTIFACTS / f"{_slug(test_name)}__step-{number:02d}_{where}.png"
+            path.write_bytes(image)
+            paths.append(path)
+        return paths
+
+
+def _failed(node) -> bool:
+    return any(getattr(getattr(node, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
+
+
 @pytest.fixture
 def shots(request):
     return Shots(request.node.name, always=os.environ.get("BROWSER_SCREENSHOTS") == "1")
 
 
+def record_navigations(monkeypatch) -> None:
+    """Wrap the browser actions that may load a page so that the page's context's recorder (if any)
+    captures the page that results. Undone after the test (``monkeypatch``)."""
+    from playwright.sync_api import Locator, Page
+
+    def wrap(cls, name, page_of):
+        original = getattr(cls, name)
+
+        def action(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            page = page_of(self)
+            recorder = getattr(page.context, "recorder", None)
+            if recorder is not None:
+                recorder.after_action(page)
+            return result
+
+        monkeypatch.setattr(cls, name, action)
+
+    for name in ("goto", "click", "press", "go_back", "reload"):
+        wrap(Page, name, lambda page: page)
+    for name in ("click", "press"):
+        wrap(Locator, name, lambda locator: locator.page)
+
+
 @pytest.fixture
-def context(browser, request, shots):
-    """A fresh browser context (cookies, storage) per test, phone-sized when the test asks for it."""
+def context(browser, request, monkeypatch):
+    """A fresh browser context (cookies, storage) per test, phone-sized when the test asks for it.
+    The pages it shows are recorded (``PageRecorder``) and written out if the test fails."""
     viewport = getattr(request, "param", None) or {"width": 1280, "height": 900}
     context = browser.new_context(viewport=viewport, locale="zh-CN")
+    context.recorder = PageRecorder()
+    record_navigations(monkeypatch)
     yield context
-    failed = getattr(request.node, "report_call", None)
-    if failed is not None and failed.failed:
-        for number, page in enumerate(context.pages):
-            try:
-                shots.take(page, f"failure-{number}", force=True)
-            except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
-                print(f"screenshot failed: {exc}")
+    if _failed(request.node):
+        save_failure_screenshots(context, request.node.name)
     context.close()
+
+
+def save_failure_screenshots(context, test_name: str) -> list[Path]:
+    """The state of each open page now, then every page recorded during the test."""
+    shots = Shots(test_name, always=True)
+    written = []
+    for number, page in enumerate(context.pages):
+        try:
+            written.append(shots.take(page, f"failure-{number}"))
+        except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
+            print(f"screenshot failed: {exc}")
+    written += context.recorder.write(test_name)
+    print(f"{len(written)} screenshots of the failed test in {ARTIFACTS}")
+    return written
 
 
 @pytest.fixture

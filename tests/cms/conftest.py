@@ -16,11 +16,19 @@ def match_index_dir(settings, tmp_path):
     return settings.MATCH_INDEX_DIR
 
 
+# Like the demo county's policy file (reemployment/core/demo/policy.yaml): documented work costs are
+# deducted from wages; every other parameter has its default.
+COUNTY_PARAMETERS = {"work_costs_deductible": True}
+
+
 @pytest.fixture
 def policy(regions):
-    """定远县 standards 2025 (urban 150 / rural 110) and 2026 (urban 260 / rural 180), default parameters."""
-    add_policy(regions["county"], urban="150.00", rural="110.00", valid_from=dt.date(2025, 1, 1))
-    add_policy(regions["county"], urban="260.00", rural="180.00", valid_from=dt.date(2026, 1, 1))
+    """定远县 standards 2025 (urban 150 / rural 110) and 2026 (urban 260 / rural 180); default
+    parameters except that work costs are deductible (``COUNTY_PARAMETERS``)."""
+    add_policy(regions["county"], urban="150.00", rural="110.00", valid_from=dt.date(2025, 1, 1),
+               values=COUNTY_PARAMETERS)
+    add_policy(regions["county"], urban="260.00", rural="180.00", valid_from=dt.date(2026, 1, 1),
+               values=COUNTY_PARAMETERS)
     return regions
 
 
