@@ -204,6 +204,18 @@ class VacancyImportView(APIView):
 # ---------------------------------------------------------------------- job seekers
 
 
+class TrainingCertificateSerializer(serializers.Serializer):
+    """A certificate earned in training (read-only; recorded by labour staff on the course roster)."""
+
+    name = serializers.CharField(help_text="证书名称（培训班所发）")
+    matching_name = serializers.CharField(help_text="岗位匹配所用的证书名称，如 焊工证")
+    course = serializers.IntegerField()
+    course_title = serializers.CharField()
+    provider = serializers.CharField()
+    number = serializers.CharField(help_text="证书编号")
+    issued_on = serializers.DateField(allow_null=True, help_text="发证日期")
+
+
 class JobSeekerSerializer(serializers.ModelSerializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     member_name = serializers.SerializerMethodField()
@@ -213,16 +225,23 @@ class JobSeekerSerializer(serializers.ModelSerializer):
     desired_occupations = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     hours = serializers.ListField(child=serializers.ChoiceField(choices=Hours.choices), required=False)
     preferred_townships = serializers.ListField(child=RegionField(), required=False, write_only=True)
+    training_certificates = serializers.SerializerMethodField(
+        help_text="培训所获证书（只读，劳动就业局在花名册登记） / certificates earned in training (read-only)")
 
     class Meta:
         model = JobSeeker
         fields = ["id", "member", "member_name", "household", "region", "status", "skills", "experience",
-                  "education", "certificates", "desired_occupations", "preferred_townships", "hours",
-                  "physical_limits", "registered_on", "updated_at"]
+                  "education", "certificates", "training_certificates", "desired_occupations",
+                  "preferred_townships", "hours", "physical_limits", "registered_on", "updated_at"]
         read_only_fields = ["status", "registered_on", "updated_at"]
 
     def get_member_name(self, obj) -> str:
         return mask_name(obj.member.name)
+
+    @extend_schema_field(TrainingCertificateSerializer(many=True))
+    def get_training_certificates(self, obj) -> list:
+        return TrainingCertificateSerializer([c.as_dict() for c in selectors.training_certificates(obj.member)],
+                                             many=True).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -249,7 +268,8 @@ class JobSeekerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return selectors.seekers_for(self.request.user).order_by("-registered_on", "-id")
+        return selectors.with_training_certificates(selectors.seekers_for(self.request.user)).order_by(
+            "-registered_on", "-id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -2,7 +2,8 @@
 
 Public (no personal data): :func:`open_vacancies`, :func:`search_vacancies`.
 Staff/recipient: :func:`seekers_for`, :func:`matches_for_seeker`, :func:`obliged_unregistered`, …
-Work-incentive rules and training placement: :func:`hires_for_member`.
+Work-incentive rules and training placement: :func:`hires_for_member`, :func:`hires_started_between`.
+Training: :func:`registered_seeker_member_ids` (who may answer the training-wish survey).
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
 from jobs.matching.index import get_store
 from jobs.matching.pipeline import query_for_seeker, query_for_text
 from jobs.matching.ranking import rank
-from jobs.models import Employer, Hire, JobSeeker, Referral, SanctionProposal, Vacancy, VacancyStatus
+from jobs.models import (
+    Employer,
+    Hire,
+    JobSeeker,
+    Referral,
+    SanctionProposal,
+    SeekerStatus,
+    Vacancy,
+    VacancyStatus,
+)
 from jobs.rules import jobseeker_obligation
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, RegionLevel, Role, today
@@ -141,6 +151,22 @@ def seekers_for(user) -> QuerySet:
     return scope_model(_seeker_qs(), user)
 
 
+def with_training_certificates(seekers: QuerySet) -> QuerySet:
+    """Seekers with the certificates their members earned in training, in one extra query for the
+    whole list (read with :func:`training_certificates`)."""
+    from training.selectors import certificates_prefetch
+
+    return seekers.prefetch_related(certificates_prefetch("member__training_enrolments"))
+
+
+def training_certificates(member: Member) -> list:
+    """Certificates the member earned in training (``training.selectors.EarnedCertificate``: name,
+    matching name, course, number, date), oldest first — shown read-only on the seeker profile."""
+    from training.selectors import earned_certificates
+
+    return earned_certificates(member)
+
+
 def referrals_for(user) -> QuerySet:
     queryset = Referral.objects.select_related("seeker__member__household__region", "vacancy__employer",
                                                "vacancy__region", "referred_by")
@@ -161,6 +187,37 @@ def hires_for(user) -> QuerySet:
 def hires_for_member(member: Member) -> QuerySet:
     """A member's placements (newest first), for the work-incentive rules and training placement."""
     return Hire.objects.filter(member=member).select_related("vacancy__employer").order_by("-start_date", "-id")
+
+
+def hires_started_between(members, first_day: dt.date, last_day: dt.date) -> QuerySet:
+    """Hires of these members (``Member`` objects, ids, or a queryset of member ids) whose job starts
+    on ``first_day`` … ``last_day``, both days included; earliest start first. For training
+    placement (输出): a hire recorded before a trainee's completion still counts once the
+    completion is recorded."""
+    ids = members if isinstance(members, QuerySet) else [getattr(m, "pk", m) for m in members]
+    return (Hire.objects.filter(member_id__in=ids, start_date__gte=first_day, start_date__lte=last_day)
+            .select_related("vacancy__employer").defer("vacancy__vector", "vacancy__search_tokens")
+            .order_by("start_date", "id"))
+
+
+def registered_seeker_member_ids(members) -> set[int]:
+    """Which of these members (objects or ids) hold a job-seeker registration (求职登记) that has not
+    been cancelled (status 求职中 or 已就业). The training-wish survey is for them only."""
+    ids = [getattr(m, "pk", m) for m in members]
+    return set(JobSeeker.objects.filter(member_id__in=ids).exclude(status=SeekerStatus.WITHDRAWN)
+               .values_list("member_id", flat=True))
+
+
+def registered_seekers_among(members: QuerySet) -> QuerySet:
+    """The members of a ``Member`` queryset who hold a registration that has not been cancelled
+    (one SQL query, for lists such as the demo survey)."""
+    registered = JobSeeker.objects.filter(member=OuterRef("pk")).exclude(status=SeekerStatus.WITHDRAWN)
+    return members.filter(Exists(registered))
+
+
+def seeker_id_for_member(member) -> int | None:
+    """The id of the member's job-seeker registration, if any (to re-encode the profile)."""
+    return JobSeeker.objects.filter(member_id=getattr(member, "pk", member)).values_list("pk", flat=True).first()
 
 
 def recipient_household(user) -> Household | None:

@@ -78,7 +78,8 @@ def profile(request, member_id: int):
     else:
         form = SeekerProfileForm(initial=SeekerProfileForm.initial_from(seeker) if seeker else None, county=county)
     return _render(request, "jobs/me_profile.html", {"form": form, "member_name": mask_name(member.name),
-                                                     "seeker": seeker})
+                                                     "seeker": seeker,
+                                                     "training_certificates": selectors.training_certificates(member)})
 
 
 @login_required

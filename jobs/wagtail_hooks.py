@@ -8,7 +8,7 @@ from django import forms
 from django.db import transaction
 from django.forms import modelform_factory
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -28,7 +28,7 @@ from jobs.models import (
     Vacancy,
     VacancyStatus,
 )
-from reemployment.core.admin_views import ScopedModelViewSet
+from reemployment.core.admin_views import ScopedInspectView, ScopedModelViewSet
 from reemployment.core.models import Region
 from reemployment.core.scoping import regions_for, scope_model
 
@@ -118,6 +118,27 @@ def _save_seeker(*, actor, instance):
     return services.seeker_save(actor=actor, instance=instance)
 
 
+class SeekerInspectView(ScopedInspectView):
+    """A registration with the certificates its member earned in training (read-only: labour staff
+    record them on the course roster; they are matched beside the certificates on the profile)."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "training_certificates":
+            return _("培训所获证书")
+        return super().get_field_label(field_name, field)
+
+    def get_training_certificates_display_value(self):
+        return training_certificates_html(selectors.training_certificates(self.object.member))
+
+
+def training_certificates_html(certificates) -> str:
+    if not certificates:
+        return "—"
+    return format_html("<ul>{}</ul>", format_html_join(
+        "", "<li>{}（{}；证书编号 {}；发证日期 {}）</li>",
+        ((c.name, c.course_title, c.number, c.issued_on or "—") for c in certificates)))
+
+
 class JobSeekerViewSet(ScopedFormViewSet):
     model = JobSeeker
     url_prefix = "jobs/jobseeker"
@@ -130,8 +151,10 @@ class JobSeekerViewSet(ScopedFormViewSet):
     list_filter = ["status", "education"]
     form_fields = ["member", "skills", "experience", "education", "certificates", "desired_occupations", "hours",
                    "physical_limits"]
+    inspect_view_class = SeekerInspectView
     inspect_view_fields = ["member", "status", "skills", "experience", "education", "certificates",
-                           "desired_occupations", "hours", "physical_limits", "registered_on"]
+                           "training_certificates", "desired_occupations", "hours", "physical_limits",
+                           "registered_on"]
     copy_view_enabled = False
     delete_view_enabled = False
 

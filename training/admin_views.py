@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from reemployment.core.errors import DomainError
 from reemployment.core.models import today
 from reemployment.core.scoping import scope_model
+from reemployment.money import format_yuan
 from training import selectors, services
 from training.models import CourseStatus, TrainingEnrolment
 
@@ -239,11 +240,13 @@ class ReportFilterForm(forms.Form):
                                                             ("month", _("月"))], initial="year", required=False)
     group = forms.ChoiceField(label=_("分组"), choices=[("provider", _("培训机构")), ("course_type", _("培训类别"))],
                               initial="provider", required=False)
-    date_from = forms.DateField(label=_("结业日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                help_text=_("人数按培训班结业日期，已付补贴按支付日期"))
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-REPORT_HEADERS = ["统计周期", "分组", "培训班数", "报名人数", "结业人数", "输出人数", "结业率", "输出率", "已付补贴(元)"]
+REPORT_HEADERS = ["统计周期", "分组", "培训班数", "报名人数", "结业人数", "输出人数", "结业率", "输出率",
+                  "已付补贴(元，按支付日期)"]
 
 
 class TrainingReportView(WagtailAdminTemplateMixin, TemplateView):
@@ -272,8 +275,11 @@ class TrainingReportView(WagtailAdminTemplateMixin, TemplateView):
                 "completed": [r.completed for r in rows],
                 "placed": [r.placed for r in rows],
                 "output_rate": [None if r.output_rate is None else float(r.output_rate * 100) for r in rows],
+                # Money stays exact: yuan as strings ("3040.00"), turned into numbers only by the chart.
+                "subsidy_paid": [format_yuan(r.subsidy_paid) for r in rows],
             },
-            "names": {"enrolled": "报名", "completed": "结业", "placed": "输出", "output_rate": "输出率(%)"},
+            "names": {"enrolled": "报名", "completed": "结业", "placed": "输出", "output_rate": "输出率(%)",
+                      "subsidy_paid": "已付补贴(元)"},
         }
         context = self.get_context_data(form=form, rows=[(r, percent(r.completion_rate), percent(r.output_rate))
                                                          for r in rows], chart=chart,

@@ -52,9 +52,9 @@ class CourseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = ["id", "title", "provider", "course_type", "occupation", "region", "place", "starts_on", "ends_on",
-                  "capacity", "enrolled_count", "subsidy_per_trainee", "certificate_name", "status",
-                  "completed_count", "placed_count", "basic_fail_count", "completion_rate", "output_rate", "outcome",
-                  "outcome_final", "marked_for_reward", "subsidy_amount"]
+                  "capacity", "enrolled_count", "subsidy_per_trainee", "certificate_name", "standard_certificate",
+                  "status", "completed_count", "placed_count", "basic_fail_count", "completion_rate", "output_rate",
+                  "outcome", "outcome_final", "marked_for_reward", "subsidy_amount"]
 
 
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -10,8 +10,10 @@ services (enrol → start → complete/assess/certify → end → place → asse
 - 物业管理 (running now, with attendance); 中式烹调, 保安员, 创业(SYB) open for sign-up.
 
 Trainees are working-age members from the benefits demo data; with none, the courses are
-created without trainees (the ended ones then have no completers and go to review). Also a
-training-wish survey of ~300 members. Idempotent: a seeded county is left as it is.
+created without trainees (the ended ones then have no completers and go to review). Courses whose
+certificate vacancies also ask for name it (焊工证, 厨师证, 保安员证: ``standard_certificate``).
+Also a training-wish survey of up to ~300 registered job seekers (the jobs demo registers them
+first). Idempotent: a seeded county is left as it is.
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ COURSES = [
     ("创业培训（SYB）班", CourseType.STARTUP, "创业", 1, "341125", "县就业训练中心", 60, 10, 30, "1000.00",
      "创业培训合格证书", None),
 ]
+# Course certificate → the certificate name vacancies use (jobs.matching.text.CERTIFICATES).
+STANDARD_CERTIFICATES = {
+    "焊工（初级）职业技能等级证书": "焊工证",
+    "中式烹调师（初级）职业技能等级证书": "厨师证",
+    "保安员证": "保安员证",
+}
 ENDED_ENROLMENT = 12  # each ended course: 12 trainees, the plan's "completed" finish
 UPCOMING_ENROLMENT = 6
 
@@ -87,20 +95,23 @@ def _say(stdout, text: str) -> None:
         stdout.write(text)
 
 
-def _members(county: Region, as_of: dt.date, n: int) -> list:
-    """Working-age members (18–50) with full work ability, in a stable order."""
+def _members(county: Region, as_of: dt.date, n: int, *, registered_seekers: bool = False) -> list:
+    """Working-age members (18–50) with full work ability, in a stable order; with
+    ``registered_seekers`` only those with a job-seeker registration (the survey is of them)."""
     try:
         from benefits.models import Member, WorkAbility
     except ImportError:  # pragma: no cover - benefits is always installed in this project
         return []
     oldest = as_of.replace(year=as_of.year - 50)
     youngest = as_of.replace(year=as_of.year - 18)
-    return list(
-        Member.objects.filter(household__region__path__startswith=county.path, died_on__isnull=True,
-                              left_on__isnull=True, work_ability=WorkAbility.FULL,
-                              birth_date__gte=oldest, birth_date__lte=youngest)
-        .select_related("household__region").order_by("id")[:n]
-    )
+    members = Member.objects.filter(household__region__path__startswith=county.path, died_on__isnull=True,
+                                    left_on__isnull=True, work_ability=WorkAbility.FULL,
+                                    birth_date__gte=oldest, birth_date__lte=youngest)
+    if registered_seekers:
+        from jobs.selectors import registered_seekers_among
+
+        members = registered_seekers_among(members)
+    return list(members.select_related("household__region").order_by("id")[:n])
 
 
 def _seed_courses(county: Region, actor, as_of: dt.date, stdout) -> dict:
@@ -122,6 +133,7 @@ def _seed_courses(county: Region, actor, as_of: dt.date, stdout) -> dict:
             region=regions[region_code], place=place, starts_on=starts_on,
             ends_on=starts_on + dt.timedelta(days=length - 1), capacity=capacity,
             subsidy_per_trainee=Decimal(subsidy), certificate_name=certificate,
+            standard_certificate=STANDARD_CERTIFICATES.get(certificate, ""),
             description=f"{occupation}技能培训，结业考核合格者颁发{certificate}。低保对象和登记失业人员免费参加。"))
         counts["courses"] += 1
         size = ENDED_ENROLMENT if offset < 0 else UPCOMING_ENROLMENT
@@ -174,8 +186,9 @@ def _seed_courses(county: Region, actor, as_of: dt.date, stdout) -> dict:
 
 
 def _seed_wishes(county: Region, as_of: dt.date) -> int:
-    """~300 survey answers from working-age members, bulk-inserted (idempotent by the constraint)."""
-    members = _members(county, as_of, 2000)
+    """Up to ~300 survey answers from working-age registered job seekers (the survey is of them,
+    as ``training_wish_save`` enforces), bulk-inserted (idempotent by the constraint)."""
+    members = _members(county, as_of, 2000, registered_seekers=True)
     if not members:
         return 0
     rng = random.Random(341125)

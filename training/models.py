@@ -143,6 +143,12 @@ class Course(models.Model):
                                               validators=[MinValueValidator(Decimal("0.00"))])
     certificate_name = models.CharField(_("结业可获证书"), max_length=100, blank=True,
                                         help_text=_("例如 电子装配工（初级）职业技能等级证书"))
+    # The name vacancies use for the same certificate (jobs.matching.text.CERTIFICATES): a course
+    # certificate such as 焊工（初级）职业技能等级证书 must equal the 焊工证 a vacancy requires.
+    standard_certificate = models.CharField(
+        _("对应岗位证书"), max_length=30, blank=True,
+        help_text=_("岗位“要求证书”所用的标准名称（如 焊工证、电工证、保安员证）；学员获证后按此名称参与岗位匹配。"
+                    "留空时按证书名称自动识别"))
     description = models.TextField(_("课程介绍"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=CourseStatus.choices, default=CourseStatus.OPEN,
                               db_index=True)
@@ -160,6 +166,9 @@ class Course(models.Model):
     subsidy_amount = models.DecimalField(_("应付培训补贴(元)"), **MONEY, null=True, blank=True, editable=False)
     assessed_at = models.DateTimeField(_("考核时间"), null=True, blank=True, editable=False)
     assessment = models.JSONField(_("考核明细"), default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   editable=False, on_delete=models.PROTECT, related_name="+",
+                                   help_text=_("开班的劳动就业局工作人员；责任倒查默认由其承办"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

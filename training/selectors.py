@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth, TruncQuarter, TruncYear
 
 from reemployment.core.models import Region, today
 from reemployment.core.scoping import scope, scope_model
+from reemployment.money import round_yuan
 from training.models import (
     HOLDS_PLACE,
     AccountabilityReview,
@@ -108,21 +109,66 @@ def open_courses(region_code: str | None = None, as_of: dt.date | None = None) -
     ]
 
 
-def certificates_for_member(member) -> list[str]:
-    """Certificates the member earned in training, for the seeker's profile and matching.
+@dataclass(frozen=True)
+class EarnedCertificate:
+    """A certificate (证书) a member earned in training, as shown on the job-seeker profile."""
 
-    Each entry is the course's certificate name (or, if the course names none, its occupation
-    followed by 结业证书), oldest first, without duplicates.
+    name: str  # as issued: the course's certificate name, or "<occupation>结业证书"
+    matching_name: str  # the name vacancies use (Course.standard_certificate), else ``name``
+    course_id: int
+    course_title: str
+    provider: str
+    number: str
+    issued_on: dt.date | None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "matching_name": self.matching_name, "course": self.course_id,
+                "course_title": self.course_title, "provider": self.provider, "number": self.number,
+                "issued_on": self.issued_on}
+
+
+CERTIFIED_ATTR = "certified_enrolments"
+
+
+def _certified_enrolments() -> QuerySet:
+    return (TrainingEnrolment.objects.filter(status=EnrolmentStatus.COMPLETED).exclude(certificate_number="")
+            .select_related("course__provider").order_by("certificate_issued_on", "id"))
+
+
+def certificates_prefetch(lookup: str = "training_enrolments") -> Prefetch:
+    """Prefetch the members' certificates for a list (one query for all rows): ``lookup`` leads to
+    ``Member.training_enrolments``, e.g. ``"member__training_enrolments"`` from job seekers."""
+    return Prefetch(lookup, queryset=_certified_enrolments(), to_attr=CERTIFIED_ATTR)
+
+
+def earned_certificates(member) -> list[EarnedCertificate]:
+    """Certificates the member earned in training (completed and certified), oldest first; uses
+    :func:`certificates_prefetch` when the member came with it, else one query."""
+    enrolments = getattr(member, CERTIFIED_ATTR, None)
+    if enrolments is None:
+        enrolments = _certified_enrolments().filter(member=member)
+    result = []
+    for enrolment in enrolments:
+        course = enrolment.course
+        name = course.certificate_name or f"{course.occupation}结业证书"
+        result.append(EarnedCertificate(
+            name=name, matching_name=course.standard_certificate or name, course_id=course.pk,
+            course_title=course.title, provider=course.provider.name, number=enrolment.certificate_number,
+            issued_on=enrolment.certificate_issued_on))
+    return result
+
+
+def certificates_for_member(member) -> list[str]:
+    """Certificates the member earned in training, for the seeker's profile text and matching.
+
+    Each entry is the name vacancies use for it (the course's ``standard_certificate``, e.g.
+    焊工证), or the certificate's own name when the course maps it to none (matching still
+    recognises spellings such as 叉车司机证 → 叉车证), oldest first, without duplicates.
     """
-    rows = (TrainingEnrolment.objects.filter(member=member, status=EnrolmentStatus.COMPLETED)
-            .exclude(certificate_number="")
-            .order_by("certificate_issued_on", "id")
-            .values_list("course__certificate_name", "course__occupation"))
     seen: list[str] = []
-    for name, occupation in rows:
-        label = name or f"{occupation}结业证书"
-        if label not in seen:
-            seen.append(label)
+    for certificate in earned_certificates(member):
+        if certificate.matching_name not in seen:
+            seen.append(certificate.matching_name)
     return seen
 
 
@@ -211,13 +257,17 @@ class ReportRow:
 
 def training_report(user, *, period: str = "year", group: str = "provider", date_from: dt.date | None = None,
                     date_to: dt.date | None = None) -> list[ReportRow]:
-    """Enrolled, completed, placed, rates and subsidy paid per period (of the course's end date)
-    and provider or course type, for the courses in the user's jurisdiction. Two SQL aggregates."""
+    """Per period and provider or course type, for the courses in the user's jurisdiction:
+    courses, enrolled, completed, placed and rates by the period of the course's **end date**;
+    subsidy paid by the period of its **payment date** (``SubsidyPayment.paid_on``, always recorded
+    when paid), so money paid in 2027 for a 2026 course is 2027's. ``date_from``/``date_to`` bound
+    the end date for the counts and the payment date for the money. Four queries."""
     if period not in PERIODS or group not in GROUPS:
         raise ValueError("period must be month/quarter/year and group provider/course_type")
     trunc = PERIODS[period]
     key_field = GROUPS[group]
-    courses = courses_for(user).exclude(status=CourseStatus.CANCELLED)
+    in_scope = courses_for(user).exclude(status=CourseStatus.CANCELLED)
+    courses = in_scope
     if date_from:
         courses = courses.filter(ends_on__gte=date_from)
     if date_to:
@@ -235,9 +285,13 @@ def training_report(user, *, period: str = "year", group: str = "provider", date
         )
         .order_by()
     )
+    payments = SubsidyPayment.objects.filter(course__in=in_scope.values("pk"), status=SubsidyStatus.PAID)
+    if date_from:
+        payments = payments.filter(paid_on__gte=date_from)
+    if date_to:
+        payments = payments.filter(paid_on__lte=date_to)
     paid_rows = (
-        SubsidyPayment.objects.filter(course__in=courses.values("pk"), status=SubsidyStatus.PAID)
-        .annotate(p=trunc("course__ends_on")).values("p", key_field).annotate(paid=Sum("amount")).order_by()
+        payments.annotate(p=trunc("paid_on")).values("p", key_field).annotate(paid=Sum("amount")).order_by()
     )
     course_rows = courses.annotate(p=trunc("ends_on")).values("p", course_key).annotate(n=Count("id")).order_by()
     data: dict[tuple, dict] = {}
@@ -252,7 +306,8 @@ def training_report(user, *, period: str = "year", group: str = "provider", date
         entry = slot(row["p"], row[key_field])
         entry.update(enrolled=row["enrolled"], completed=row["completed"], placed=row["placed"])
     for row in paid_rows:
-        slot(row["p"], row[key_field])["paid"] = row["paid"] or Decimal("0.00")
+        # A sum of exact cents (SQLite returns it without the trailing zeros): shown with two decimals.
+        slot(row["p"], row[key_field])["paid"] = round_yuan(row["paid"] or Decimal("0.00"))
     if group == "provider":
         labels = dict(Provider.objects.filter(pk__in={k for _, k in data}).values_list("pk", "name"))
     else:

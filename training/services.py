@@ -47,6 +47,9 @@ from training.models import (
 from training.rules import OUTCOME_REVIEW, OUTCOME_REWARD, assess_course
 
 SYSTEM = "system:training"
+# Placements from jobs' hires carry the hire as their source (the same id whichever side is
+# recorded first: jobs.services._after_hire passes f"jobs.hire:{pk}").
+HIRE_SOURCE = "jobs.hire:{pk}"
 # Parameters that the assessment depends on (stored with each assessment and subsidy).
 ASSESSMENT_PARAMETERS = (
     "placement_window_months",
@@ -151,6 +154,11 @@ def course_save(*, actor, course: Course) -> Course:
     """Create or edit a course. Status changes go through :func:`course_transition`."""
     _require_labour(actor, course.region)
     _full_clean(course)
+    course.standard_certificate = (course.standard_certificate or "").strip()
+    if course.standard_certificate and course.standard_certificate not in standard_certificates():
+        raise DomainError("对应岗位证书须从岗位证书目录中选择（如 焊工证、电工证） / "
+                          "choose the vacancy certificate from the list (e.g. 焊工证)",
+                          field_errors={"standard_certificate": ["not in the vacancy certificate list"]})
     if course.ends_on < course.starts_on:
         raise DomainError("结业日期不能早于开班日期 / the course cannot end before it starts",
                           field_errors={"ends_on": ["before starts_on"]})
@@ -164,17 +172,37 @@ def course_save(*, actor, course: Course) -> Course:
         if course.capacity < current.enrolled_count:
             raise Conflict(f"名额不能少于已报名人数 {current.enrolled_count} / capacity below the enrolled count")
         if current.status in (CourseStatus.ENDED, CourseStatus.CANCELLED):
-            raise Conflict("已结业或已取消的培训班不能修改 / an ended or cancelled course cannot be edited")
+            # Only the vacancy certificate may still be set: it changes matching, not the assessment.
+            changed = {name for name in COURSE_EDITABLE_FIELDS
+                       if getattr(course, name) != getattr(current, name)} - {"standard_certificate"}
+            if changed:
+                raise Conflict("已结业或已取消的培训班只能修改“对应岗位证书” / an ended or cancelled course cannot "
+                               "be edited, except its vacancy certificate")
         # Fields only services write are kept as stored.
-        for name in ("status", "enrolled_count"):
+        for name in ("status", "enrolled_count", "created_by_id"):
             setattr(course, name, getattr(current, name))
     else:
         course.status = CourseStatus.OPEN
         course.enrolled_count = 0
+        course.created_by = None if _is_system(actor) else actor
     course.save()
     audit.record(actor=actor, action="training.course.update" if before else "training.course.create",
                  obj=course, region=course.region, before=before, after=audit.snapshot(course))
     return course
+
+
+# Fields staff edit on a course (the admin form); the others are written by services only.
+COURSE_EDITABLE_FIELDS = ("provider_id", "title", "course_type", "occupation", "region_id", "place", "starts_on",
+                          "ends_on", "capacity", "subsidy_per_trainee", "certificate_name", "standard_certificate",
+                          "description")
+
+
+def standard_certificates() -> list[str]:
+    """The certificate names vacancies require (焊工证, 电工证 …): the matching vocabulary of jobs
+    (``jobs.matching.text.CERTIFICATES``), so a course certificate can be mapped onto it."""
+    from jobs.matching.text import CERTIFICATES
+
+    return list(CERTIFICATES)
 
 
 @transaction.atomic
@@ -330,6 +358,10 @@ def enrolment_complete(*, actor, enrolment: TrainingEnrolment, completed_on: dt.
     audit.record(actor=actor, action="training.enrolment.complete" if completed else "training.enrolment.drop",
                  obj=enrolment, region=course.region, before=before,
                  after=audit.snapshot(enrolment, ["status", "completed_on"]))
+    if completed:
+        # Also when a drop is corrected back to completed: a job that started before the
+        # completion was recorded counts as much as one recorded afterwards.
+        _place_from_earlier_hire(actor=actor, enrolment=enrolment)
     _enqueue_assessment(course.pk)
     return enrolment
 
@@ -372,7 +404,20 @@ def enrolment_certify(*, actor, enrolment: TrainingEnrolment, certificate_number
     enrolment.save(update_fields=["certificate_number", "certificate_issued_on"])
     audit.record(actor=actor, action="training.enrolment.certify", obj=enrolment, region=enrolment.course.region,
                  before=before, after=audit.snapshot(enrolment, ["certificate_number", "certificate_issued_on"]))
+    _enqueue_profile_encode(enrolment.member_id)
     return enrolment
+
+
+def _enqueue_profile_encode(member_id: int) -> None:
+    """A certificate earned joins the member's job-seeker profile text (``jobs.matching.pipeline.
+    seeker_matching_text``): store the new vector after commit. Matching re-encodes a stale profile
+    on demand anyway (the vector carries the hash of its text), so this only saves that wait."""
+    from jobs.selectors import seeker_id_for_member
+    from jobs.tasks import encode_seeker
+
+    seeker_id = seeker_id_for_member(member_id)
+    if seeker_id is not None:
+        transaction.on_commit(lambda: encode_seeker.delay(seeker_id))
 
 
 # --- placement (输出) -----------------------------------------------------------------------------
@@ -442,15 +487,90 @@ def placement_record_from_hire(*, actor, member, start_date: dt.date, employer_n
     for enrolment in candidates:
         if start_date > placement_window_end(enrolment):
             continue
-        placement = Placement.objects.create(
-            enrolment=enrolment, start_date=start_date, employer_name=(employer_name or "")[:120],
-            monthly_earnings=None if monthly_earnings is None else to_decimal(monthly_earnings),
-            source=PlacementSource.HIRE, source_id=source_id, recorded_by=None if _is_system(actor) else actor)
-        audit.record(actor=actor, action="training.placement.from_hire", obj=placement,
-                     region=enrolment.course.region, object_label=f"输出 {member.audit_label()}",
-                     after=audit.snapshot(placement))
-        _enqueue_assessment(enrolment.course_id)
-        created.append(placement)
+        placement = _hire_placement_create(actor=actor, enrolment=enrolment, start_date=start_date,
+                                           employer_name=employer_name, monthly_earnings=monthly_earnings,
+                                           source_id=source_id)
+        if placement is not None:
+            created.append(placement)
+    return created
+
+
+def _hire_placement_create(*, actor, enrolment: TrainingEnrolment, start_date: dt.date, employer_name: str,
+                           monthly_earnings, source_id: str, note: str = "") -> Placement | None:
+    """Create one hire-sourced placement, audited; None if the enrolment was placed meanwhile
+    (the one-to-one placement is the database's guard against a concurrent hire or catch-up)."""
+    try:
+        with transaction.atomic():
+            placement = Placement.objects.create(
+                enrolment=enrolment, start_date=start_date, employer_name=(employer_name or "")[:120],
+                monthly_earnings=None if monthly_earnings is None else to_decimal(monthly_earnings),
+                source=PlacementSource.HIRE, source_id=str(source_id),
+                recorded_by=None if _is_system(actor) else actor)
+    except IntegrityError:
+        return None
+    audit.record(actor=actor or SYSTEM, action="training.placement.from_hire", obj=placement,
+                 region=enrolment.course.region, object_label=f"输出 {enrolment.member.audit_label()}",
+                 after=audit.snapshot(placement), note=note)
+    _enqueue_assessment(enrolment.course_id)
+    return placement
+
+
+def _placement_from_hire(*, actor, enrolment: TrainingEnrolment, hire, note: str) -> Placement | None:
+    return _hire_placement_create(
+        actor=actor, enrolment=enrolment, start_date=hire.start_date,
+        employer_name=hire.vacancy.employer.name if hire.vacancy_id else "", monthly_earnings=hire.monthly_earnings,
+        source_id=HIRE_SOURCE.format(pk=hire.pk), note=note)
+
+
+def _place_from_earlier_hire(*, actor, enrolment: TrainingEnrolment) -> Placement | None:
+    """Place a completer whose job was recorded by jobs before the completion was (输出).
+
+    The earliest hire of the member starting between the completion day and the end of the
+    placement window (both included) places the enrolment, with the same source as
+    :func:`placement_record_from_hire`, so the output rate does not depend on which was entered
+    first. Nothing happens when the enrolment is already placed. The caller holds the row lock.
+    """
+    from jobs.selectors import hires_started_between
+
+    if Placement.objects.filter(enrolment=enrolment).exists():
+        return None
+    hire = hires_started_between([enrolment.member_id], enrolment.completed_on,
+                                 placement_window_end(enrolment)).first()
+    if hire is None:
+        return None
+    return _placement_from_hire(actor=actor, enrolment=enrolment, hire=hire,
+                                note="结业前已登记就业 / hire recorded before the completion")
+
+
+def _catch_up_hire_placements(*, actor, course: Course) -> int:
+    """Place the course's unplaced completers from hires in their windows. Catches hires and
+    completions committed at the same moment, and data entered before hires were looked up at
+    completion. One query when there is nothing to do; returns the placements created."""
+    from jobs.selectors import hires_started_between
+
+    unplaced = TrainingEnrolment.objects.filter(course=course, status=EnrolmentStatus.COMPLETED,
+                                                placement__isnull=True)
+    # Each completer's own window is checked below; members have few hires, so no bound here.
+    found = list(hires_started_between(unplaced.values("member_id"), dt.date.min, dt.date.max)
+                 .values_list("member_id", "start_date", "pk"))
+    if not found:
+        return 0
+    hires_by_member: dict[int, list[tuple[dt.date, int]]] = {}
+    for member_id, start_date, hire_id in found:  # earliest start first
+        hires_by_member.setdefault(member_id, []).append((start_date, hire_id))
+    created = 0
+    for enrolment in (unplaced.select_for_update(of=("self",)).filter(member_id__in=list(hires_by_member))
+                      .select_related("member").order_by("id")):
+        enrolment.course = course
+        window_end = placement_window_end(enrolment)
+        hire_id = next((pk for start, pk in hires_by_member[enrolment.member_id]
+                        if enrolment.completed_on <= start <= window_end), None)
+        if hire_id is None:
+            continue
+        hire = hires_started_between([enrolment.member_id], enrolment.completed_on, window_end).get(pk=hire_id)
+        if _placement_from_hire(actor=actor, enrolment=enrolment, hire=hire,
+                                note="考核时补记：结业前或同时登记的就业 / hire found when assessing the course"):
+            created += 1
     return created
 
 
@@ -481,12 +601,16 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
     a course above the reward line is marked for reward, and the provider's subsidy is proposed
     for payment. A review on the ground that most completers cannot do the basic operations
     opens as soon as the course has ended, since later placements cannot change that ground.
-    Idempotent: re-running with nothing changed writes nothing.
+    The reward mark follows the current final outcome (a correction below the line revokes it,
+    audited). Before counting, completers a hire in their window was missed for are placed
+    (:func:`_catch_up_hire_placements`). Idempotent: re-running with nothing changed writes nothing.
     """
     as_of = as_of or today()
-    course = Course.objects.select_for_update(of=("self",)).select_related("region", "provider").get(pk=course.pk)
+    course = (Course.objects.select_for_update(of=("self",)).select_related("region", "provider", "created_by")
+              .get(pk=course.pk))
     if course.status != CourseStatus.ENDED:
         return course
+    _catch_up_hire_placements(actor=actor, course=course)
     counts = course_counts(course.pk)
     params = parameters_in_force(course.region, course.ends_on)
     result = assess_course(enrolled=counts["enrolled"], completed=counts["completed"], placed=counts["placed"],
@@ -505,7 +629,9 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
         "output_rate": _rate(result.output_rate),
         "outcome": result.outcome,
         "outcome_final": final,
-        "marked_for_reward": course.marked_for_reward or (final and result.outcome == OUTCOME_REWARD),
+        # From the current final outcome: a correction that takes the course below the line
+        # revokes the mark (audited below); it does not stay from an earlier assessment.
+        "marked_for_reward": final and result.outcome == OUTCOME_REWARD,
         "subsidy_amount": result.subsidy,
         "assessment": {"explanation": list(result.explanation), "parameters": used,
                        "window_closes_on": window_closes_on.isoformat(), "enrolled": result.enrolled},
@@ -520,6 +646,16 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
         audit.record(actor=actor or SYSTEM, action="training.course.assess", obj=course, region=course.region,
                      before=before, after={k: audit.jsonable(v) for k, v in changed.items() if k != "assessment"},
                      note="\n".join(result.explanation))
+        if "marked_for_reward" in changed:
+            marked = course.marked_for_reward
+            audit.record(actor=actor or SYSTEM, action="training.course.reward_mark" if marked
+                         else "training.course.reward_revoke", obj=course, region=course.region,
+                         before={"marked_for_reward": not marked},
+                         after={"marked_for_reward": marked, "outcome": result.outcome, "outcome_final": final,
+                                "output_rate": audit.jsonable(_rate(result.output_rate))},
+                         note=("列入奖励 / marked for reward" if marked else
+                               "撤销奖励：当前考核结果不再是最终的“奖励” / reward revoked: the current outcome is "
+                               "no longer a final reward") + "\n" + "\n".join(result.explanation))
     if result.outcome == OUTCOME_REVIEW and (final or quality_ground):
         _review_open(actor=actor, course=course, grounds="\n".join(result.explanation))
     if final:
@@ -527,12 +663,25 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
     return course
 
 
+def review_default_owner(course: Course):
+    """Who a new accountability review is assigned to: the staff user who created the course, if
+    still active and staff of the course's jurisdiction (the rule ``accountability_review_save``
+    applies to owners); otherwise nobody, and the review is listed as unassigned (未指定承办人)."""
+    user = course.created_by
+    if user is not None and user.is_active and user.is_staff_role and in_jurisdiction(user, course.region):
+        return user
+    return None
+
+
 def _review_open(*, actor, course: Course, grounds: str) -> AccountabilityReview | None:
     if AccountabilityReview.objects.filter(course=course).exists():
         return None
-    review = AccountabilityReview.objects.create(course=course, grounds=grounds)
+    owner = review_default_owner(course)
+    review = AccountabilityReview.objects.create(course=course, grounds=grounds, owner=owner)
     audit.record(actor=actor or SYSTEM, action="training.review.open", obj=review, region=course.region,
-                 object_label=f"责任倒查 {course.title}", after=audit.snapshot(review))
+                 object_label=f"责任倒查 {course.title}", after=audit.snapshot(review),
+                 note="承办人：开班人 / owner: the course's creator" if owner else
+                 "未指定承办人，请分派 / no owner yet: assign one")
     return review
 
 
@@ -620,13 +769,21 @@ def accountability_review_save(*, actor, review: AccountabilityReview) -> Accoun
 
 @transaction.atomic
 def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
-    """Record (or edit) a survey answer; the region is the member's community at recording time."""
+    """Record (or edit) a survey answer of a registered job seeker (求职登记, not cancelled); the
+    region is the member's community at recording time."""
     member = wish.member
     if getattr(actor, "role", None) == Role.RECIPIENT:
         if member.household.account_id != actor.pk:
             raise PermissionDenied("只能填写本户成员的培训意愿 / only members of your own household")
     elif not (_is_system(actor) or _is_admin(actor)) and not in_jurisdiction(actor, _member_region(member)):
         raise PermissionDenied("该人员不在您的辖区 / this person is not in your jurisdiction")
+    from jobs.selectors import registered_seeker_member_ids
+
+    # The survey is of registered job seekers ([R4]); a cancelled registration (已注销) does not count.
+    if member.pk not in registered_seeker_member_ids([member.pk]):
+        raise DomainError("只有已办理求职登记的人员才能登记培训意愿，请先办理求职登记 / "
+                          "only registered job seekers take part in the training-wish survey: register first",
+                          field_errors={"member": ["not a registered job seeker"]})
     wish.region = _member_region(member)
     if not wish.surveyed_on:
         wish.surveyed_on = today()

@@ -32,11 +32,16 @@ def my_training(request):
     household = _household(request)
     if household is None:
         return _no_household(request)
+    from jobs.selectors import registered_seeker_member_ids
+
     data = selectors.household_training(request.user)
     courses = selectors.open_courses(region_code=household.region.code)
+    # The training-wish survey is of registered job seekers: only they are offered in its form.
+    seekers = registered_seeker_member_ids([member for member, _ in data["members"]])
     return render(request, "training/my_training.html", {
         "household": household,
         "members": data["members"],
+        "wish_members": [member for member, _ in data["members"] if member.pk in seekers],
         "courses": courses,
         "course_types": CourseType.choices,
         "survey_round": str(today().year),

@@ -3,13 +3,17 @@ subsidies, survey answers; the report and the survey summary under Reports."""
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from reemployment.core.admin_views import ScopedIndexView, ScopedModelViewSet
@@ -20,6 +24,7 @@ from training.models import (
     AccountabilityReview,
     Course,
     Provider,
+    ReviewStatus,
     SubsidyPayment,
     SubsidyStatus,
     TrainingWish,
@@ -73,11 +78,23 @@ class WishForm(ScopedChoicesForm):
         return number
 
 
+class CourseForm(ScopedChoicesForm):
+    """The vacancy certificate is chosen from the certificate names vacancies use (the matching
+    vocabulary), so an earned course certificate equals what a vacancy requires."""
+
+    standard_certificate = forms.ChoiceField(
+        label=_("对应岗位证书"), required=False,
+        choices=lambda: [("", _("— 无 / 按证书名称识别 —")), *((c, c) for c in services.standard_certificates())],
+        help_text=_("学员获证后按此名称参与岗位匹配（与岗位“要求证书”同一目录），如 焊工（初级）职业技能等级证书 → 焊工证"))
+
+
 class ScopedFormMixin:
+    form_base = ScopedChoicesForm
+
     def get_form_class(self, for_update=False):
         from django.forms import modelform_factory
 
-        return modelform_factory(self.model, form=ScopedChoicesForm, fields=self.form_fields,
+        return modelform_factory(self.model, form=self.form_base, fields=self.form_fields,
                                  formfield_callback=self.formfield_for_dbfield)
 
 
@@ -127,20 +144,50 @@ class CourseViewSet(ScopedFormMixin, ScopedModelViewSet):
     url_prefix = "training/courses"
     url_namespace = "training_course"
     index_view_class = CourseIndexView
+    form_base = CourseForm
     save_service = staticmethod(_save_course)
     list_display = ["title", "provider", "course_type", "starts_on", "status", "enrolled_count", "capacity",
                     "output_rate", "outcome"]
     list_filter = ["status", "course_type", "outcome"]
     search_fields = ["title", "occupation"]
     form_fields = ["provider", "title", "course_type", "occupation", "region", "place", "starts_on", "ends_on",
-                   "capacity", "subsidy_per_trainee", "certificate_name", "description"]
+                   "capacity", "subsidy_per_trainee", "certificate_name", "standard_certificate", "description"]
     inspect_view_fields = ["provider", "title", "course_type", "occupation", "region", "place", "starts_on",
                            "ends_on", "capacity", "enrolled_count", "subsidy_per_trainee", "certificate_name",
-                           "status", "completed_count", "placed_count", "basic_fail_count", "completion_rate",
-                           "output_rate", "outcome", "outcome_final", "marked_for_reward", "subsidy_amount",
-                           "assessed_at"]
+                           "standard_certificate", "status", "completed_count", "placed_count", "basic_fail_count",
+                           "completion_rate", "output_rate", "outcome", "outcome_final", "marked_for_reward",
+                           "subsidy_amount", "assessed_at", "created_by"]
     delete_view_enabled = False
     copy_view_enabled = False
+
+
+class ReviewFilterSet(WagtailFilterSet):
+    """Status, outcome, and 未指定承办人: reviews nobody has been assigned to, so none is forgotten."""
+
+    unassigned = django_filters.BooleanFilter(label=_("未指定承办人"), method="filter_unassigned",
+                                              widget=forms.CheckboxInput)
+
+    class Meta:
+        model = AccountabilityReview
+        fields = ["status", "outcome"]
+
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(owner__isnull=True) if value else queryset
+
+
+def review_owner_cell(review):
+    """The owner, or a warning for an open review nobody has been assigned to."""
+    if review.owner_id:
+        return review.owner.get_full_name() or review.owner.username
+    if review.status == ReviewStatus.OPEN:
+        return format_html('<span class="w-status w-status--label" title="{}">⚠ {}</span>',
+                           _("请指定承办人 / assign an owner"), _("未指定承办人"))
+    return "—"
+
+
+class ReviewIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "owner")
 
 
 class ReviewViewSet(ScopedFormMixin, ScopedModelViewSet):
@@ -149,9 +196,11 @@ class ReviewViewSet(ScopedFormMixin, ScopedModelViewSet):
     menu_label = _("责任倒查")
     url_prefix = "training/reviews"
     url_namespace = "training_review"
+    index_view_class = ReviewIndexView
     save_service = staticmethod(_save_review)
-    list_display = ["course", "status", "owner", "outcome", "opened_at"]
-    list_filter = ["status", "outcome"]
+    list_display = ["course", "status", Column("owner", label=_("责任人(承办)"), accessor=review_owner_cell),
+                    "outcome", "opened_at"]
+    filterset_class = ReviewFilterSet
     form_fields = ["owner", "findings", "outcome"]
     inspect_view_fields = ["course", "status", "grounds", "owner", "findings", "outcome", "opened_at", "closed_at",
                            "closed_by"]

@@ -48,8 +48,12 @@ def vacancy_tokens(vacancy) -> str:
 
 
 def seeker_matching_text(seeker) -> str:
+    """The encoded text of a profile, with the certificates earned in training beside those on the
+    profile: earning one changes the text, so the stored vector (keyed by the text's hash) is
+    re-encoded — by ``jobs.encode_seeker`` queued when the certificate is recorded, or on the next
+    match at the latest."""
     return seeker_text(skills=seeker.skills, experience=seeker.experience,
-                       desired_occupations=seeker.desired_occupations, certificates=seeker.certificates)
+                       desired_occupations=seeker.desired_occupations, certificates=seeker_certificates(seeker))
 
 
 def ensure_vectors(rows: Iterable, text_of, *, encoder=None) -> int:
@@ -190,7 +194,9 @@ def query_for_text(text: str, *, encoder=None) -> MatchQuery:
 
 def seeker_certificates(seeker) -> list[str]:
     """Certificates on the profile plus those earned in training (DESIGN.md §5: a certificate
-    earned becomes part of the profile and a matching signal)."""
+    earned becomes part of the profile and a matching signal). Training certificates come under
+    the name vacancies use (``Course.standard_certificate``, e.g. 焊工（初级）职业技能等级证书 →
+    焊工证); ``profile_query`` normalises the rest (叉车司机证 → 叉车证)."""
     from training.selectors import certificates_for_member
 
     held = list(seeker.certificates or [])

@@ -153,8 +153,6 @@ def test_self_service_pages_fit_a_phone_screen(page, recipient, welding_vacancy,
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
-@pytest.mark.xfail(strict=True, reason="jobs/templates/jobs/me_profile.html: the new table of training certificates "
-                   "is not inside .table-scroll (389 px at 360 px); for the jobs app to fix")
 @pytest.mark.parametrize("context", [{"width": 360, "height": 740}], indirect=True)
 def test_job_seeker_profile_with_a_certificate_fits_a_phone_screen(page, recipient, certified_training):
     login(page, recipient.username, next_path="/me/")

@@ -59,3 +59,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
     subsidy_per_trainee = Decimal("800.00")
     certificate_name = "电子装配工（初级）"
     status = CourseStatus.OPEN
+
+
+def register_seeker(member, **fields):
+    """A job-seeker registration (求职登记) of the member, inserted directly (test data): the
+    training-wish survey is of registered job seekers."""
+    from jobs.models import JobSeeker
+
+    fields.setdefault("registered_on", dt.date(2026, 1, 5))
+    return JobSeeker.objects.create(member=member, **fields)

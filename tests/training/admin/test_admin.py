@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reemployment.core.models import AuditEvent
-from tests.training.factories import CourseFactory, MemberFactory, ProviderFactory
+from tests.training.factories import CourseFactory, MemberFactory, ProviderFactory, register_seeker
 from tests.training.helpers import AFTER_WINDOW, run_course
 from training import services
 from training.models import (
@@ -173,8 +173,10 @@ def test_report_table_chart_and_xlsx(labour_client, users, finished_course):
     page = response.content.decode()
     assert "chart.umd.min.js" in page and "training-chart-data" in page
     chart = json.loads(json.dumps(response.context["chart"]))  # what json_script embeds
-    # 5 enrolled, 5 completed, 2 placed → 40 %
-    assert chart["series"] == {"enrolled": [5], "completed": [5], "placed": [2], "output_rate": [40.0]}
+    # 5 enrolled, 5 completed, 2 placed → 40 %; paid 800 × (3 + 0.8) = 3040.00 on 2026-10-08 (year 2026)
+    assert chart["series"] == {"enrolled": [5], "completed": [5], "placed": [2], "output_rate": [40.0],
+                               "subsidy_paid": ["3040.00"]}
+    assert "按补贴支付日期" in page
     xlsx = labour_client.get("/admin/training/report/?period=year&group=provider&export=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -186,6 +188,8 @@ def test_report_table_chart_and_xlsx(labour_client, users, finished_course):
 
 def test_survey_table_chart_and_xlsx(client, users, regions, member_a, member_b):
     client.force_login(users["county"])
+    register_seeker(member_a)
+    register_seeker(member_b)
     for member, kind in [(member_a, "sewing"), (member_a, "computer"), (member_b, "sewing")]:
         services.training_wish_save(actor=users["admin"], wish=TrainingWish(
             member=member, course_type=kind, survey_round="2026", surveyed_on=dt.date(2026, 2, 1)))
@@ -200,6 +204,7 @@ def test_survey_table_chart_and_xlsx(client, users, regions, member_a, member_b)
 
 
 def test_wish_form_finds_members_by_id_number_in_jurisdiction_only(client, users, member_a, member_b):
+    register_seeker(member_a)
     client.force_login(users["community_a1"])
     page = client.get("/admin/training/wishes/new/").content.decode()
     assert member_b.name not in page and "id_number" in page
@@ -225,6 +230,7 @@ def test_township_roster_lists_only_its_own_residents(client, users, regions, me
 
 
 def test_course_edit_and_wish_edit_through_admin(labour_client, client, users, course, member_a):
+    register_seeker(member_a)
     data = {"provider": course.provider_id, "title": course.title, "course_type": course.course_type,
             "occupation": course.occupation, "region": course.region_id, "place": "新地点",
             "starts_on": "2026-03-02", "ends_on": "2026-03-31", "capacity": "35", "subsidy_per_trainee": "850.00",
@@ -245,3 +251,43 @@ def test_course_edit_and_wish_edit_through_admin(labour_client, client, users, c
     assert response.status_code == 302
     wish.refresh_from_db()
     assert wish.course_type == "security"
+
+
+def test_review_listing_flags_and_filters_unassigned_reviews(labour_client, users, regions):
+    assigned_course = services.course_save(actor=users["labour"], course=Course(
+        provider=ProviderFactory(region=regions["county"]), title="有人承办的焊工班", course_type="machining",
+        occupation="电焊工", region=regions["county"], place="县职教中心", starts_on=dt.date(2026, 3, 2),
+        ends_on=dt.date(2026, 3, 31), capacity=10, subsidy_per_trainee=Decimal("1000.00")))
+    orphan_course = CourseFactory(region=regions["county"], title="无人承办的缝纫班")  # no creator on record
+    for course in (assigned_course, orphan_course):
+        run_course(course, users["labour"], enrolled=2, completed=2, placed=0, region=regions["comm_a1"])
+        services.course_assess(actor=None, course=course, as_of=AFTER_WINDOW)
+    assert AccountabilityReview.objects.get(course=assigned_course).owner == users["labour"]
+    assert AccountabilityReview.objects.get(course=orphan_course).owner is None
+    page = labour_client.get("/admin/training/reviews/").content.decode()
+    assert "有人承办的焊工班" in page and "无人承办的缝纫班" in page
+    assert page.count("⚠ 未指定承办人") == 1
+    unassigned = labour_client.get("/admin/training/reviews/?unassigned=on").content.decode()
+    assert "无人承办的缝纫班" in unassigned and "有人承办的焊工班" not in unassigned
+
+
+def test_course_form_offers_the_vacancy_certificates(labour_client, regions):
+    page = labour_client.get("/admin/training/courses/new/").content.decode()
+    assert "对应岗位证书" in page and '<option value="焊工证">' in page
+    provider = ProviderFactory(region=regions["county"], name="定远县职业技能培训学校")
+    response = labour_client.post("/admin/training/courses/new/", {
+        "provider": provider.pk, "title": "焊工培训班", "course_type": "machining", "occupation": "电焊工",
+        "region": regions["county"].pk, "place": "县职教中心", "starts_on": "2027-01-04", "ends_on": "2027-01-29",
+        "capacity": "25", "subsidy_per_trainee": "1200.00", "certificate_name": "焊工（初级）职业技能等级证书",
+        "standard_certificate": "焊工证", "description": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    course = Course.objects.get(title="焊工培训班")
+    assert course.standard_certificate == "焊工证" and course.created_by.username == "t-labour"
+
+
+def test_wish_form_refuses_a_member_who_is_not_a_registered_job_seeker(client, users, member_a):
+    client.force_login(users["community_a1"])
+    response = client.post("/admin/training/wishes/new/", {"id_number": member_a.id_number, "course_type": "sewing",
+                                                           "survey_round": "2026", "surveyed_on": "2026-02-01"})
+    assert response.status_code == 200 and "请先办理求职登记" in response.content.decode()
+    assert not TrainingWish.objects.exists()

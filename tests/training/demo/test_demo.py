@@ -5,7 +5,7 @@ import io
 from decimal import Decimal
 
 from reemployment.core.models import AuditEvent
-from tests.training.factories import HouseholdFactory, MemberFactory
+from tests.training.factories import HouseholdFactory, MemberFactory, register_seeker
 from training import demo
 from training.models import (
     AccountabilityReview,
@@ -21,7 +21,9 @@ AS_OF = dt.date(2026, 11, 29)
 
 def test_seed_produces_review_reward_and_normal_and_is_idempotent(regions):
     for i in range(110):
-        MemberFactory(household=HouseholdFactory(region=regions["comm_a1" if i % 2 else "comm_b1"]))
+        member = MemberFactory(household=HouseholdFactory(region=regions["comm_a1" if i % 2 else "comm_b1"]))
+        if i % 3 == 0:  # the survey is of registered job seekers (the jobs demo registers them first)
+            register_seeker(member)
     out = io.StringIO()
     demo.seed(out, as_of=AS_OF)
     courses = {c.course_type: c for c in Course.objects.all()}
@@ -36,6 +38,10 @@ def test_seed_produces_review_reward_and_normal_and_is_idempotent(regions):
     assert AccountabilityReview.objects.get().course == courses["electronics"]
     assert SubsidyPayment.objects.filter(status="paid").get().course == courses["sewing"]
     assert TrainingWish.objects.count() > 0
+    # only registered job seekers answer the survey
+    assert not TrainingWish.objects.filter(member__job_seeker__isnull=True).exists()
+    # course certificates vacancies also ask for carry the vacancy's name for them
+    assert (courses["machining"].standard_certificate, courses["security"].standard_certificate) == ("焊工证", "保安员证")
     before = (AuditEvent.objects.count(), Course.objects.count(), TrainingWish.objects.count())
     demo.seed(out, as_of=AS_OF)
     assert (AuditEvent.objects.count(), Course.objects.count(), TrainingWish.objects.count()) == before

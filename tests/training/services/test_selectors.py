@@ -3,7 +3,13 @@
 import datetime as dt
 from decimal import Decimal
 
-from tests.training.factories import CourseFactory, HouseholdFactory, MemberFactory, ProviderFactory
+from tests.training.factories import (
+    CourseFactory,
+    HouseholdFactory,
+    MemberFactory,
+    ProviderFactory,
+    register_seeker,
+)
 from tests.training.helpers import AFTER_WINDOW, run_course
 from training import selectors, services
 from training.models import TrainingWish
@@ -42,6 +48,8 @@ def test_survey_counts_by_township(users, regions):
     members = [MemberFactory(household=HouseholdFactory(region=regions[r]))
                for r in ("comm_a1", "comm_a2", "comm_b1")]
     for member in members:
+        register_seeker(member)
+    for member in members:
         services.training_wish_save(actor=users["admin"], wish=TrainingWish(
             member=member, course_type="electronics", survey_round="2026", surveyed_on=dt.date(2026, 1, 5)))
     services.training_wish_save(actor=users["admin"], wish=TrainingWish(
@@ -62,3 +70,26 @@ def test_report_query_count_does_not_grow_with_courses(users, regions, django_as
     with django_assert_num_queries(4):  # courses, enrolments, paid subsidies, provider names
         rows = selectors.training_report(users["labour"])
     assert rows[0].courses == 5 and rows[0].placed == 5
+
+
+def test_report_groups_subsidy_paid_by_the_payment_date(users, regions):
+    """Counts by the course's end date (2026-03-31), money by the day it was paid (2027-01-10)."""
+    provider = ProviderFactory(region=regions["county"], name="丙校")
+    course = CourseFactory(region=regions["county"], provider=provider)
+    run_course(course, users["labour"], enrolled=5, completed=5, placed=2, region=regions["comm_a1"])
+    services.course_assess(actor=None, course=course, as_of=AFTER_WINDOW)
+    payment = course.subsidy_payment
+    services.subsidy_pay(actor=users["labour"], payment=payment, paid_on=dt.date(2027, 1, 10), voucher="PZ-2027-1")
+    rows = {r.period: r for r in selectors.training_report(users["labour"], period="year")}
+    assert set(rows) == {"2026", "2027"}
+    assert (rows["2026"].courses, rows["2026"].placed, rows["2026"].subsidy_paid) == (1, 2, Decimal("0.00"))
+    # 800 × (0.6 × 5 + 0.4 × 2) = 800 × 3.8 = 3040.00, paid in 2027
+    assert (rows["2027"].courses, rows["2027"].enrolled, rows["2027"].subsidy_paid) == (0, 0, Decimal("3040.00"))
+    # the date range bounds the end date for counts and the payment date for money
+    [only_money] = selectors.training_report(users["labour"], date_from=dt.date(2027, 1, 1))
+    assert (only_money.period, only_money.courses, only_money.subsidy_paid) == ("2027", 0, Decimal("3040.00"))
+    [only_counts] = selectors.training_report(users["labour"], date_to=dt.date(2026, 12, 31))
+    assert (only_counts.period, only_counts.courses, only_counts.subsidy_paid) == ("2026", 1, Decimal("0.00"))
+    monthly = {r.period: r.subsidy_paid for r in selectors.training_report(users["labour"], period="month")}
+    assert monthly == {"2026-03": Decimal("0.00"), "2027-01": Decimal("3040.00")}
+    assert selectors.training_report(users["other_county"]) == []

@@ -57,7 +57,26 @@ def test_full_course_message(client, recipient_a, member_a, regions):
 
 @pytest.mark.parametrize("course_type", ["sewing", "mining"])
 def test_recipient_records_a_wish(client, recipient_a, member_a, course_type):
+    from tests.training.factories import register_seeker
+
+    register_seeker(member_a)
     client.force_login(recipient_a)
     client.post("/me/training/wishes/", {"member": member_a.pk, "course_type": course_type})
     wish = TrainingWish.objects.get()
     assert (wish.member, wish.course_type, wish.region) == (member_a, course_type, member_a.household.region)
+
+
+def test_wish_form_offers_only_registered_job_seekers(client, recipient_a, member_a, household_a):
+    from tests.training.factories import MemberFactory, register_seeker
+
+    spouse = MemberFactory(household=household_a, name="未登记成员")
+    client.force_login(recipient_a)
+    page = client.get("/me/training/").content.decode()
+    assert "培训意愿调查面向已办理求职登记的人员" in page and "/me/jobs/" in page
+    register_seeker(member_a)
+    page = client.get("/me/training/").content.decode()
+    wish_form = page[page.index('action="/me/training/wishes/"'):]
+    assert str(member_a) in wish_form and "未登记成员" not in wish_form
+    response = client.post("/me/training/wishes/", {"member": spouse.pk, "course_type": "sewing"}, follow=True)
+    assert "请先办理求职登记" in response.content.decode()
+    assert not TrainingWish.objects.exists()

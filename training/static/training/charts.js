@@ -18,14 +18,20 @@
           {type: "bar", label: data.names.completed, data: data.series.completed, backgroundColor: palette[1], yAxisID: "y"},
           {type: "bar", label: data.names.placed, data: data.series.placed, backgroundColor: palette[2], yAxisID: "y"},
           {type: "line", label: data.names.output_rate, data: data.series.output_rate, borderColor: palette[3],
-           backgroundColor: palette[3], yAxisID: "rate", spanGaps: true}
+           backgroundColor: palette[3], yAxisID: "rate", spanGaps: true},
+          // Yuan arrive as exact strings ("3040.00"); the chart needs numbers.
+          {type: "line", label: data.names.subsidy_paid, data: (data.series.subsidy_paid || []).map(Number),
+           borderColor: palette[5], backgroundColor: palette[5], borderDash: [6, 4], yAxisID: "money"}
         ]
       },
       options: {
         responsive: true,
         scales: {
           y: {beginAtZero: true, position: "left", ticks: {precision: 0}},
-          rate: {beginAtZero: true, max: 100, position: "right", grid: {drawOnChartArea: false}}
+          rate: {beginAtZero: true, max: 100, position: "right", grid: {drawOnChartArea: false},
+                 title: {display: true, text: "%"}},
+          money: {beginAtZero: true, position: "right", grid: {drawOnChartArea: false},
+                  title: {display: true, text: data.names.subsidy_paid}}
         }
       }
     };
