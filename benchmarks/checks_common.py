@@ -1,7 +1,8 @@
-"""Shared set-up of the checks benchmarks: a dedicated PostgreSQL database and set-based data loading.
+"""Shared set-up of the checks benchmarks: a dedicated database and set-based data loading.
 
-Not part of the test suite. Data is written with PostgreSQL COPY (one stream per table), never a
-loop of save().
+Not part of the test suite. Data is written with PostgreSQL COPY (one stream per table) — or, on
+SQLite (``--database-url sqlite:////tmp/bench.sqlite3``), with batched ``executemany`` inserts —
+never a loop of save().
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def setup_django(database_url: str | None = None) -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("MAX_IMPORT_BYTES", str(2 * 1024**3))
     sys.path.insert(0, str(ROOT))
-    _create_database(url)
+    if url.startswith(("postgres://", "postgresql://")):
+        _create_database(url)
     import django
 
     django.setup()
@@ -72,12 +74,42 @@ def copy_rows(model, rows, fields: list[str]) -> int:
     extra_values = [default(f) for f in extra]
     columns = [by_name[n].column if n in by_name else n for n in fields] + [f.column for f in extra]
     count = 0
+    if connection.vendor != "postgresql":
+        raw_defaults = [now if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False) else f.get_default()
+                        for f in extra]
+        return _insert_rows(model, rows, columns, raw_defaults, [by_name.get(n) for n in fields] + extra)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor
         with raw.copy(f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([_adapt(v) for v in row] + extra_values)
                 count += 1
+    return count
+
+
+def _insert_rows(model, rows, columns: list[str], extra_values: list, fields: list, batch: int = 5000) -> int:
+    """The non-PostgreSQL path of :func:`copy_rows`: one ``executemany`` per ``batch`` rows, values
+    converted by the fields as the ORM would (dates, decimals, JSON)."""
+    from django.db import connection, transaction
+
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({placeholders})"
+
+    def db_value(field, value):
+        return field.get_db_prep_save(value, connection) if field is not None and value is not None else value
+
+    count, chunk = 0, []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row in rows:
+            values = list(row) + extra_values
+            chunk.append([db_value(field, value) for field, value in zip(fields, values, strict=True)])
+            if len(chunk) >= batch:
+                cursor.executemany(sql, chunk)
+                count, chunk = count + len(chunk), []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
     return count
 
 

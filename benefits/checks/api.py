@@ -46,6 +46,8 @@ class FlagSerializer(serializers.ModelSerializer):
 
 class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
+    # Required for a death that waits in the death report: "confirmed" records it, "rejected" changes nothing.
+    outcome = serializers.ChoiceField(choices=sorted(services.DEATH_OUTCOMES), required=False, allow_blank=True)
 
 
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,7 +66,8 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
         flag = self.get_object()  # 404 outside the jurisdiction
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flag = services.flag_resolve(actor=request.user, flag=flag, note=data.validated_data["note"])
+        flag = services.flag_resolve(actor=request.user, flag=flag, note=data.validated_data["note"],
+                                     outcome=data.validated_data.get("outcome", ""))
         return Response(FlagSerializer(selectors.flags_for(request.user).get(pk=flag.pk)).data)
 
 

@@ -9,3 +9,10 @@ class ChecksConfig(AppConfig):
     label = "checks"
     verbose_name = _("信息核对与报表")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+
+        from benefits.checks.sources import check_columns_file
+
+        checks.register(check_columns_file)

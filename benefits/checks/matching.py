@@ -111,7 +111,7 @@ def check_death(matched: pd.DataFrame, ctx: CheckContext) -> list[Finding]:
     return [
         Finding(int(r.household_id), int(r.member_id), FlagKind.DEATH, f"m{r.member_id}",
                 {"died_on": _iso(r.died_on_file), "name": r.name, "note": getattr(r, "note", "")},
-                ReviewKind.DEATH, f"公安死亡数据：成员于 {_iso(r.died_on_file)} 死亡")
+                ReviewKind.DEATH, f"公安死亡数据：成员于 {_iso(r.died_on_file)} 死亡（待核实确认）")
         for r in fresh.itertuples()
     ]
 

@@ -77,11 +77,17 @@ def read_table(raw: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
         if b"\x00" in raw[:4096]:
             raise FileRejected("文件不是文本表格（含二进制内容） / the file is binary, not a CSV table",
                                code="malformed")
+        # Blank lines are read as (empty) rows, not skipped, so that the index follows the physical lines
+        # and the error report's row numbers are the line numbers a person sees (as for XLSX). Blank lines
+        # before the header are skipped and counted.
+        leading = _leading_blank_lines(raw)
         try:
             frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding=encoding,
-                                skipinitialspace=True)
+                                skipinitialspace=True, skip_blank_lines=False, skiprows=leading)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             raise FileRejected(f"CSV 格式错误，无法解析 / malformed CSV: {exc}", code="malformed") from exc
+        frame.index = frame.index + leading
+        frame.attrs["header_row"] = leading + 1
     if frame.shape[1] == 0:
         raise FileRejected("文件没有表头 / the file has no header row", code="malformed")
     frame = frame.fillna("")
@@ -90,6 +96,16 @@ def read_table(raw: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
     # Fully empty lines (common at the end of spreadsheet exports) are not rows.
     frame = frame[(frame != "").any(axis=1)]
     return frame, encoding
+
+
+def _leading_blank_lines(raw: bytes) -> int:
+    """How many lines before the header hold nothing but spaces (the encodings we accept are ASCII-compatible
+    for line ends and spaces, so the bytes can be looked at directly)."""
+    count, position = 0, 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    while (end := raw.find(b"\n", position)) != -1 and not raw[position:end].strip():
+        count += 1
+        position = end + 1
+    return count
 
 
 def valid_id_numbers(series: pd.Series) -> np.ndarray:
@@ -170,27 +186,30 @@ def validate(frame: pd.DataFrame, source: Source, *, region_codes: set[str] | No
     errors: list[dict] = []
     error_rows = np.zeros(len(frame), dtype=bool)
     header_map = source.header_map()
+    header_row = int(frame.attrs.get("header_row", 1))
     rename: dict[str, str] = {}
     for header in frame.columns:
         column = header_map.get(normalise_header(header))
         if column is None:
-            errors.append({"row": 1, "column": str(header), "value": "",
+            errors.append({"row": header_row, "column": str(header), "value": "",
                            "message": f"未知的列“{header}” / unknown column {header!r} for source {source.key}"})
         elif column.field in rename.values():
-            errors.append({"row": 1, "column": str(header), "value": "",
+            errors.append({"row": header_row, "column": str(header), "value": "",
                            "message": f"列“{column.label}”重复 / column {column.field} appears twice"})
         else:
             rename[header] = column.field
     present = set(rename.values())
     for column in source.columns:
         if column.required and column.field not in present:
-            errors.append({"row": 1, "column": column.label, "value": "",
+            errors.append({"row": header_row, "column": column.label, "value": "",
                            "message": f"缺少必填列“{column.label}” / required column {column.label} is missing"})
     if errors:  # the header is wrong: rows cannot be read meaningfully
         return Validated(frame=pd.DataFrame(), errors=errors, error_count=len(errors))
 
     data = frame[list(rename)].rename(columns=rename).reset_index(drop=True)
-    row_numbers = frame.index.to_numpy() + 2  # header is row 1
+    # The frame's index follows the file's lines from the first after the header (read_table): row numbers
+    # are those of the spreadsheet or text editor, blank lines included.
+    row_numbers = frame.index.to_numpy() + 2
     out = pd.DataFrame(index=data.index)
     problems: list[tuple[np.ndarray, str, pd.Series, str]] = []
 

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 import pandas as pd
 from django.apps import apps
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
+from django.db.models import BigIntegerField, Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Round
 
 from benefits.models import (
     Category,
@@ -27,8 +28,8 @@ from benefits.models import (
     Member,
 )
 from reemployment.core.errors import DomainError
-from reemployment.core.models import Area, Region
-from reemployment.core.scoping import in_jurisdiction, scope
+from reemployment.core.models import Area, Region, RegionLevel
+from reemployment.core.scoping import in_jurisdiction, regions_for, scope
 from reemployment.dates import add_months, month_start
 
 DASH = "—"
@@ -190,32 +191,81 @@ def money_by_month(user, region: Region, start: dt.date, end: dt.date) -> tuple[
     return payable_by_month(user, region, months)
 
 
+def cents_expr(amount):
+    """Yuan → integer fen in SQL (``ROUND(amount × 100)``): sums are then exact integers on every database
+    (SQLite keeps decimals as floating point) and nothing has to be converted row by row in Python."""
+    return Cast(Round(amount * Value(100)), BigIntegerField())
+
+
+def _month_index(dates: pd.Series) -> pd.Series:
+    return dates.dt.year * 12 + dates.dt.month - 1
+
+
 def payable_by_month(user, region: Region, months: list[dt.date]) -> tuple[list[dict], str]:
-    """Payable on the 1st of each month (as :func:`payable_on_q`), from one query rolled up with numpy."""
+    """Payable on the 1st of each month (as :func:`payable_on_q`).
+
+    One grouped query — households, persons and amount (in fen) per distinct (start date, end date) —
+    then a months × groups boolean matrix in numpy: no per-enrolment row leaves the database.
+    """
     import numpy as np
 
-    rows = list(_in(Enrolment.objects.all(), user, region, "household__region").order_by()
-                .exclude(status=EnrolmentStatus.SUSPENDED).annotate(amount=payable_amount_expr())
-                .values_list("start_date", "end_date", "persons", "amount"))
-    if not rows:
+    rows = (_in(Enrolment.objects.exclude(status=EnrolmentStatus.SUSPENDED), user, region, "household__region")
+            .order_by().values("start_date", "end_date")
+            .annotate(households=Count("id"), persons=Sum("persons"), cents=Sum(cents_expr(payable_amount_expr()))))
+    frame = pd.DataFrame.from_records(list(rows), columns=["start_date", "end_date", "households", "persons", "cents"])
+    if frame.empty or not months:
         return [{"month": m, "households": 0, "persons": 0, "amount": ZERO} for m in months], "payable"
-    frame = pd.DataFrame.from_records(rows, columns=["start", "end", "persons", "amount"])
-    start = pd.to_datetime(frame["start"])
-    end = pd.to_datetime(frame["end"])
-    ordinal = lambda d: d.dt.year * 12 + d.dt.month - 1
-    # Payable on the 1st of month m ⇔ start <= 1st (start month, +1 unless it starts on the 1st) and
-    # end > 1st (end month, +1 when it ends after the 1st).
-    first_month = (ordinal(start) + (start.dt.day > 1)).to_numpy()
-    after_last = (ordinal(end) + (end.dt.day > 1)).fillna(10**9).to_numpy()
-    persons = frame["persons"].to_numpy(dtype=np.int64)
-    cents = np.array([int(a * 100) for a in frame["amount"]], dtype=np.int64)
-    out = []
-    for month in months:
-        index = month.year * 12 + month.month - 1
-        on = (first_month <= index) & (after_last > index)
-        out.append({"month": month, "households": int(on.sum()), "persons": int(persons[on].sum()),
-                    "amount": (Decimal(int(cents[on].sum())) / 100).quantize(Decimal("0.01"))})
-    return out, "payable"
+    start = pd.to_datetime(frame["start_date"])
+    end = pd.to_datetime(frame["end_date"])
+    # Payable on the 1st of month m ⇔ start <= 1st (the start month, +1 unless it starts on the 1st) and
+    # end > 1st (the end month, +1 when it ends after the 1st).
+    first_month = (_month_index(start) + (start.dt.day > 1)).to_numpy()
+    after_last = (_month_index(end) + (end.dt.day > 1)).fillna(10**9).to_numpy()
+    index = np.array([m.year * 12 + m.month - 1 for m in months])[:, None]
+    on = (first_month[None, :] <= index) & (after_last[None, :] > index)  # months × groups
+    households = on @ frame["households"].to_numpy(dtype=np.int64)
+    persons = on @ frame["persons"].fillna(0).to_numpy(dtype=np.int64)
+    cents = on @ frame["cents"].fillna(0).to_numpy(dtype=np.int64)
+    return [{"month": month, "households": int(households[i]), "persons": int(persons[i]),
+             "amount": (Decimal(int(cents[i])) / 100).quantize(Decimal("0.01"))}
+            for i, month in enumerate(months)], "payable"
+
+
+def paid_amount_by_month(user, region: Region, first: dt.date, last: dt.date) -> dict[dt.date, Decimal]:
+    """Money paid per month (locked payroll months), amount only — what the dashboard charts.
+
+    Unlike ``benefits.payroll.selectors.paid_totals`` (the report's table: lines, distinct households,
+    persons) this counts nothing. For a county or larger it adds up the locked runs' totals, one row per
+    county and month (``benefits.payroll`` keeps a run's totals with its lines, and a locked month never
+    changes); for a township or community it sums the lines of its communities (index on region, month).
+    Empty when the payroll app is not there or nothing is locked.
+    """
+    run_model, line_model = _model("payroll.PayrollRun"), _model("payroll.PaymentLine")
+    if run_model is None or line_model is None:
+        return {}
+    if region.level in (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE):
+        rows = (_in(run_model.objects.filter(status="locked", month__gte=first, month__lte=last), user, region,
+                    "county").order_by().values("month").annotate(cents=Sum(cents_expr(F("total_amount")))))
+    else:
+        communities = regions_for(user).filter(path__startswith=region.path)
+        rows = (line_model.objects.filter(region__in=communities, month__gte=first, month__lte=last,
+                                          run__status="locked")
+                .order_by().values("month").annotate(cents=Sum(cents_expr(F("amount")))))
+    return {row["month"]: (Decimal(int(row["cents"] or 0)) / 100).quantize(Decimal("0.01")) for row in rows}
+
+
+def counts_by_month(queryset: QuerySet, date_field: str, months: list[dt.date], *, by: str | None = None) -> dict:
+    """Rows per month of ``date_field`` (and per value of ``by``): grouped by day in SQL — no date function per
+    row, which SQLite would run in Python — then rolled up to months with pandas.
+    Returns ``{month: n}``, or ``{(month, value): n}`` with ``by``; months outside ``months`` are dropped."""
+    keys = [date_field, *([by] if by else [])]
+    frame = pd.DataFrame.from_records(list(queryset.order_by().values(*keys).annotate(n=Count("id"))),
+                                      columns=[*keys, "n"])
+    if frame.empty:
+        return {}
+    frame["month"] = pd.to_datetime(frame[date_field]).dt.to_period("M").dt.start_time.dt.date
+    frame = frame[frame["month"].isin(months)]
+    return frame.groupby(["month", *([by] if by else [])])["n"].sum().astype(int).to_dict()
 
 
 def table_money(user, region: Region, start: dt.date, end: dt.date) -> Table:

@@ -1,13 +1,15 @@
 """State changes of department checks: uploads, processing, flags, roster follow-ups.
 
 Every contradiction found in a department file becomes a :class:`Flag` and opens a review
-through ``benefits.services.review_open`` — the household's own record is never changed here.
+through ``benefits.services.review_open`` — the household's own record is never changed here. A death
+is also entered in the monthly death report (``benefits.integrity``) as *pending*: it is recorded only
+when staff confirm it (resolving the flag with the outcome "confirmed", or confirming the report).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import inspect
 import logging
 from pathlib import Path
 
@@ -31,6 +33,13 @@ from benefits.checks.models import (
     PovertyRosterEntry,
 )
 from benefits.checks.sources import ROSTER_SOURCE, SOURCES
+from benefits.integrity.models import DeathReport, DeathReportStatus
+from benefits.integrity.services import (
+    FLAG_SOURCE,
+    death_report_confirm,
+    death_report_receive,
+    death_report_reject,
+)
 from benefits.models import Household, Member, ReviewKind
 from benefits.services import review_open
 from reemployment.core import audit
@@ -44,6 +53,13 @@ logger = logging.getLogger(__name__)
 UPLOAD_ROLES = {Role.COUNTY, Role.ADMIN}
 RESOLVE_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
 SYSTEM_ACTOR = "system:checks"
+# Findings recorded per transaction: the progress bar moves after each batch (a flag with its review
+# costs ~9 ms on PostgreSQL, so 250 findings ≈ 2 s between updates).
+RECORD_BATCH = 250
+# Resolving a death flag whose death waits in the death report: what staff found.
+DEATH_CONFIRMED = DeathReportStatus.CONFIRMED
+DEATH_REJECTED = DeathReportStatus.REJECTED
+DEATH_OUTCOMES = {DEATH_CONFIRMED: "确认死亡", DEATH_REJECTED: "驳回（数据有误）"}
 
 
 def _is_user(actor) -> bool:
@@ -122,7 +138,7 @@ def _progress(department_file: DepartmentFile, value: float, message: str = "") 
 
 
 def _reject(department_file: DepartmentFile, *, errors: list[dict], error_count: int, message: str,
-            rows: int = 0, encoding: str = "") -> DepartmentFile:
+            rows: int = 0, encoding: str = "", flags_created: int = 0) -> DepartmentFile:
     with transaction.atomic():
         department_file = DepartmentFile.objects.select_for_update().get(pk=department_file.pk)
         _set_status(department_file, FileStatus.REJECTED, FILE_TRANSITIONS)
@@ -131,11 +147,13 @@ def _reject(department_file: DepartmentFile, *, errors: list[dict], error_count:
         department_file.message = message[:500]
         department_file.rows = rows
         department_file.encoding = encoding
+        department_file.flags_created = flags_created
         department_file.progress = 100
         department_file.finished_at = timezone.now()
         department_file.save()
         audit.record(actor=SYSTEM_ACTOR, action="checks.file_rejected", obj=department_file,
-                     region=department_file.region, after={"error_count": error_count}, note=message[:300])
+                     region=department_file.region, after={"error_count": error_count, "flags_created": flags_created},
+                     note=message[:300])
     return department_file
 
 
@@ -180,7 +198,15 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
         return _check_rows(department_file, validated.frame, encoding=encoding, rows=rows)
     except Exception as exc:  # keep the file's state truthful, then let the task see the error
         logger.exception("department file %s failed", department_file.pk)
-        _reject(department_file, errors=[], error_count=0, message=f"处理失败 / processing failed: {type(exc).__name__}")
+        # Findings are recorded in batches (each batch with its reviews in one transaction): say how many
+        # were recorded before the failure. Sending the file again adds the rest (open flags are not repeated).
+        recorded = Flag.objects.filter(department_file_id=department_file.pk).count()
+        message = f"处理失败 / processing failed: {type(exc).__name__}"
+        if recorded:
+            message = (f"处理失败，失败前已登记疑点 {recorded} 个；重新上传该文件可继续，已登记的不会重复 / processing "
+                       f"failed ({type(exc).__name__}) after {recorded} flags were recorded; upload the file again "
+                       f"to record the rest")
+        _reject(department_file, errors=[], error_count=0, message=message, flags_created=recorded)
         raise
 
 
@@ -193,11 +219,13 @@ def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: 
     ctx = matching.CheckContext(region=region, params=parameters_in_force(region, today()), as_of=today(),
                                 members=members)
     findings = matching.CHECKERS[department_file.source](matched, ctx)
-    _progress(department_file, 75, f"发现 {len(findings)} 个疑点，正在登记 / {len(findings)} findings, recording")
+    recording = f"发现 {len(findings)} 个疑点，正在登记 / {len(findings)} findings, recording"
+    _progress(department_file, 75, recording)
+    created = _record_findings(department_file, findings,
+                               progress=lambda share: _progress(department_file, 75 + 24 * share, recording))
     with transaction.atomic():
         department_file = (DepartmentFile.objects.select_for_update(of=("self",))
                            .select_related("region", "uploaded_by").get(pk=department_file.pk))
-        created = _record_findings(department_file, findings)
         _set_status(department_file, FileStatus.DONE, FILE_TRANSITIONS)
         department_file.encoding = encoding
         department_file.rows = rows
@@ -217,8 +245,15 @@ def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: 
     return department_file
 
 
-def _record_findings(department_file: DepartmentFile, findings: list[matching.Finding]) -> list[Flag]:
-    """Create one flag per new finding (an open flag for the same finding is kept) and open its review."""
+def _record_findings(department_file: DepartmentFile, findings: list[matching.Finding], *,
+                     progress=None, batch_size: int | None = None) -> list[Flag]:
+    """Create one flag per new finding (an open flag for the same finding is kept) and open its review.
+
+    Findings are recorded ``batch_size`` at a time, each batch (flags, reviews, death-report entries) in
+    its own transaction, and ``progress(share)`` is called after each — so the admin's progress bar moves
+    while a file with many contradictions is recorded. A failure keeps the batches already committed:
+    they are real findings, and sending the file again adds only what is missing.
+    """
     if not findings:
         return []
     household_ids = {f.household_id for f in findings}
@@ -231,59 +266,63 @@ def _record_findings(department_file: DepartmentFile, findings: list[matching.Fi
             continue
         seen.add(key)
         new.append(finding)
+    households = Household.objects.select_related("region").in_bulk({f.household_id for f in new})
+    actor = department_file.uploaded_by or SYSTEM_ACTOR
+    batch_size = batch_size or RECORD_BATCH
+    created: list[Flag] = []
+    for start in range(0, len(new), batch_size):
+        batch = new[start:start + batch_size]
+        with transaction.atomic():
+            created += _record_batch(department_file, batch, households, actor)
+        if progress is not None:
+            progress((start + len(batch)) / len(new))
+    return created
+
+
+def _record_batch(department_file: DepartmentFile, findings: list[matching.Finding], households: dict,
+                  actor) -> list[Flag]:
     flags = Flag.objects.bulk_create([
         Flag(household_id=f.household_id, member_id=f.member_id, kind=f.kind, fingerprint=f.fingerprint,
              details=audit.jsonable(f.details), department_file=department_file)
-        for f in new
+        for f in findings
     ], batch_size=2000)
     if not flags or flags[0].pk is None:  # databases that do not return ids from bulk inserts
-        flags = list(Flag.objects.filter(department_file=department_file).order_by("id"))
-    households = Household.objects.select_related("region").in_bulk(household_ids)
-    actor = department_file.uploaded_by or SYSTEM_ACTOR
-    for flag, finding in zip(flags, new, strict=True):
-        if finding.kind == FlagKind.DEATH:
-            # The death report opens its own DEATH review when members remain; the flag points at it.
-            report = _feed_death_report(actor=actor, flag=flag, finding=finding)
-            if getattr(report, "review_id", None):
-                flag.review = report.review
-                continue
+        # This batch's flags are the file's flags without a review yet (earlier batches have theirs).
+        flags = list(Flag.objects.filter(department_file=department_file, review__isnull=True).order_by("id"))
+    for flag, finding in zip(flags, findings, strict=True):
         flag.review = review_open(actor=actor, household=households[finding.household_id], kind=finding.review_kind,
                                   reason=(finding.reason or str(FlagKind(finding.kind).label))[:300],
                                   source_type="checks.flag", source_id=str(flag.pk))
-    Flag.objects.bulk_update(flags, ["review"], batch_size=2000)
+        if finding.kind == FlagKind.DEATH:
+            _feed_death_report(actor=actor, flag=flag, finding=finding)
+    Flag.objects.bulk_update(flags, ["review", "details"], batch_size=2000)
     return flags
 
 
-def _feed_death_report(*, actor, flag: Flag, finding: matching.Finding):
-    """Hand a death to the monthly death report (benefits.integrity) when that service exists.
+def _feed_death_report(*, actor, flag: Flag, finding: matching.Finding) -> DeathReport | None:
+    """Enter the death in the monthly death report (benefits.integrity) as *pending confirmation*.
 
-    Returns the death report (or None when benefits.integrity has no ``death_report_record``).
+    Nothing of the member, the enrolment or the payments changes here: staff confirm the death (resolving
+    the flag with the outcome "confirmed", or confirming the report) or reject it as a data error. The
+    report shares the flag's DEATH review. A death the report refuses (a date in the future or before the
+    birth date) stays a flag with its review, and the flag's details say why.
     """
-    try:
-        from benefits.integrity.services import death_report_record
-    except ImportError:
-        return None
-    import datetime as dt
-
     died_on = finding.details.get("died_on")
-    available = {
-        "actor": actor, "member": Member.objects.get(pk=flag.member_id),
-        "died_on": dt.date.fromisoformat(died_on) if died_on else None,
-        "source": f"部门比对 checks.flag#{flag.pk}",
-    }
-    params = inspect.signature(death_report_record).parameters
-    required = [n for n, p in params.items() if p.default is inspect.Parameter.empty
-                and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if any(available.get(name) is None for name in required):
-        logger.warning("death_report_record needs %s; only the DEATH review is opened", required)
+    if not died_on:
         return None
     try:
-        with transaction.atomic():  # a savepoint: a refusal must not break the file's transaction
-            return death_report_record(**{n: v for n, v in available.items() if n in params})
+        with transaction.atomic():  # a savepoint: a refusal must not break the batch's transaction
+            report = death_report_receive(
+                actor=actor, member=Member.objects.get(pk=flag.member_id), died_on=dt.date.fromisoformat(died_on),
+                source=f"部门比对：公安死亡数据（比对文件 #{flag.department_file_id}）", source_type=FLAG_SOURCE,
+                source_id=str(flag.pk), review=flag.review,
+            )
     except DomainError as exc:
-        logger.warning("death report refused for flag %s: %s; the flag's own DEATH review is opened", flag.pk,
-                       exc.code)
+        logger.warning("death report refused for flag %s: %s", flag.pk, exc.code)
+        flag.details = {**flag.details, "death_report": f"未记入死亡报告 / not entered in the death report: {exc.message}"}
         return None
+    flag.details = {**flag.details, "death_report": report.pk}
+    return report
 
 
 def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows: int) -> DepartmentFile:
@@ -323,23 +362,74 @@ def _isna(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+def pending_death_report(flag: Flag) -> DeathReport | None:
+    """The death-report entry of a death flag that still waits for staff to confirm or reject it."""
+    if flag.kind != FlagKind.DEATH:
+        return None
+    return DeathReport.objects.filter(source_type=FLAG_SOURCE, source_id=str(flag.pk),
+                                      status=DeathReportStatus.PENDING).first()
+
+
+_RESOLUTION_FIELDS = ["status", "resolution_note", "resolved_by", "resolved_at"]
+
+
+def _resolve(actor, flag: Flag, note: str) -> Flag:
+    before = audit.snapshot(flag, _RESOLUTION_FIELDS)
+    _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)
+    flag.resolution_note = note
+    flag.resolved_by = actor if _is_user(actor) else None
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=_RESOLUTION_FIELDS)
+    audit.record(actor=actor, action="checks.flag_resolve", obj=flag, region=flag.household.region, before=before,
+                 after=audit.snapshot(flag, _RESOLUTION_FIELDS), note=note)
+    return flag
+
+
 @transaction.atomic
-def flag_resolve(*, actor, flag: Flag, note: str) -> Flag:
-    """Resolve a flag with a note (township/community staff of its jurisdiction, or county)."""
+def flag_resolve(*, actor, flag: Flag, note: str, outcome: str = "") -> Flag:
+    """Resolve a flag with a note (township/community staff of its jurisdiction, or county).
+
+    A death flag whose death waits in the death report needs an ``outcome``: ``"confirmed"`` records the
+    death (``benefits.integrity.services.death_report_confirm``: date of death, payment stopped from the
+    next month, recovery of what was paid after it); ``"rejected"`` closes the report as a data error and
+    changes nothing. Either way the flag is resolved with the note, and everything is audited.
+    """
     flag = Flag.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=flag.pk)
     _require(actor, flag.household.region, RESOLVE_ROLES)
     note = (note or "").strip()
     if len(note) < 2:
         raise DomainError("请填写处理说明 / a resolution note is required", field_errors={"note": ["required"]})
-    before = audit.snapshot(flag, ["status", "resolution_note", "resolved_by", "resolved_at"])
-    _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)
-    flag.resolution_note = note
-    flag.resolved_by = actor if _is_user(actor) else None
-    flag.resolved_at = timezone.now()
-    flag.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
-    audit.record(actor=actor, action="checks.flag_resolve", obj=flag, region=flag.household.region, before=before,
-                 after=audit.snapshot(flag, ["status", "resolution_note", "resolved_by", "resolved_at"]), note=note)
+    if FlagStatus.RESOLVED not in FLAG_TRANSITIONS[flag.status]:
+        _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)  # raises the usual Conflict
+    report = pending_death_report(flag)
+    if report is None:
+        if outcome:
+            raise DomainError("此疑点没有待确认的死亡信息，无需选择核实结论 / this flag has no death waiting for "
+                              "confirmation", field_errors={"outcome": ["not applicable"]})
+        return _resolve(actor, flag, note)
+    if outcome == DEATH_CONFIRMED:
+        death_report_confirm(actor=actor, report=report, note=note)
+    elif outcome == DEATH_REJECTED:
+        death_report_reject(actor=actor, report=report, note=note)
+    else:
+        raise DomainError("请选择核实结论：确认死亡，或驳回（数据有误） / choose whether the death is confirmed or "
+                          "rejected as a data error", field_errors={"outcome": ["required"]})
+    flag.refresh_from_db()  # resolved by death_flag_settle, in this transaction
     return flag
+
+
+def death_flag_settle(*, actor, flag_id: int, note: str) -> Flag | None:
+    """Resolve the death flag a death report came from once staff confirmed or rejected that report.
+
+    Called by ``benefits.integrity`` inside its transaction (after its own role and jurisdiction check);
+    a flag that is already resolved is left as it is.
+    """
+    flag = (Flag.objects.select_for_update(of=("self",)).select_related("household__region")
+            .filter(pk=flag_id).first())
+    if flag is None or flag.status != FlagStatus.OPEN:
+        return flag
+    _require(actor, flag.household.region, RESOLVE_ROLES)
+    return _resolve(actor, flag, note[:2000])
 
 
 # Roster reconciliation follow-ups (建档立卡比对) --------------------------------------------------

@@ -1,18 +1,28 @@
-"""Department file sources and their column mappings (configuration, kept in code review).
+"""Department file sources and their column mappings (configuration).
 
 Each source names the columns a department's export carries: the canonical field, the header
 names accepted for it (Chinese first, as the departments write them; English aliases for
 hand-made files), its type and whether it is required. A header that no column of the source
 accepts is an error ("unknown column"), so a wrongly chosen source is caught at once.
 
-To support a new export layout, add header aliases here; to add a department, add a source and
-a checker in ``benefits/checks/matching.py``. docs/department-checks.md lists the formats.
+The built-in mappings are :data:`DEFAULT_SOURCES`. A deployment adds or replaces header names
+without a code change in a YAML/JSON file named by ``settings.DEPARTMENT_COLUMNS_FILE`` (env
+``DEPARTMENT_COLUMNS_FILE``), validated whole with clear errors and merged over the defaults;
+:data:`SOURCES` is always the merged view (the file is read again when it changes). To add a
+department, add a source here and a checker in ``benefits/checks/matching.py``.
+docs/department-checks.md lists the formats and the file's layout.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 
+import yaml
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Column types understood by benefits.checks.parsing
@@ -62,7 +72,7 @@ def normalise_header(header: object) -> str:
 _ID = Column("id_number", ("身份证号码", "公民身份号码", "身份证号", "证件号码", "id_number"), ID)
 _NAME = Column("name", ("姓名", "name"), TEXT, required=False)
 
-SOURCES: dict[str, Source] = {
+DEFAULT_SOURCES: dict[str, Source] = {
     s.key: s
     for s in (
         Source("death", _("公安：死亡人员"), _("公安局"), (
@@ -123,5 +133,167 @@ SOURCES: dict[str, Source] = {
     )
 }
 
-SOURCE_CHOICES = [(key, source.label) for key, source in SOURCES.items()]
+SOURCE_CHOICES = [(key, source.label) for key, source in DEFAULT_SOURCES.items()]
 ROSTER_SOURCE = "poverty_roster"
+
+
+# Header names configured per deployment (DEPARTMENT_COLUMNS_FILE) -----------------------------------
+
+MAX_HEADER_LENGTH = 100
+
+
+class ColumnsFileError(ImproperlyConfigured):
+    """The column-mapping file cannot be used; ``errors`` lists each problem ("death.died_on: …")."""
+
+    def __init__(self, path: str, errors: list[str]):
+        self.path = path
+        self.errors = errors
+        lines = "\n".join(f"  - {e}" for e in errors)
+        super().__init__(f"列名配置文件有误，未启用 / DEPARTMENT_COLUMNS_FILE {path} is invalid:\n{lines}")
+
+
+def _header_list(value, where: str, errors: list[str]) -> list[str]:
+    if not isinstance(value, list) or not value:
+        errors.append(f"{where}: 应为非空的列名列表 / must be a non-empty list of header names")
+        return []
+    headers = []
+    for index, header in enumerate(value):
+        if not isinstance(header, str | int) or isinstance(header, bool) or not str(header).strip():
+            errors.append(f"{where}[{index}]: 列名应为非空文字 / a header name must be non-empty text")
+        elif len(str(header).strip()) > MAX_HEADER_LENGTH:
+            errors.append(f"{where}[{index}]: 列名过长（最多 {MAX_HEADER_LENGTH} 字） / header name too long")
+        else:
+            headers.append(str(header).strip())
+    return headers
+
+
+def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> dict[str, Source]:
+    """``defaults`` with the header names of ``config`` (the parsed file) merged in, after checking it whole.
+
+    ``config`` maps a source key to ``{field: [names…]}`` (names added to the built-in ones) or
+    ``{field: {"add": [names…], "replace": [names…]}}`` (``replace`` instead of the built-in names, then
+    ``add``). Raises :class:`ColumnsFileError` listing every problem: unknown sources or fields, empty or
+    malformed names, a name that would belong to two columns of the same source.
+    """
+    errors: list[str] = []
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise ColumnsFileError(path, ["文件内容应为“来源 → 字段 → 列名”的映射 / the file must map sources to fields"])
+    merged = dict(defaults)
+    for key, fields in config.items():
+        source = defaults.get(str(key))
+        if source is None:
+            errors.append(f"{key}: 未知的数据来源，可用：{'、'.join(defaults)} / unknown source")
+            continue
+        if not isinstance(fields, dict) or not fields:
+            errors.append(f"{key}: 应为“字段 → 列名”的映射 / must map fields to header names")
+            continue
+        by_field = {column.field: column for column in source.columns}
+        columns = dict(by_field)
+        for field_name, spec in fields.items():
+            where = f"{key}.{field_name}"
+            column = by_field.get(str(field_name))
+            if column is None:
+                errors.append(f"{where}: 该来源没有此字段，可用：{'、'.join(by_field)} / unknown field for this source")
+                continue
+            if isinstance(spec, dict):
+                unknown = set(spec) - {"add", "replace"}
+                if unknown or not spec:
+                    errors.append(f"{where}: 只能有 add / replace / only 'add' and 'replace' are allowed")
+                    continue
+                base = _header_list(spec["replace"], f"{where}.replace", errors) if "replace" in spec \
+                    else list(column.headers)
+                added = _header_list(spec["add"], f"{where}.add", errors) if "add" in spec else []
+            else:
+                base, added = list(column.headers), _header_list(spec, where, errors)
+            headers = tuple(dict.fromkeys([*base, *added]))  # in order, without repeats
+            if headers:
+                columns[column.field] = replace(column, headers=headers)
+        owners: dict[str, str] = {}
+        for column in columns.values():
+            for header in column.headers:
+                normalised = normalise_header(header)
+                other = owners.setdefault(normalised, column.field)
+                if other != column.field:
+                    errors.append(f"{key}: 列名“{header}”同时对应 {other} 和 {column.field} / header {header!r} "
+                                  f"would name both {other} and {column.field}")
+        merged[source.key] = replace(source, columns=tuple(columns[c.field] for c in source.columns))
+    if errors:
+        raise ColumnsFileError(path, errors)
+    return merged
+
+
+def load_columns_file(path: str, defaults: Mapping[str, Source] | None = None) -> dict[str, Source]:
+    """Read and check the YAML (or JSON) column-mapping file and merge it over ``defaults``."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            config = yaml.safe_load(handle)
+    except OSError as exc:
+        raise ColumnsFileError(path, [f"无法读取 / cannot read it: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ColumnsFileError(path, ["应为 UTF-8 编码 / it must be UTF-8 text"]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行 / line {mark.line + 1}: " if mark is not None else ""
+        problem = f"{where}YAML/JSON 格式错误 / not valid YAML or JSON ({getattr(exc, 'problem', None) or exc})"
+        raise ColumnsFileError(path, [problem]) from exc
+    return merge_columns(DEFAULT_SOURCES if defaults is None else defaults, config, path=path)
+
+
+class ConfiguredSources(Mapping):
+    """The sources in force: :data:`DEFAULT_SOURCES` merged with ``settings.DEPARTMENT_COLUMNS_FILE``.
+
+    Read lazily and again whenever the file (or the setting) changes, so an edited file takes effect
+    without a restart; a file that is wrong raises :class:`ColumnsFileError` (``manage.py check``
+    reports it at deploy time).
+    """
+
+    def __init__(self, defaults: Mapping[str, Source]):
+        self._defaults = defaults
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._sources: Mapping[str, Source] = defaults
+
+    def current(self) -> Mapping[str, Source]:
+        path = str(getattr(settings, "DEPARTMENT_COLUMNS_FILE", "") or "")
+        if not path:
+            return self._defaults
+        try:
+            stat = os.stat(path)
+            key = (path, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            key = (path, None, None)  # load_columns_file reports it
+        with self._lock:
+            if key != self._key:
+                self._sources = load_columns_file(path, self._defaults)
+                self._key = key
+            return self._sources
+
+    def __getitem__(self, key: str) -> Source:
+        return self.current()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.current())
+
+    def __len__(self) -> int:
+        return len(self.current())
+
+
+SOURCES: Mapping[str, Source] = ConfiguredSources(DEFAULT_SOURCES)
+
+
+def check_columns_file(app_configs=None, **kwargs):
+    """System check (``manage.py check``, run at deploy): the configured column-mapping file is usable."""
+    from django.core.checks import Error
+
+    path = getattr(settings, "DEPARTMENT_COLUMNS_FILE", "")
+    if not path:
+        return []
+    try:
+        load_columns_file(path)
+    except ColumnsFileError as exc:
+        return [Error(str(exc), id="benefits_checks.E001",
+                      hint="见 docs/department-checks.md “列名配置” / see docs/department-checks.md, "
+                           "\"Column names as configuration\"")]
+    return []

@@ -1,5 +1,6 @@
 """Admin screens of department checks: files, flags, follow-ups, upload, reports, roster, dashboard."""
 
+from django import forms
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,39 @@ from benefits.checks import services, views
 from benefits.checks.dashboard import dashboard_data
 from benefits.checks.models import DepartmentFile, Flag, FlagKind, FollowUp
 from benefits.checks.selectors import flags_for
-from reemployment.core.admin_views import ScopedIndexView, ScopedModelViewSet
+from reemployment.core.admin_views import ScopedEditView, ScopedIndexView, ScopedModelViewSet
 
 
-def _resolve_flag(*, actor, instance):
-    return services.flag_resolve(actor=actor, flag=instance, note=instance.resolution_note)
+class FlagResolveForm(forms.ModelForm):
+    """The resolution note; for a death that waits in the death report, also what staff found."""
+
+    outcome = forms.ChoiceField(
+        label=_("核实结论"), required=False, widget=forms.RadioSelect,
+        choices=[(services.DEATH_CONFIRMED, _("确认死亡：登记死亡日期，次月起停发，追回死亡后已发放的金额")),
+                 (services.DEATH_REJECTED, _("驳回（数据有误）：本人健在，不改变任何信息"))],
+        help_text=_("公安死亡数据须经工作人员核实：确认后才记录死亡并停发待遇。"),
+    )
+
+    class Meta:
+        model = Flag
+        fields = ("resolution_note",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution_note"].required = True
+        if self.instance.pk is None or services.pending_death_report(self.instance) is None:
+            del self.fields["outcome"]
+        else:
+            self.fields["outcome"].required = True
+
+
+class FlagResolveView(ScopedEditView):
+    """Saving the form resolves the flag through ``flag_resolve`` (with the death outcome when asked)."""
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        return services.flag_resolve(actor=self.request.user, flag=instance, note=instance.resolution_note,
+                                     outcome=self.form.cleaned_data.get("outcome", ""))
 
 
 class ProgressColumn(Column):
@@ -62,7 +91,7 @@ class FlagViewSet(ScopedModelViewSet):
     url_prefix = "checks/flags"
     icon = "warning"
     menu_label = _("比对疑点")
-    save_service = staticmethod(_resolve_flag)
+    edit_view_class = FlagResolveView
     list_display = ("household", "member", "kind", "status", "review", "department_file", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("household__number",)
@@ -72,6 +101,9 @@ class FlagViewSet(ScopedModelViewSet):
     copy_view_enabled = False
     inspect_view_fields = ("household", "member", "kind", "details", "department_file", "review", "status",
                            "resolution_note", "resolved_by", "resolved_at", "created_at")
+
+    def get_form_class(self, for_update=False):
+        return FlagResolveForm
 
 
 class FollowUpViewSet(ScopedModelViewSet):
@@ -160,9 +192,15 @@ class DashboardPanel(Component):
             open_flags = [{"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "n": row["n"]}
                           for row in flags_for(user, status="open").order_by().values("kind")
                           .annotate(n=Count("id")).order_by("kind")]
+        pending_deaths = 0
+        if user.has_perm("integrity.view_deathreport"):
+            from benefits.integrity.selectors import pending_death_count
+
+            pending_deaths = pending_death_count(user)
         return {"data": dashboard_data(user, region) if region else None, "region": region,
                 "reports_url": reverse("checks_reports"), "open_flags": open_flags,
-                "flags_url": reverse("checks_flags:index")}
+                "flags_url": reverse("checks_flags:index"), "pending_deaths": pending_deaths,
+                "pending_deaths_url": f"{reverse('integrity_deaths:index')}?status=pending"}
 
 
 @hooks.register("construct_homepage_panels")

@@ -6,6 +6,7 @@ Every change goes through ``benefits.integrity.services`` and is audited (who, w
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -91,12 +92,26 @@ class TipOffOutcome(models.TextChoices):
 TIP_OFF_TEXT_MAX = 2000
 TIP_OFF_TEXT_MIN = 10
 
+# Reference numbers (受理编号) use Crockford's base32: no I, L, O or U to misread over the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tip_off_reference() -> str:
+    """A random reference number told to the person who sent a tip-off, e.g. ``JB-7K3MQ-9XD2T``.
+
+    50 random bits: not guessable and not sequential, so it reveals neither how many tip-offs there
+    are nor anyone else's; the sequential id stays internal."""
+    characters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"JB-{characters[:5]}-{characters[5:]}"
+
 
 class TipOff(models.Model):
     """A tip-off (举报) about a household receiving the benefit, from the public or taken by staff."""
 
     REGION_FIELD = "region"
 
+    reference = models.CharField(_("受理编号"), max_length=16, unique=True, default=new_tip_off_reference,
+                                 editable=False)
     channel = models.CharField(_("来源"), max_length=8, choices=TipOffChannel.choices)
     text = models.TextField(_("举报内容"), max_length=TIP_OFF_TEXT_MAX)
     region = models.ForeignKey(Region, verbose_name=_("所涉辖区"), null=True, blank=True, on_delete=models.PROTECT,
@@ -199,19 +214,46 @@ class DeathOutcome(models.TextChoices):
     NO_ENROLMENT = "none", _("无在保待遇")
 
 
+class DeathReportStatus(models.TextChoices):
+    """Where a death report stands. Staff reports are recorded at once (confirmed); a death that comes
+    from a department file (公安死亡数据) waits for staff to confirm it — or to reject it as a data error."""
+
+    PENDING = "pending", _("待核实确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已驳回(数据有误)")
+
+
+# The transition table of a death report (CONVENTIONS.md rule 7): only a pending report moves, once.
+DEATH_REPORT_TRANSITIONS: dict[str, set[str]] = {
+    DeathReportStatus.PENDING: {DeathReportStatus.CONFIRMED, DeathReportStatus.REJECTED},
+    DeathReportStatus.CONFIRMED: set(),
+    DeathReportStatus.REJECTED: set(),
+}
+
+
 class DeathReport(models.Model):
-    """A death report (死亡报告) of a recipient household's member: payment stops from the next month."""
+    """A death report (死亡报告) of a recipient household's member: payment stops from the next month.
+
+    Reported by staff, it is recorded at once. Received from a department file, it is *pending*: the
+    member's record, the enrolment and the payments change only when staff confirm it; a rejected report
+    (the department's data was wrong) changes nothing. One report per member that is not rejected.
+    """
 
     REGION_FIELD = "household__region"
 
-    member = models.OneToOneField("benefits.Member", verbose_name=_("死亡成员"), on_delete=models.PROTECT,
-                                  related_name="death_report")
+    member = models.ForeignKey("benefits.Member", verbose_name=_("死亡成员"), on_delete=models.PROTECT,
+                               related_name="death_reports")
     household = models.ForeignKey("benefits.Household", verbose_name=_("家庭"), on_delete=models.PROTECT,
                                   related_name="death_reports")
     died_on = models.DateField(_("死亡日期"))
     report_month = models.DateField(_("报告月份"), db_index=True, help_text=_("月份的第一天"))
     source = models.CharField(_("信息来源"), max_length=100, blank=True, help_text=_("如 公安户籍注销、殡葬、村居报告"))
-    outcome = models.CharField(_("处理"), max_length=8, choices=DeathOutcome.choices)
+    # What the report came from when it is not a staff report (e.g. "checks.flag" and the flag's id).
+    source_type = models.CharField(_("来源类型"), max_length=40, blank=True)
+    source_id = models.CharField(_("来源编号"), max_length=40, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DeathReportStatus.choices,
+                              default=DeathReportStatus.PENDING, db_index=True)
+    outcome = models.CharField(_("处理"), max_length=8, choices=DeathOutcome.choices, blank=True)
     stop_from = models.DateField(_("停发起始月"), null=True, blank=True)
     overpayment_count = models.PositiveIntegerField(_("追回笔数"), default=0)
     overpayment_amount = models.DecimalField(_("追回金额(元)"), **MONEY, default=Decimal("0.00"))
@@ -220,14 +262,32 @@ class DeathReport(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认/驳回人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("确认/驳回时间"), null=True, blank=True)
+    decision_note = models.TextField(_("核实说明"), blank=True)
 
     class Meta:
         verbose_name = _("死亡报告")
         verbose_name_plural = _("死亡报告")
         ordering = ["-report_month", "-died_on", "id"]
+        permissions = (("confirm_deathreport", "Can confirm or reject imported deaths (确认/驳回部门比对死亡信息)"),)
+        constraints = [
+            # A member dies once; a rejected report (a data error) does not block a later, true one.
+            models.UniqueConstraint(fields=["member"], condition=~Q(status="rejected"),
+                                    name="one_death_report_per_member"),
+            # Only a confirmed report has an outcome (what the death changed).
+            models.CheckConstraint(condition=Q(status="confirmed", outcome__in=["ended", "review", "none"])
+                                   | (~Q(status="confirmed") & Q(outcome="")),
+                                   name="death_report_outcome_when_confirmed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.died_on}"
 
     def audit_label(self) -> str:
         return f"死亡报告 #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeathReportStatus.PENDING

@@ -8,7 +8,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from benefits.integrity.models import CadreRelative, DeathReport, FraudCase, TipOff
+from benefits.integrity.models import CadreRelative, DeathReport, DeathReportStatus, FraudCase, TipOff
 from reemployment.core.scoping import scope_model
 from reemployment.dates import month_start
 from reemployment.idcard import mask_id_number
@@ -28,12 +28,21 @@ def fraud_cases_for(user) -> QuerySet:
     return scope_model(FraudCase.objects.select_related("household__region", "decided_by", "overpayment"), user)
 
 
-def death_reports_for(user, month: dt.date | None = None) -> QuerySet:
-    """The monthly death-report list (死亡报告月报) of the user's jurisdiction; all months if none given."""
-    queryset = scope_model(DeathReport.objects.select_related("member", "household__region", "reported_by"), user)
+def death_reports_for(user, month: dt.date | None = None, status: str | None = None) -> QuerySet:
+    """The monthly death-report list (死亡报告月报) of the user's jurisdiction; all months if none given.
+    ``status="pending"``: deaths received from department files that wait for staff to confirm them."""
+    queryset = scope_model(DeathReport.objects.select_related("member", "household__region", "reported_by",
+                                                              "decided_by"), user)
     if month is not None:
         queryset = queryset.filter(report_month=month_start(month))
+    if status is not None:
+        queryset = queryset.filter(status=status)
     return queryset.order_by("household__region__path", "died_on", "id")
+
+
+def pending_death_count(user) -> int:
+    """Deaths received from department files in the user's jurisdiction that wait for confirmation."""
+    return scope_model(DeathReport.objects.filter(status=DeathReportStatus.PENDING), user).count()
 
 
 CADRE_REPORT_HEADER = ["辖区", "户编号", "低保亲属姓名", "身份证号码", "与干部关系", "干部姓名", "干部职务", "工作单位",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from benefits import services as benefit_services
 from benefits.integrity import rules
 from benefits.integrity.models import (
+    DEATH_REPORT_TRANSITIONS,
     FRAUD_TRANSITIONS,
     TIP_OFF_TEXT_MAX,
     TIP_OFF_TEXT_MIN,
@@ -20,6 +21,7 @@ from benefits.integrity.models import (
     CadreRelative,
     DeathOutcome,
     DeathReport,
+    DeathReportStatus,
     FraudCase,
     FraudKind,
     FraudStatus,
@@ -28,7 +30,7 @@ from benefits.integrity.models import (
     TipOffOutcome,
     TipOffStatus,
 )
-from benefits.models import EnrolmentStatus, Household, Member, ReviewKind
+from benefits.models import EnrolmentStatus, Household, Member, ReviewKind, ReviewStatus
 from benefits.payroll.models import OverpaymentReason, RunStatus
 from benefits.payroll.services import overpayment_create, payment_lines_cancel
 from reemployment.core import audit
@@ -348,18 +350,28 @@ def fraud_case_decide(*, actor, case: FraudCase, decision: str, serious: bool, f
 
 # ---------------------------------------------------------------- deaths (死亡报告)
 
+# Who may confirm or reject a death received from a department file: the staff who may report one.
+DEATH_CONFIRM_ROLES = CASEWORK_ROLES
+_DEATH_FIELDS = ["status", "outcome", "stop_from", "overpayment_count", "overpayment_amount", "review",
+                 "decided_by", "decided_at", "decision_note"]
+FLAG_SOURCE = "checks.flag"  # a death received from benefits.checks: source_id is the flag's id
 
-@transaction.atomic
-def member_death_record(*, actor, member: Member, died_on: dt.date) -> Member:
-    """Set a member's date of death (Member.died_on), audited. Used by the death report."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
-    _require(actor, member.household.region)
+
+def _check_death_date(member: Member, died_on: dt.date) -> None:
     if died_on > today():
         raise DomainError("死亡日期不能晚于今天 / the date of death cannot be in the future",
                           field_errors={"died_on": ["future"]})
     if died_on < member.birth_date:
         raise DomainError("死亡日期早于出生日期 / the date of death is before the birth date",
                           field_errors={"died_on": ["before birth"]})
+
+
+@transaction.atomic
+def member_death_record(*, actor, member: Member, died_on: dt.date) -> Member:
+    """Set a member's date of death (Member.died_on), audited. Used by the death report."""
+    member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
+    _require(actor, member.household.region)
+    _check_death_date(member, died_on)
     if member.died_on == died_on:
         return member
     before = {"died_on": member.died_on}
@@ -378,33 +390,25 @@ def _enrolment_actor(actor):
     return f"system:death-report({actor.username})"
 
 
-@transaction.atomic
-def death_report_record(*, actor, member: Member, died_on: dt.date, source: str = "") -> DeathReport:
-    """Record a recipient's death (死亡报告): the member's date of death, and
+def _death_apply(actor, report: DeathReport) -> DeathReport:
+    """Record the death of ``report`` (a staff report, or a received one being confirmed) and mark it confirmed:
 
+    * the member's date of death (``member_death_record``);
     * when no living member is left, end the enrolment from the first day of the next month and claim
       back every paid line of a later month in full (unpaid lines of unlocked months are withdrawn);
-    * otherwise open a DEATH review of the household and claim back the deceased's per-person share of
-      any paid line of a later month (the review sets the new amount).
+    * otherwise a DEATH review of the household (the one already open for the report, if any) and the
+      deceased's per-person share of any paid line of a later month claimed back (the review sets the
+      new amount).
 
-    Idempotent: reporting the same death again returns the first report.
+    Runs inside the caller's transaction; the caller audits the report.
     """
-    member = Member.objects.select_related("household__region").get(pk=member.pk)
-    household = member.household
-    _require(actor, household.region)
-    existing = DeathReport.objects.filter(member=member).first()
-    if existing:
-        if existing.died_on != died_on:
-            raise Conflict("该成员已有死亡报告，日期不同 / a death report with another date exists", code="conflict")
-        return existing
-    member_death_record(actor=actor, member=member, died_on=died_on)
+    household = report.household
+    died_on = report.died_on
+    member_death_record(actor=actor, member=report.member, died_on=died_on)
     stop_from = next_month_start(died_on)
     enrolment = household.enrolments.exclude(status=EnrolmentStatus.ENDED).first()
     living = household.members.filter(died_on__isnull=True, left_on__isnull=True).exists()
-    report = DeathReport.objects.create(
-        member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
-        outcome=DeathOutcome.NO_ENROLMENT, reported_by=_user(actor),
-    )
+    report.outcome = DeathOutcome.NO_ENROLMENT
     overpaid = []
     if enrolment is not None and not living:
         benefit_services.enrolment_end(actor=_enrolment_actor(actor), enrolment=enrolment, effective_on=stop_from,
@@ -414,12 +418,13 @@ def death_report_record(*, actor, member: Member, died_on: dt.date, source: str 
         overpaid = [(line, line.amount, "死亡后继续发放") for line in paid]
         report.outcome, report.stop_from = DeathOutcome.ENROLMENT_ENDED, stop_from
     elif enrolment is not None:
-        report.review = benefit_services.review_open(
-            actor=actor, household=household, kind=ReviewKind.DEATH, enrolment=enrolment,
-            reason=f"家庭成员死亡（{died_on}），调整保障人数和金额",
-            due_on=today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
-            source_type="integrity.deathreport", source_id=str(report.pk),
-        )
+        if report.review_id is None or report.review.status != ReviewStatus.OPEN:
+            report.review = benefit_services.review_open(
+                actor=actor, household=household, kind=ReviewKind.DEATH, enrolment=enrolment,
+                reason=f"家庭成员死亡（{died_on}），调整保障人数和金额",
+                due_on=today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
+                source_type="integrity.deathreport", source_id=str(report.pk),
+            )
         report.outcome, report.stop_from = DeathOutcome.REVIEW_OPENED, stop_from
         paid = enrolment.payment_lines.filter(month__gte=stop_from, run__status=RunStatus.LOCKED)
         overpaid = [(line, round_yuan(line.amount / max(line.persons, 1)), "死亡成员的人均份额（复核确定）")
@@ -434,8 +439,135 @@ def death_report_record(*, actor, member: Member, died_on: dt.date, source: str 
         total += amount
     report.overpayment_count = len([1 for _, amount, _ in overpaid if amount > 0])
     report.overpayment_amount = total
+    report.status = DeathReportStatus.CONFIRMED
     report.save()
+    return report
+
+
+def _live_reports(member: Member):
+    return DeathReport.objects.filter(member=member).exclude(status=DeathReportStatus.REJECTED)
+
+
+@transaction.atomic
+def death_report_record(*, actor, member: Member, died_on: dt.date, source: str = "") -> DeathReport:
+    """A death reported by staff (死亡报告): recorded at once (see :func:`_death_apply`).
+
+    Idempotent: reporting the same death again returns the first report. When the death is already in the
+    report *pending* (received from a department file) with the same date, the staff report confirms it; with
+    another date it is refused until the pending one is confirmed or rejected.
+    """
+    member = Member.objects.select_related("household__region").get(pk=member.pk)
+    household = member.household
+    _require(actor, household.region)
+    existing = _live_reports(member).first()
+    if existing:
+        if existing.died_on != died_on:
+            if existing.status == DeathReportStatus.PENDING:
+                raise Conflict(f"该成员有待确认的部门比对死亡信息（死亡日期 {existing.died_on}），请先在死亡报告中确认或驳回 / "
+                               f"a pending imported death (on {existing.died_on}) must be confirmed or rejected first",
+                               code="conflict")
+            raise Conflict("该成员已有死亡报告，日期不同 / a death report with another date exists", code="conflict")
+        if existing.status == DeathReportStatus.PENDING:
+            return death_report_confirm(actor=actor, report=existing,
+                                        note=f"工作人员登记死亡报告{f'（{source}）' if source else ''}，与部门比对信息一致")
+        return existing
+    _check_death_date(member, died_on)
+    report = DeathReport.objects.create(
+        member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
+        reported_by=_user(actor), decided_by=_user(actor), decided_at=timezone.now(),
+    )
+    _death_apply(actor, report)
     audit.record(actor=actor, action="integrity.death_report", obj=report, region=household.region,
                  after=audit.snapshot(report))
     return report
 
+
+@transaction.atomic
+def death_report_receive(*, actor, member: Member, died_on: dt.date, source: str = "", source_type: str = "",
+                         source_id: str = "", review=None) -> DeathReport:
+    """A death from another department's data (e.g. 公安死亡数据 through benefits.checks): entered in the
+    monthly death report as **pending confirmation**. Nothing of the member, the enrolment or the payments
+    changes until staff confirm it (:func:`death_report_confirm`); they may reject it as a data error
+    (:func:`death_report_reject`). ``review`` is the review already opened for the finding, if any.
+
+    Idempotent: a member with a report that is not rejected gets no second one (the first is returned).
+    """
+    member = Member.objects.select_related("household__region").get(pk=member.pk)
+    household = member.household
+    _require(actor, household.region)
+    _check_death_date(member, died_on)
+    existing = _live_reports(member).first()
+    if existing:
+        return existing
+    report = DeathReport.objects.create(
+        member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
+        source_type=source_type[:40], source_id=str(source_id)[:40], status=DeathReportStatus.PENDING, review=review,
+        reported_by=_user(actor),
+    )
+    audit.record(actor=actor, action="integrity.death_report_receive", obj=report, region=household.region,
+                 after=audit.snapshot(report))
+    return report
+
+
+def _require_staff_user(actor) -> None:
+    # Confirming a death changes the household's record: a person decides, never the import itself.
+    if isinstance(actor, str) or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("部门比对的死亡信息须由工作人员核实 / a staff member must confirm or reject it")
+
+
+def _lock_death_report(report: DeathReport) -> DeathReport:
+    return (DeathReport.objects.select_for_update(of=("self",))
+            .select_related("member", "household__region", "review").get(pk=report.pk))
+
+
+def _settle_source(actor, report: DeathReport, note: str) -> None:
+    """Close what the report came from: the department-check flag is resolved with the decision."""
+    if report.source_type == FLAG_SOURCE and report.source_id:
+        from benefits.checks.services import death_flag_settle
+
+        death_flag_settle(actor=actor, flag_id=int(report.source_id), note=note)
+
+
+@transaction.atomic
+def death_report_confirm(*, actor, report: DeathReport, note: str = "") -> DeathReport:
+    """Confirm a pending death report (核实确认): staff of the household's jurisdiction. The death is then
+    recorded as a staff report would be (:func:`_death_apply`: date of death, payment stopped from the next
+    month or a review, recovery of what was paid after it), and the flag it came from is resolved."""
+    _require_staff_user(actor)
+    report = _lock_death_report(report)
+    _require(actor, report.household.region, roles=DEATH_CONFIRM_ROLES)
+    _check_transition(DEATH_REPORT_TRANSITIONS, report.status, DeathReportStatus.CONFIRMED, "死亡报告")
+    before = audit.snapshot(report, _DEATH_FIELDS)
+    note = (note or "").strip()
+    report.decided_by = _user(actor)
+    report.decided_at = timezone.now()
+    report.decision_note = note
+    _death_apply(actor, report)
+    audit.record(actor=actor, action="integrity.death_report_confirm", obj=report, region=report.household.region,
+                 before=before, after=audit.snapshot(report, _DEATH_FIELDS), note=note)
+    _settle_source(actor, report, f"确认死亡（死亡报告 #{report.pk}）" + (f"：{note}" if note else ""))
+    return report
+
+
+@transaction.atomic
+def death_report_reject(*, actor, report: DeathReport, note: str) -> DeathReport:
+    """Reject a pending death report as a data error (驳回): closed with the note; nothing else changes — the
+    member stays alive in the record and payment continues. The flag it came from is resolved."""
+    _require_staff_user(actor)
+    report = _lock_death_report(report)
+    _require(actor, report.household.region, roles=DEATH_CONFIRM_ROLES)
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise DomainError("请填写驳回理由（如 经入户核实本人健在） / give the reason for rejecting it",
+                          field_errors={"note": ["required"]})
+    _check_transition(DEATH_REPORT_TRANSITIONS, report.status, DeathReportStatus.REJECTED, "死亡报告")
+    before = audit.snapshot(report, _DEATH_FIELDS)
+    report.status = DeathReportStatus.REJECTED
+    report.decided_by = _user(actor)
+    report.decided_at = timezone.now()
+    report.decision_note = note
+    report.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(actor=actor, action="integrity.death_report_reject", obj=report, region=report.household.region,
+                 before=before, after=audit.snapshot(report, _DEATH_FIELDS), note=note)
+    _settle_source(actor, report, f"驳回（死亡报告 #{report.pk}，数据有误）：{note}")
+    return report

@@ -21,6 +21,7 @@ from benefits.integrity.models import (
     CadreRelation,
     CadreRelative,
     DeathReport,
+    DeathReportStatus,
     FraudCase,
     FraudKind,
     TipOff,
@@ -129,6 +130,16 @@ class FraudDecideForm(ActionForm):
             self.initial["amount_wrongly_paid"] = self.obj.amount_wrongly_paid
 
 
+class DeathConfirmForm(ActionForm):
+    note = forms.CharField(label=_("核实情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("如 经入户核实、殡葬记录、死亡证明"))
+
+
+class DeathRejectForm(ActionForm):
+    note = forms.CharField(label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("如 经入户核实本人健在，公安数据有误"))
+
+
 class DeathForm(ActionForm):
     member_id_number = forms.CharField(label=_("死亡成员身份证号码"), max_length=18)
     died_on = forms.DateField(label=_("死亡日期"))
@@ -212,7 +223,29 @@ DEATH_CREATE = {
         label=_("死亡报告"), form_class=DeathForm, permission="integrity.add_deathreport",
         run=lambda user, obj, d: services.death_report_record(
             actor=user, member=d["member_id_number"], died_on=d["died_on"], source=d["source"]),
-        help_text=_("次月起停发：家庭无其他成员的终止待遇，有其他成员的发起复核；死亡次月以后已发放的金额登记追回。"),
+        help_text=_("次月起停发：家庭无其他成员的终止待遇，有其他成员的发起复核；死亡次月以后已发放的金额登记追回。"
+                    "该成员已有待确认的部门比对死亡信息且日期一致的，本报告即确认该信息。"),
+    ),
+}
+
+
+def _pending_death(user, obj) -> bool:
+    return obj is not None and obj.is_pending
+
+
+DEATH_ACTIONS = {
+    "confirm": Action(
+        label=_("确认死亡"), form_class=DeathConfirmForm, permission="integrity.confirm_deathreport",
+        available=_pending_death,
+        run=lambda user, obj, d: services.death_report_confirm(actor=user, report=obj, note=d["note"]),
+        help_text=_("确认后登记死亡日期，次月起停发：家庭无其他成员的终止待遇，有其他成员的发起复核；"
+                    "死亡次月以后已发放的金额登记追回。对应的比对疑点同时办结。"),
+    ),
+    "reject": Action(
+        label=_("驳回（数据有误）"), form_class=DeathRejectForm, permission="integrity.confirm_deathreport",
+        available=_pending_death,
+        run=lambda user, obj, d: services.death_report_reject(actor=user, report=obj, note=d["note"]),
+        help_text=_("驳回后不改变家庭和待遇的任何信息，只记录驳回理由；对应的比对疑点同时办结。"),
     ),
 }
 
@@ -239,7 +272,7 @@ class CadreRelativeViewSet(ActionsMixin, ScopedModelViewSet):
     form_fields = ["note"]
     list_display = ["member", "relation", "cadre_name", "cadre_post", "registered_on", "registered_by"]
     list_filter = ["relation"]
-    search_fields = ["cadre_name", "member__name", "member__household__number"]
+    search_fields = ["cadre_name", "member__name", "member__id_number", "member__household__number"]
     inspect_view_fields = ["member", "relation", "cadre_name", "cadre_post", "cadre_unit", "registered_on",
                            "registered_by", "note"]
 
@@ -274,7 +307,7 @@ class TipOffViewSet(ActionsMixin, ScopedModelViewSet):
     list_display = ["__str__", "channel", "region", "household_number", "status", "assigned_to", "outcome",
                     "received_at"]
     list_filter = ["status", "channel", "outcome"]
-    search_fields = ["household_number", "text"]
+    search_fields = ["household_number", "text", "household__members__name", "household__members__id_number"]
     inspect_view_fields = ["channel", "text", "region", "household", "household_number", "anonymous", "contact",
                            "status", "received_by", "assigned_to", "review", "findings", "outcome", "closed_by",
                            "closed_at", "received_at"]
@@ -291,10 +324,24 @@ class FraudCaseViewSet(ActionsMixin, ScopedModelViewSet):
     list_display = ["__str__", "household", "kind", "amount_wrongly_paid", "serious", "fine_amount", "status",
                     "decided_by", "opened_at"]
     list_filter = ["status", "kind", "serious"]
-    search_fields = ["household__number"]
+    search_fields = ["household__number", "household__members__name", "household__members__id_number"]
     inspect_view_fields = ["household", "kind", "summary", "tip_off", "amount_wrongly_paid", "serious",
                            "fine_amount", "status", "decision", "decided_by", "decided_at", "overpayment",
                            "opened_by", "opened_at"]
+
+
+class DeathIndexView(ActionIndexView):
+    """The monthly list; a header button leads to the deaths from department files that wait for staff."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        pending = selectors.pending_death_count(self.request.user)
+        if pending:
+            url = f"{reverse('integrity_deaths:index')}?status={DeathReportStatus.PENDING}"
+            buttons.append(HeaderButton(_("待核实确认的部门比对死亡信息（%(n)s）") % {"n": pending}, url=url,
+                                        icon_name="warning"))
+        return buttons
 
 
 class DeathReportViewSet(ActionsMixin, ScopedModelViewSet):
@@ -303,13 +350,16 @@ class DeathReportViewSet(ActionsMixin, ScopedModelViewSet):
     icon = "doc-empty"
     menu_label = _("死亡报告")
     create_actions = DEATH_CREATE
+    object_actions = DEATH_ACTIONS
+    index_base_class = DeathIndexView
     form_fields = ["source"]
-    list_display = ["member", "household", "died_on", "report_month", "outcome", "stop_from",
+    list_display = ["member", "household", "died_on", "report_month", "status", "source", "outcome", "stop_from",
                     "overpayment_count", "overpayment_amount"]
-    list_filter = ["report_month", "outcome"]
-    search_fields = ["household__number", "member__name"]
-    inspect_view_fields = ["member", "household", "died_on", "report_month", "source", "outcome", "stop_from",
-                           "review", "overpayment_count", "overpayment_amount", "reported_by", "reported_at"]
+    list_filter = ["status", "report_month", "outcome"]
+    search_fields = ["household__number", "member__name", "member__id_number"]
+    inspect_view_fields = ["member", "household", "died_on", "report_month", "status", "source", "outcome",
+                           "stop_from", "review", "overpayment_count", "overpayment_amount", "reported_by",
+                           "reported_at", "decided_by", "decided_at", "decision_note"]
 
 
 class IntegrityGroup(ViewSetGroup):

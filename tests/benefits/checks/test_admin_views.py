@@ -247,3 +247,59 @@ def test_dashboard_shows_open_flag_counts_of_the_jurisdiction(client, users, fla
     assert "有工商登记 1</a>" in page  # only a1's flag
     client.force_login(users["county"])
     assert "有工商登记 2</a>" in client.get(reverse("wagtailadmin_home")).text
+
+
+@pytest.fixture
+def death_flag(users, households):
+    """A death imported for the second member of h_a1: a flag and a pending death report."""
+    dead = households["h_a1"].members.order_by("id")[1]
+    county = users["county"]
+    department_file = services.department_file_upload(
+        actor=county, source="death", region=county.region, name="deaths.csv", process=False,
+        content=csv_bytes(["身份证号码", "死亡日期"], [[dead.id_number, "2026-03-05"]]))
+    services.department_file_process(file_id=department_file.pk)
+    return Flag.objects.get(member=dead)
+
+
+def test_resolving_an_imported_death_in_the_admin_asks_whether_it_is_confirmed(client, users, death_flag):
+    from benefits.integrity.models import DeathReport
+
+    client.force_login(users["community_a1"])
+    url = reverse("checks_flags:edit", args=[death_flag.pk])
+    form = client.get(url).context["form"]
+    assert form.fields["outcome"].required
+    response = client.post(url, {"resolution_note": "已入户核实"})  # no outcome: the form says so
+    assert response.status_code == 200 and "outcome" in response.context["form"].errors
+    assert Flag.objects.get(pk=death_flag.pk).status == FlagStatus.OPEN
+    response = client.post(url, {"resolution_note": "入户核实本人健在", "outcome": "rejected"})
+    assert response.status_code == 302
+    assert Flag.objects.get(pk=death_flag.pk).status == FlagStatus.RESOLVED
+    report = DeathReport.objects.get()
+    assert (report.status, report.decided_by) == ("rejected", users["community_a1"])
+    assert death_flag.member.__class__.objects.get(pk=death_flag.member_id).died_on is None
+
+
+def test_other_flags_are_resolved_with_a_note_only(client, users, flags):
+    client.force_login(users["community_a1"])
+    form = client.get(reverse("checks_flags:edit", args=[flags["a1"].pk])).context["form"]
+    assert "outcome" not in form.fields
+
+
+def test_api_resolve_a_death_with_its_outcome(client, users, death_flag):
+    client.force_login(users["township_a"])
+    url = f"/api/v1/checks/flags/{death_flag.pk}/resolve/"
+    response = client.post(url, {"note": "殡葬记录核实"}, content_type="application/json")
+    assert response.status_code == 400 and "outcome" in str(response.json())
+    response = client.post(url, {"note": "殡葬记录核实", "outcome": "confirmed"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "resolved"
+    death_flag.member.refresh_from_db()
+    assert str(death_flag.member.died_on) == "2026-03-05"
+
+
+def test_dashboard_points_at_the_deaths_waiting_for_confirmation(client, users, death_flag):
+    client.force_login(users["community_a1"])
+    page = client.get(reverse("wagtailadmin_home")).text
+    assert "待核实确认的公安死亡信息" in page
+    assert f'{reverse("integrity_deaths:index")}?status=pending">1</a>' in page
+    client.force_login(users["community_b1"])  # not their household
+    assert "待核实确认的公安死亡信息" not in client.get(reverse("wagtailadmin_home")).text

@@ -80,6 +80,39 @@ def test_three_bad_rows_are_each_reported_with_their_row_number():
     assert result.errors[0]["value"] == bad_check[:3] + "*" * 11 + bad_check[-4:]
 
 
+def test_blank_lines_keep_csv_row_numbers_those_of_the_file():
+    # line 1 header, 2 ok, 3 blank, 4 spaces only, 5 bad date, 6 blank (end of the export)
+    text = "\n".join([",".join(HEADER), f"{GOOD_ID},甲,2026-01-02", "", "  ", f"{GOOD_ID},乙,2026-13-40", ""]) + "\n"
+    frame, _ = parsing.read_table(text.encode("gbk"))
+    result = parsing.validate(frame, SOURCES["death"])
+    assert len(result.frame) == 2  # blank lines are not rows
+    assert [(e["row"], e["column"]) for e in result.errors] == [(5, "死亡日期")]
+    assert result.frame["row"].tolist() == [2, 5]
+
+
+def test_blank_lines_before_the_header_are_counted_too():
+    text = f"\r\n\r\n身份证号码,工资\r\n\r\n{GOOD_ID},x\r\n"  # header on line 3
+    frame, _ = parsing.read_table(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = parsing.validate(frame, SOURCES["death"])
+    assert {e["row"] for e in result.errors} == {3}  # the header is on line 3
+    frame, _ = parsing.read_table(("\n\n" + ",".join(HEADER) + "\n\n" + "123,x,2026-01-01\n").encode())
+    assert [e["row"] for e in parsing.validate(frame, SOURCES["death"]).errors] == [5]
+
+
+def test_blank_rows_keep_xlsx_row_numbers_those_of_the_sheet():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)                                   # row 1
+    sheet.append([GOOD_ID, "甲", dt.datetime(2026, 4, 1)])  # row 2
+    sheet.append([])                                       # row 3: blank
+    sheet.append([GOOD_ID, "乙", "2026-13-40"])              # row 4: bad date
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    frame, _ = parsing.read_table(buffer.getvalue(), "f.xlsx")
+    result = parsing.validate(frame, SOURCES["death"])
+    assert [(e["row"], e["column"]) for e in result.errors] == [(4, "死亡日期")]
+
+
 def test_unknown_and_missing_columns_are_header_errors():
     frame, _ = parsing.read_table(_csv([[GOOD_ID, "x"]], "utf-8", header=["身份证号码", "工资"]))
     result = parsing.validate(frame, SOURCES["death"])

@@ -119,3 +119,57 @@ def test_dashboard_series(users, county_data, regions):
     assert set(data["placements"]) == {"就业登记(录用)", "培训输出"}
     township = dashboard_data(users["township_a"], regions["town_a"], as_of=dt.date(2026, 3, 15), months=3)
     assert township["households"] == [1, 2, 2]
+
+
+def _lock(county, month):
+    from benefits.payroll.services import payroll_run_compute, payroll_run_lock, payroll_run_review
+
+    run = payroll_run_compute(actor="system:test", county=county, month=month).run
+    return payroll_run_lock(actor="system:test", run=payroll_run_review(actor="system:test", run=run))
+
+
+def test_dashboard_money_is_what_the_locked_payroll_paid(users, county_data, regions, django_assert_num_queries):
+    from django.db.models import Sum
+
+    from benefits.payroll.models import PaymentLine
+    from benefits.payroll.services import payroll_run_compute
+
+    # Cents that floating point would not add exactly (0.10 + 0.20).
+    make_household(regions["comm_b1"], persons=1, category="C", amount="0.10")
+    make_household(regions["comm_b2"], persons=1, category="C", amount="0.20")
+    _lock(regions["county"], dt.date(2026, 1, 1))
+    _lock(regions["county"], dt.date(2026, 2, 1))
+    payroll_run_compute(actor="system:test", county=regions["county"], month=dt.date(2026, 3, 1))  # not locked
+
+    def paid(month, path):
+        total = PaymentLine.objects.filter(month=month, region__path__startswith=path).aggregate(s=Sum("amount"))["s"]
+        return str(total.quantize(D("0.01")))
+
+    # Six queries whatever the number of households or lines: payable, mix, paid, events, hires, placements.
+    with django_assert_num_queries(6):
+        data = dashboard_data(users["county"], regions["county"], as_of=dt.date(2026, 3, 15), months=3)
+    assert data["money_label"] == "实发金额(元)"
+    assert data["money"] == [paid(dt.date(2026, 1, 1), regions["county"].path),
+                             paid(dt.date(2026, 2, 1), regions["county"].path), "0.00"]  # March is not locked
+    assert data["money"][0].endswith(".30")  # … + 0.10 + 0.20, exactly
+    assert reports.paid_amount_by_month(users["county"], regions["county"], START, END) == {
+        dt.date(2026, 1, 1): D(data["money"][0]), dt.date(2026, 2, 1): D(data["money"][1])}
+    # A township sums its communities' lines (the runs are the county's).
+    township = dashboard_data(users["township_b"], regions["town_b"], as_of=dt.date(2026, 3, 15), months=3)
+    assert township["money"] == [paid(dt.date(2026, 1, 1), regions["town_b"].path),
+                                 paid(dt.date(2026, 2, 1), regions["town_b"].path), "0.00"]
+    assert township["money"][0] != data["money"][0]
+    # Outside the jurisdiction nothing is counted.
+    assert reports.paid_amount_by_month(users["township_a"], regions["town_b"], START, END) == {}
+
+
+def test_payable_series_counts_each_month_from_grouped_rows(users, county_data, regions):
+    # Two enrolments with the same dates fall into one group: still counted twice.
+    make_household(regions["comm_a1"], persons=2, category="B", amount="0.10", start=dt.date(2026, 2, 1))
+    make_household(regions["comm_a1"], persons=1, category="B", amount="0.20", start=dt.date(2026, 2, 1))
+    rows, basis = reports.payable_by_month(users["county"], regions["county"],
+                                           [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)])
+    assert basis == "payable"
+    # Feb: 1390.00 as in test_report_figures + 0.10 + 0.20; households 4 + 2, persons 8 + 3.
+    assert [(r["households"], r["persons"], r["amount"]) for r in rows] == [
+        (3, 6, D("1090.00")), (6, 11, D("1390.30")), (5, 9, D("1250.30"))]

@@ -27,7 +27,17 @@ def members(household):
     return list(household.members.order_by("id"))
 
 
-def test_death_flags_the_household_and_opens_one_death_review_not_twice(users, households):
+def _locked_month(county, month):
+    from benefits.payroll.services import payroll_run_compute, payroll_run_lock, payroll_run_review
+
+    run = payroll_run_compute(actor="system:test", county=county, month=month).run
+    return payroll_run_lock(actor="system:test", run=payroll_run_review(actor="system:test", run=run))
+
+
+def test_imported_death_is_a_flag_a_review_and_a_pending_death_report_changing_nothing(users, households):
+    from benefits.integrity.models import DeathReport, DeathReportStatus
+    from benefits.models import EnrolmentStatus
+
     h = households["h_a1"]
     dead = members(h)[1]
     header = ["身份证号码", "姓名", "死亡日期"]
@@ -36,31 +46,154 @@ def test_death_flags_the_household_and_opens_one_death_review_not_twice(users, h
     flag = Flag.objects.get()
     assert (flag.household, flag.member, flag.kind, flag.status) == (h, dead, FlagKind.DEATH, FlagStatus.OPEN)
     assert flag.details["died_on"] == "2026-03-05"
-    assert flag.review.kind == ReviewKind.DEATH and flag.review.household == h
-    # The monthly death report (benefits.integrity) took the death and opened the household's DEATH review.
-    assert flag.review.source_type == "integrity.deathreport"
+    assert (flag.review.kind, flag.review.household, flag.review.source_type, flag.review.source_id) == (
+        ReviewKind.DEATH, h, "checks.flag", str(flag.pk))
+    # The monthly death report has the death, pending confirmation, sharing the flag's review.
+    report = DeathReport.objects.get()
+    assert (report.member, report.status, report.died_on, report.outcome) == (
+        dead, DeathReportStatus.PENDING, dt.date(2026, 3, 5), "")
+    assert (report.source_type, report.source_id, report.review) == ("checks.flag", str(flag.pk), flag.review)
+    assert flag.details["death_report"] == report.pk
+    assert AuditEvent.objects.filter(action="integrity.death_report_receive", object_id=str(report.pk)).exists()
+    # Nothing of the household's record changed: no date of death, the enrolment pays on.
     dead.refresh_from_db()
-    assert dead.died_on == dt.date(2026, 3, 5)
+    assert dead.died_on is None
+    assert h.enrolments.get().status == EnrolmentStatus.ACTIVE
+    assert not AuditEvent.objects.filter(action__in=["member.death_record", "enrolment.end"]).exists()
     assert Review.objects.filter(household=h, kind=ReviewKind.DEATH, status=ReviewStatus.OPEN).count() == 1
-    # The same death in next month's file adds no flag and no review.
+    # The same death in next month's file adds no flag, no review and no second report.
     second = run(users, "death", header, [[dead.id_number, "某某", "2026-03-05"], ["", "", ""]])
     assert second.status == FileStatus.DONE and second.flags_created == 0
-    assert Flag.objects.count() == 1
+    assert Flag.objects.count() == 1 and DeathReport.objects.count() == 1
     assert Review.objects.filter(household=h, kind=ReviewKind.DEATH).count() == 1
 
 
-def test_death_of_the_only_member_still_gets_a_review_on_the_flag(users, regions):
+def test_imported_death_of_the_only_member_stops_payment_only_when_staff_confirm(users, regions):
+    from benefits.integrity.models import DeathOutcome, DeathReport, DeathReportStatus
     from benefits.models import EnrolmentStatus
+    from benefits.payroll.models import Overpayment
     from tests.benefits.checks.factories import make_household
 
-    alone = make_household(regions["comm_a2"], persons=1)
+    alone = make_household(regions["comm_a2"], persons=1, amount="300.00")
     member = alone.members.get()
-    run(users, "death", ["身份证号码", "死亡日期"], [[member.id_number, "2026-04-20"]])
+    april = _locked_month(regions["county"], dt.date(2026, 4, 1))
+    run(users, "death", ["身份证号码", "死亡日期"], [[member.id_number, "2026-03-20"]])
     flag = Flag.objects.get()
-    # The death report ended the enrolment (nobody left); the flag opened its own DEATH review.
-    assert alone.enrolments.get().status == EnrolmentStatus.ENDED
+    enrolment = alone.enrolments.get()
+    # Imported: the enrolment still pays, nothing is claimed back, April's paid line stands.
+    assert enrolment.status == EnrolmentStatus.ACTIVE and enrolment.end_date is None
+    assert not Overpayment.objects.exists()
     assert (flag.review.kind, flag.review.source_type, flag.review.source_id) == (
         ReviewKind.DEATH, "checks.flag", str(flag.pk))
+    # Resolving the flag needs the outcome, and the right staff of the jurisdiction.
+    with pytest.raises(DomainError) as caught:
+        services.flag_resolve(actor=users["township_a"], flag=flag, note="已入户核实")
+    assert "outcome" in caught.value.field_errors
+    with pytest.raises(PermissionDenied):
+        services.flag_resolve(actor=users["township_b"], flag=flag, note="已入户核实", outcome="confirmed")
+    with pytest.raises(PermissionDenied):
+        services.flag_resolve(actor=users["labour"], flag=flag, note="已入户核实", outcome="confirmed")
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    # Confirmed by township staff: the death is recorded, payment stops from April, April is claimed back.
+    flag = services.flag_resolve(actor=users["township_a"], flag=flag, note="殡葬记录核实，确已死亡",
+                                 outcome="confirmed")
+    member.refresh_from_db()
+    enrolment.refresh_from_db()
+    report = DeathReport.objects.get()
+    assert member.died_on == dt.date(2026, 3, 20)
+    assert enrolment.status == EnrolmentStatus.ENDED and enrolment.end_date == dt.date(2026, 4, 1)
+    assert [(o.month, o.amount, o.reason) for o in Overpayment.objects.all()] == [
+        (dt.date(2026, 4, 1), Decimal("300.00"), "death")]
+    assert april.payment_lines.count() == 1  # a locked month is never rewritten: the money is claimed back
+    assert (report.status, report.outcome, report.stop_from, report.decided_by, report.decision_note) == (
+        DeathReportStatus.CONFIRMED, DeathOutcome.ENROLMENT_ENDED, dt.date(2026, 4, 1), users["township_a"],
+        "殡葬记录核实，确已死亡")
+    assert (flag.status, flag.resolved_by) == (FlagStatus.RESOLVED, users["township_a"])
+    assert flag.resolution_note.startswith("确认死亡") and "殡葬记录核实" in flag.resolution_note
+    confirm = AuditEvent.objects.get(action="integrity.death_report_confirm")
+    assert (confirm.actor, confirm.before["status"], confirm.after["status"]) == (
+        users["township_a"], "pending", "confirmed")
+    assert AuditEvent.objects.filter(action="checks.flag_resolve", object_id=str(flag.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="member.death_record", object_id=str(member.pk)).exists()
+    with pytest.raises(Conflict):
+        services.flag_resolve(actor=users["county"], flag=flag, note="再次处理", outcome="confirmed")
+
+
+def test_rejected_imported_death_is_closed_with_its_note_and_changes_nothing(users, households):
+    from benefits.integrity.models import DeathReport, DeathReportStatus
+    from benefits.integrity.services import death_report_record
+    from benefits.models import EnrolmentStatus
+
+    h = households["h_b1"]
+    alive = members(h)[0]
+    run(users, "death", ["身份证号码", "死亡日期"], [[alive.id_number, "2026-02-01"]])
+    flag = Flag.objects.get()
+    with pytest.raises(DomainError):
+        services.flag_resolve(actor=users["community_b1"], flag=flag, note="", outcome="rejected")
+    flag = services.flag_resolve(actor=users["community_b1"], flag=flag, note="入户核实本人健在，公安数据有误",
+                                 outcome="rejected")
+    report = DeathReport.objects.get()
+    alive.refresh_from_db()
+    assert (report.status, report.outcome, report.decision_note, report.decided_by) == (
+        DeathReportStatus.REJECTED, "", "入户核实本人健在，公安数据有误", users["community_b1"])
+    assert alive.died_on is None and h.enrolments.get().status == EnrolmentStatus.ACTIVE
+    assert flag.status == FlagStatus.RESOLVED and flag.resolution_note.startswith("驳回")
+    assert AuditEvent.objects.filter(action="integrity.death_report_reject", object_id=str(report.pk)).exists()
+    assert not AuditEvent.objects.filter(action__in=["member.death_record", "enrolment.end", "enrolment.change",
+                                                     "overpayment.create", "payroll.lines_cancel"]).exists()
+    # A rejected report does not block the true death reported later by staff.
+    later = death_report_record(actor=users["community_b1"], member=alive, died_on=dt.date(2026, 6, 1))
+    assert later.status == DeathReportStatus.CONFIRMED and later.pk != report.pk
+
+
+def test_confirming_the_death_report_resolves_its_flag(users, households):
+    from benefits.integrity.models import DeathReport, DeathReportStatus
+    from benefits.integrity.services import death_report_confirm, death_report_record
+
+    h = households["h_a1"]
+    dead = members(h)[2]
+    run(users, "death", ["身份证号码", "死亡日期"], [[dead.id_number, "2026-03-05"]])
+    report = DeathReport.objects.get()
+    # The import itself, or any system actor, cannot confirm it: a person decides.
+    with pytest.raises(PermissionDenied):
+        death_report_confirm(actor="system:checks", report=report)
+    with pytest.raises(PermissionDenied):
+        death_report_confirm(actor=users["community_b1"], report=report)
+    # A staff report of another date waits for the pending one to be decided.
+    with pytest.raises(Conflict):
+        death_report_record(actor=users["community_a1"], member=dead, died_on=dt.date(2026, 3, 6))
+    # A staff report of the same death confirms it (and resolves the flag).
+    same = death_report_record(actor=users["community_a1"], member=dead, died_on=dt.date(2026, 3, 5), source="村居报告")
+    assert same.pk == report.pk and same.status == DeathReportStatus.CONFIRMED
+    assert same.review == Flag.objects.get().review  # the flag's DEATH review decides the new amount
+    flag = Flag.objects.get()
+    assert flag.status == FlagStatus.RESOLVED and flag.resolved_by == users["community_a1"]
+    dead.refresh_from_db()
+    assert dead.died_on == dt.date(2026, 3, 5)
+    assert Review.objects.filter(household=h, kind=ReviewKind.DEATH, status=ReviewStatus.OPEN).count() == 1
+
+
+def test_outcome_is_only_for_deaths_waiting_in_the_death_report(users, households):
+    a = members(households["h_b1"])[1]
+    run(users, "business", ["身份证号码", "企业名称"], [[a.id_number, "小卖部"]])
+    with pytest.raises(DomainError) as caught:
+        services.flag_resolve(actor=users["county"], flag=Flag.objects.get(), note="已注销", outcome="confirmed")
+    assert "outcome" in caught.value.field_errors
+
+
+def test_imported_death_with_an_impossible_date_stays_a_flag(users, households):
+    from benefits.integrity.models import DeathReport
+
+    member = members(households["h_a1"])[0]  # born 1960
+    run(users, "death", ["身份证号码", "死亡日期"], [[member.id_number, "1950-01-01"]])
+    flag = Flag.objects.get()
+    assert not DeathReport.objects.exists()
+    assert "未记入死亡报告" in flag.details["death_report"]
+    assert flag.review.kind == ReviewKind.DEATH
+    # Without a pending report the flag is resolved with a note only.
+    services.flag_resolve(actor=users["county"], flag=flag, note="公安数据日期错误，已反馈")
+    assert Flag.objects.get().status == FlagStatus.RESOLVED
 
 
 def test_hukou_move_flags(users, households):
@@ -232,21 +365,21 @@ def test_upload_queues_the_task_on_commit_and_the_task_processes(users, househol
 
 
 def test_resolution_is_audited_and_final(users, households):
-    dead = members(households["h_a1"])[1]
-    run(users, "death", ["身份证号码", "死亡日期"], [[dead.id_number, "2026-03-05"]])
+    worker = members(households["h_a1"])[1]
+    run(users, "business", ["身份证号码", "企业名称"], [[worker.id_number, "城南小吃店"]])
     flag = Flag.objects.get()
     with pytest.raises(DomainError):
         services.flag_resolve(actor=users["community_a1"], flag=flag, note="")
     with pytest.raises(PermissionDenied):
         services.flag_resolve(actor=users["community_b1"], flag=flag, note="核实无误")
-    services.flag_resolve(actor=users["community_a1"], flag=flag, note="入户核实：确已死亡，已报乡镇")
+    services.flag_resolve(actor=users["community_a1"], flag=flag, note="入户核实：小吃店已转让，无经营收入")
     flag.refresh_from_db()
     assert (flag.status, flag.resolved_by, flag.resolution_note) == (
-        FlagStatus.RESOLVED, users["community_a1"], "入户核实：确已死亡，已报乡镇")
+        FlagStatus.RESOLVED, users["community_a1"], "入户核实：小吃店已转让，无经营收入")
     event = AuditEvent.objects.get(action="checks.flag_resolve")
     assert event.actor == users["community_a1"] and event.object_id == str(flag.pk)
     assert event.before["status"] == "open" and event.after["status"] == "resolved"
-    assert event.note == "入户核实：确已死亡，已报乡镇"
+    assert event.note == "入户核实：小吃店已转让，无经营收入"
     with pytest.raises(Conflict):
         services.flag_resolve(actor=users["county"], flag=flag, note="再次处理")
 
@@ -296,3 +429,27 @@ def test_xlsx_upload_is_checked_like_csv(users, households):
     assert (result.status, result.encoding, result.flags_created) == (FileStatus.DONE, "xlsx", 1)
     assert department_file.stored_path.endswith(".xlsx")
     assert Flag.objects.get().details["plate"] == ["皖M00001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_moves_while_findings_are_recorded(users, households, monkeypatch):
+    """Five findings recorded two at a time: the bar moves past 75 % after each committed batch."""
+    from django.db import connection
+
+    monkeypatch.setattr(services, "RECORD_BATCH", 2)
+    seen = []
+    write_progress = services._progress
+
+    def recording(department_file, value, message=""):
+        write_progress(department_file, value, message)
+        # What the admin's poll would read now, and whether this write is already committed.
+        seen.append((DepartmentFile.objects.get(pk=department_file.pk).progress, Flag.objects.count(),
+                     connection.in_atomic_block))
+
+    monkeypatch.setattr(services, "_progress", recording)
+    everyone = members(households["h_a1"]) + members(households["h_b1"])
+    result = run(users, "business", ["身份证号码", "企业名称"], [[m.id_number, f"店{i}"] for i, m in enumerate(everyone)])
+    assert result.flags_created == 5 and result.progress == 100
+    recording_phase = [entry for entry in seen if entry[0] >= 75]
+    # 75 % before recording, then after 2, 4 and 5 findings: 75 + 24 × 2/5 = 84, 75 + 24 × 4/5 = 94, 99.
+    assert recording_phase == [(75, 0, False), (84, 2, False), (94, 4, False), (99, 5, False)]

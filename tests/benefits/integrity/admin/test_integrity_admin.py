@@ -20,6 +20,7 @@ from benefits.integrity.models import (
 )
 from benefits.integrity.services import (
     cadre_relative_register,
+    death_report_receive,
     death_report_record,
     fraud_case_open,
     tip_off_submit,
@@ -170,6 +171,55 @@ def test_monthly_death_list_filter(client, users, records):
     month = records["death"].report_month
     response = client.get(reverse("integrity_deaths:index"), {"report_month": month.isoformat()})
     assert response.status_code == 200 and list(response.context["object_list"]) == [records["death"]]
+
+
+def test_pending_deaths_are_shown_and_decided_in_the_admin(client, users, records, regions):
+    household = make_household(regions["comm_a1"], members=2)
+    make_enrolment(household)
+    first, second = household.members.order_by("id")
+    wrong = death_report_receive(actor="system:test", member=first, died_on=dt.date(2026, 3, 1),
+                                 source="部门比对：公安死亡数据")
+    true = death_report_receive(actor="system:test", member=second, died_on=dt.date(2026, 3, 2),
+                                source="部门比对：公安死亡数据")
+    client.force_login(users["community_a1"])
+    index = client.get(reverse("integrity_deaths:index"))
+    assert "待核实确认的部门比对死亡信息（2）" in index.text and "?status=pending" in index.text
+    pending = client.get(reverse("integrity_deaths:index"), {"status": "pending"})
+    assert set(pending.context["object_list"]) == {wrong, true}
+    inspect = client.get(reverse("integrity_deaths:inspect", args=(wrong.pk,)))
+    assert reverse("integrity_deaths:action", args=(wrong.pk, "confirm")) in inspect.text
+    assert reverse("integrity_deaths:action", args=(wrong.pk, "reject")) in inspect.text
+    # Rejecting needs a reason; then nothing else changes.
+    reject = reverse("integrity_deaths:action", args=(wrong.pk, "reject"))
+    response = client.post(reject, {"note": ""})
+    assert response.status_code == 200 and "note" in response.context["form"].errors
+    assert client.post(reject, {"note": "入户核实本人健在"}).status_code == 302
+    wrong.refresh_from_db()
+    first.refresh_from_db()
+    assert wrong.status == "rejected" and first.died_on is None
+    # Confirming records the death.
+    assert client.post(reverse("integrity_deaths:action", args=(true.pk, "confirm")), {"note": "殡葬记录"}).status_code == 302
+    true.refresh_from_db()
+    second.refresh_from_db()
+    assert (true.status, true.outcome, second.died_on) == ("confirmed", "review", dt.date(2026, 3, 2))
+    # Decided reports offer no action; nothing pending is left.
+    assert client.get(reverse("integrity_deaths:action", args=(true.pk, "confirm"))).status_code == 403
+    assert "待核实确认的部门比对死亡信息" not in client.get(reverse("integrity_deaths:index")).text
+
+
+def test_pending_death_actions_are_scoped(client, users, records, regions):
+    household = make_household(regions["comm_a1"])
+    report = death_report_receive(actor="system:test", member=household.members.get(), died_on=dt.date(2026, 3, 1))
+    for user_key in ("township_b", "other_county"):
+        client.force_login(users[user_key])
+        for action in ("confirm", "reject"):
+            url = reverse("integrity_deaths:action", args=(report.pk, action))
+            assert client.get(url).status_code == 404
+            assert client.post(url, {"note": "x 驳回"}).status_code == 404
+    client.force_login(users["editor"])
+    assert client.post(reverse("integrity_deaths:action", args=(report.pk, "confirm")), {}).status_code in (302, 403, 404)
+    report.refresh_from_db()
+    assert report.status == "pending"
 
 
 def test_cadre_registration_and_report(client, users, records):

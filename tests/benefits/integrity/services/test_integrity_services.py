@@ -8,6 +8,7 @@ import pytest
 from benefits.integrity.models import (
     CadreRelation,
     DeathOutcome,
+    DeathReportStatus,
     FraudKind,
     FraudStatus,
     TipOffChannel,
@@ -16,7 +17,10 @@ from benefits.integrity.models import (
 )
 from benefits.integrity.services import (
     cadre_relative_register,
+    death_report_confirm,
+    death_report_receive,
     death_report_record,
+    death_report_reject,
     fraud_case_decide,
     fraud_case_open,
     tip_off_assign,
@@ -259,6 +263,82 @@ def test_locked_lines_stay_when_death_is_reported(regions, users):
     death_report_record(actor=users["county"], member=household.members.get(), died_on=dt.date(2026, 2, 1))
     run.refresh_from_db()
     assert run.status == RunStatus.LOCKED and PaymentLine.objects.filter(run=run).count() == 1
+
+
+def test_received_death_waits_for_staff_then_is_recorded_like_a_staff_report(regions, users):
+    household = make_household(regions["comm_a1"], members=3)
+    enrolment = make_enrolment(household, amount="450.00")
+    _locked_month(regions, dt.date(2026, 4, 1))
+    member = household.members.order_by("id").last()
+    report = death_report_receive(actor=users["county"], member=member, died_on=dt.date(2026, 3, 5),
+                                  source="公安死亡数据", source_type="test.source", source_id="7")
+    member.refresh_from_db()
+    # Pending: in the monthly list, but nothing of the household's record changed.
+    assert (report.status, report.outcome, report.stop_from, report.review) == (
+        DeathReportStatus.PENDING, "", None, None)
+    assert member.died_on is None
+    assert not Overpayment.objects.exists() and not Review.objects.exists()
+    assert death_report_receive(actor=users["county"], member=member, died_on=dt.date(2026, 3, 5)) == report
+    # Confirmed by community staff: recorded as a staff report would be.
+    report = death_report_confirm(actor=users["community_a1"], report=report, note="入户核实")
+    member.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert member.died_on == dt.date(2026, 3, 5) and enrolment.status == EnrolmentStatus.ACTIVE
+    assert (report.status, report.outcome, report.stop_from, report.decided_by) == (
+        DeathReportStatus.CONFIRMED, DeathOutcome.REVIEW_OPENED, dt.date(2026, 4, 1), users["community_a1"])
+    assert Review.objects.filter(household=household, kind=ReviewKind.DEATH, status="open").get() == report.review
+    # the deceased's share of April's paid line: 450.00 / 3 = 150.00
+    assert list(Overpayment.objects.values_list("amount", flat=True)) == [D("150.00")]
+    event = AuditEvent.objects.get(action="integrity.death_report_confirm", object_id=str(report.pk))
+    assert (event.before["status"], event.after["status"], event.after["outcome"]) == ("pending", "confirmed", "review")
+    with pytest.raises(Conflict):  # decided once
+        death_report_reject(actor=users["county"], report=report, note="数据有误")
+
+
+def test_received_death_reuses_the_review_opened_for_it(regions, users):
+    household = make_household(regions["comm_a1"], members=2)
+    make_enrolment(household)
+    from benefits.services import review_open
+
+    review = review_open(actor="system:test", household=household, kind=ReviewKind.DEATH, reason="公安死亡数据",
+                         source_type="test.flag", source_id="1")
+    member = household.members.order_by("id").last()
+    report = death_report_receive(actor="system:test", member=member, died_on=dt.date(2026, 5, 1), review=review)
+    report = death_report_confirm(actor=users["township_a"], report=report)
+    assert report.review == review
+    assert Review.objects.filter(household=household, kind=ReviewKind.DEATH).count() == 1
+
+
+def test_rejected_received_death_changes_nothing_and_allows_a_later_report(regions, users):
+    household = make_household(regions["comm_b1"], members=1)
+    enrolment = make_enrolment(household)
+    member = household.members.get()
+    report = death_report_receive(actor="system:test", member=member, died_on=dt.date(2026, 2, 1))
+    with pytest.raises(PermissionDenied):  # not their jurisdiction
+        death_report_reject(actor=users["township_a"], report=report, note="本人健在")
+    with pytest.raises(PermissionDenied):  # the system never decides
+        death_report_reject(actor="system:test", report=report, note="本人健在")
+    with pytest.raises(DomainError):
+        death_report_reject(actor=users["community_b1"], report=report, note=" ")
+    report = death_report_reject(actor=users["community_b1"], report=report, note="入户核实本人健在")
+    member.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (report.status, report.decision_note, report.outcome) == (DeathReportStatus.REJECTED, "入户核实本人健在", "")
+    assert member.died_on is None and enrolment.status == EnrolmentStatus.ACTIVE
+    event = AuditEvent.objects.get(action="integrity.death_report_reject")
+    assert (event.actor, event.before["status"], event.after["status"]) == (users["community_b1"], "pending", "rejected")
+    # The police send it again: a new pending report (the rejected one stays in the record).
+    again = death_report_receive(actor="system:test", member=member, died_on=dt.date(2026, 2, 1))
+    assert again.pk != report.pk and again.status == DeathReportStatus.PENDING
+
+
+def test_received_death_with_an_impossible_date_is_refused(regions, users):
+    household = make_household(regions["comm_a1"])
+    member = household.members.get()
+    with pytest.raises(DomainError):
+        death_report_receive(actor="system:test", member=member, died_on=dt.date(2999, 1, 1))
+    with pytest.raises(DomainError):
+        death_report_receive(actor="system:test", member=member, died_on=dt.date(1900, 1, 1))
 
 
 # ---------------------------------------------------------------- cadre relatives
