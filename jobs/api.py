@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from benefits.models import Member
 from jobs import imports, selectors, services
 from jobs.models import Employer, Hire, Hours, JobSeeker, Referral, ReferralStatus, SanctionProposal, Vacancy
-from reemployment.core.api import SearchThrottle
+from reemployment.core.api import ScopedPrimaryKeyRelatedField, SearchThrottle
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region
 from reemployment.idcard import mask_name
@@ -56,7 +56,7 @@ class EmployerSerializer(serializers.ModelSerializer):
 
 class VacancySerializer(serializers.ModelSerializer):
     region = RegionField()
-    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
+    employer = ScopedPrimaryKeyRelatedField(queryset=Employer.objects.all())
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     township = serializers.CharField(source="region.name", read_only=True)
     certificates = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
@@ -217,7 +217,7 @@ class TrainingCertificateSerializer(serializers.Serializer):
 
 
 class JobSeekerSerializer(serializers.ModelSerializer):
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    member = ScopedPrimaryKeyRelatedField(queryset=Member.objects.all(), recipient_filter="household__account")
     member_name = serializers.SerializerMethodField()
     household = serializers.IntegerField(source="member.household_id", read_only=True)
     region = serializers.CharField(source="member.household.region.code", read_only=True)
@@ -322,8 +322,8 @@ class ObligedUnregisteredView(APIView):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    seeker = serializers.PrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
-    vacancy = serializers.PrimaryKeyRelatedField(queryset=Vacancy.objects.all())
+    seeker = ScopedPrimaryKeyRelatedField(queryset=JobSeeker.objects.all())
+    vacancy = ScopedPrimaryKeyRelatedField(queryset=Vacancy.objects.all())
     vacancy_title = serializers.CharField(source="vacancy.title", read_only=True)
     employer = serializers.CharField(source="vacancy.employer.name", read_only=True)
 

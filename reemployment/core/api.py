@@ -11,8 +11,31 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from reemployment.core.errors import DomainError
-from reemployment.core.models import Region
-from reemployment.core.scoping import regions_for
+from reemployment.core.models import Region, Role
+from reemployment.core.scoping import regions_for, scope_model
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related field whose choices — and the ids it accepts — are limited to the request user's
+    jurisdiction: the browsable API lists none of another area's records, and a posted id from
+    outside answers 400 "does not exist" like any unknown id. ``recipient_filter`` names the
+    lookup to the account for fields a recipient may fill (their own household's records)."""
+
+    def __init__(self, *args, recipient_filter: str | None = None, **kwargs):
+        self.recipient_filter = recipient_filter
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        user = request.user
+        if getattr(user, "role", None) == Role.RECIPIENT:
+            return queryset.filter(**{self.recipient_filter: user}) if self.recipient_filter else queryset.none()
+        if queryset.model is Region:
+            return regions_for(user)
+        return scope_model(queryset, user)
 
 
 def exception_handler(exc, context):
