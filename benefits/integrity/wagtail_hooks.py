@@ -304,11 +304,13 @@ class TipOffViewSet(ActionsMixin, ScopedModelViewSet):
     create_actions = TIP_OFF_CREATE
     object_actions = TIP_OFF_ACTIONS
     form_fields = ["text"]
-    list_display = ["__str__", "channel", "region", "household_number", "status", "assigned_to", "outcome",
-                    "received_at"]
+    list_display = ["__str__", "reference", "channel", "region", "household_number", "status", "assigned_to",
+                    "outcome", "received_at"]
     list_filter = ["status", "channel", "outcome"]
-    search_fields = ["household_number", "text", "household__members__name", "household__members__id_number"]
-    inspect_view_fields = ["channel", "text", "region", "household", "household_number", "anonymous", "contact",
+    # The reference told to the person who sent it (they quote it when they call back).
+    search_fields = ["reference", "household_number", "text", "household__members__name",
+                     "household__members__id_number"]
+    inspect_view_fields = ["reference", "channel", "text", "region", "household", "household_number", "anonymous", "contact",
                            "status", "received_by", "assigned_to", "review", "findings", "outcome", "closed_by",
                            "closed_at", "received_at"]
 

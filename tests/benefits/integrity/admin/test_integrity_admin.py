@@ -114,6 +114,17 @@ def test_tip_off_workflow_through_the_admin(client, users, records):
     assert tip.status == TipOffStatus.CLOSED and tip.outcome == "unsubstantiated" and tip.review is not None
 
 
+def test_a_tip_off_is_found_by_the_reference_its_sender_quotes(client, users, records):
+    tip = records["tip"]
+    client.force_login(users["township_a"])
+    response = client.get(reverse("integrity_tip_offs:index"), {"q": tip.reference})
+    assert list(response.context["object_list"]) == [tip]
+    assert tip.reference in response.content.decode()
+    # Another township's staff do not find it by its reference.
+    client.force_login(users["township_b"])
+    assert list(client.get(reverse("integrity_tip_offs:index"), {"q": tip.reference}).context["object_list"]) == []
+
+
 def test_staff_record_a_tip_off(client, users, records):
     client.force_login(users["community_a1"])
     url = reverse("integrity_tip_offs:create", args=("record",))
