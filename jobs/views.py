@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
+from django.utils.translation import gettext as _
 
 from jobs import selectors, services
 from jobs.forms import SeekerProfileForm
@@ -73,7 +74,7 @@ def profile(request, member_id: int):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "求职登记已保存 / saved")
+                messages.success(request, _("求职登记已保存。"))
                 return redirect("jobs:matches", seeker_id=seeker.pk)
     else:
         form = SeekerProfileForm(initial=SeekerProfileForm.initial_from(seeker) if seeker else None, county=county)

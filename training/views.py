@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benefits.models import Household
@@ -77,7 +78,7 @@ def enrol(request):
         services.enrolment_create(actor=request.user, course=course, member=member)
     except DomainError as exc:
         return _back(request, error=exc.message)
-    return _back(request, message=f"已为 {member} 报名“{course.title}” / signed up")
+    return _back(request, message=_("已为 %(member)s 报名“%(course)s”。") % {"member": member, "course": course.title})
 
 
 @login_required
@@ -93,7 +94,7 @@ def withdraw(request, pk: int):
         services.enrolment_withdraw(actor=request.user, enrolment=enrolment, reason="本人网上退出 / withdrawn online")
     except DomainError as exc:
         return _back(request, error=exc.message)
-    return _back(request, message="已退出报名 / withdrawn")
+    return _back(request, message=_("已退出报名。"))
 
 
 @login_required
@@ -105,10 +106,10 @@ def wish(request):
     member = _own_member(household, request.POST.get("member"))
     course_type = request.POST.get("course_type", "")
     if course_type not in CourseType.values:
-        return _back(request, error="请选择培训类别 / choose a course type")
+        return _back(request, error=_("请选择培训类别。"))
     try:
         services.training_wish_save(actor=request.user, wish=TrainingWish(
             member=member, course_type=course_type, survey_round=str(today().year), surveyed_on=today()))
     except DomainError as exc:
         return _back(request, error=exc.message)
-    return _back(request, message="已登记培训意愿 / wish recorded")
+    return _back(request, message=_("已登记培训意愿。"))
