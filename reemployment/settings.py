@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "reemployment.core.users_app.UsersConfig",  # wagtail.users with role and region on its forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -198,6 +198,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
 MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
+DEPARTMENT_COLUMNS_FILE = os.environ.get("DEPARTMENT_COLUMNS_FILE", "")  # docs/department-checks.md
 
 CACHES = {
     "default": {

@@ -12,6 +12,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import PortalLoginView
 
+
+def _superusers_only(request) -> bool:
+    # Django's admin is for superusers only (staff work in Wagtail's admin): is_staff alone is not enough.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
 api_v1 = [
     path("", include("reemployment.core.api_urls")),
     path("", include("benefits.api_urls")),

@@ -37,6 +37,21 @@ CODE_LENGTH = {
     RegionLevel.COMMUNITY: 12,
 }
 LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY]
+# The leading digits of a region's code that every code below it repeats (GB/T 2260 and the
+# statistical division codes): province 34xxxx, city 3411xx, county 341125, township 341125100,
+# community 341125100001. A region's code starts with its parent's prefix.
+CODE_PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.COMMUNITY: 12,
+}
+
+
+def code_prefix(code: str, level: str) -> str:
+    """The part of ``code`` that the codes of every region below it start with."""
+    return code[: CODE_PREFIX_LENGTH.get(level, len(code))]
 
 
 class Region(models.Model):
@@ -72,17 +87,21 @@ class Region(models.Model):
         expected = CODE_LENGTH.get(self.level)
         if expected and len(self.code) != expected:
             raise ValidationError({"code": _("%(level)s级代码应为%(n)s位") % {"level": self.get_level_display(), "n": expected}})
-        if self.parent_id:
+        if self.parent_id and self.parent.level in LEVEL_ORDER and self.level in LEVEL_ORDER:
+            if self.pk and (self.parent_id == self.pk or (self.path and self.parent.path.startswith(self.path))):
+                raise ValidationError({"parent": _("上级区划不能是本区划或其下级")})
             if LEVEL_ORDER.index(self.parent.level) >= LEVEL_ORDER.index(self.level):
                 raise ValidationError({"parent": _("上级区划的级别必须高于本级")})
-            if len(self.code) > 6 and not self.code.startswith(self.parent.code[: len(self.code) - 3]):
-                raise ValidationError({"code": _("代码须以上级代码开头")})
+            prefix = code_prefix(self.parent.code, self.parent.level)
+            if not self.code.startswith(prefix):
+                raise ValidationError({"code": _("代码须以上级代码 %(prefix)s 开头") % {"prefix": prefix}})
 
     def compute_path(self) -> str:
         return (self.parent.path if self.parent_id else "") + self.code + "/"
 
     def save(self, *args, **kwargs):
-        # The path is derived data (like a slug), not domain logic.
+        # The path is derived data (like a slug), not domain logic. Changing a region's parent or
+        # code also changes every descendant's path: services.region_save rewrites them.
         self.path = self.compute_path()
         super().save(*args, **kwargs)
 
@@ -158,6 +177,27 @@ class User(AbstractUser):
             raise ValidationError({"region": _("工作人员必须有所属辖区")})
 
 
+APPEND_ONLY_UPDATE = "审计记录只能追加，不能修改 / audit events are append-only"
+APPEND_ONLY_DELETE = "审计记录不能删除 / audit events cannot be deleted"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events are append-only: bulk ``update()`` and ``delete()`` are refused too.
+
+    Database triggers (migration 0002) refuse UPDATE and DELETE of audit rows from any other path.
+    """
+
+    def update(self, **kwargs):
+        raise ValidationError(APPEND_ONLY_UPDATE)
+
+    def delete(self):
+        raise ValidationError(APPEND_ONLY_DELETE)
+
+    update.alters_data = True
+    delete.alters_data = True
+    delete.queryset_only = True  # as Django's: no Manager.delete()
+
+
 class AuditEvent(models.Model):
     """One audited change (审计记录): who, when, what, before and after. Append-only."""
 
@@ -177,6 +217,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
@@ -188,11 +230,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("审计记录只能追加，不能修改 / audit events are append-only")
+            raise ValidationError(APPEND_ONLY_UPDATE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("审计记录不能删除 / audit events cannot be deleted")
+        raise ValidationError(APPEND_ONLY_DELETE)
 
 
 class Standard(models.Model):

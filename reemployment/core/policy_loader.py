@@ -15,6 +15,7 @@ import yaml
 from django.db import transaction
 
 from reemployment.core import audit
+from reemployment.core.errors import DomainError
 from reemployment.core.models import (
     CODE_LENGTH,
     LEVEL_ORDER,
@@ -23,7 +24,9 @@ from reemployment.core.models import (
     Region,
     RegionLevel,
     Standard,
+    code_prefix,
 )
+from reemployment.core.services import region_save
 from reemployment.money import to_decimal
 from reemployment.policy.parameters import ParameterError, coerce_value, to_jsonable
 
@@ -37,16 +40,40 @@ class PolicyFileError(Exception):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (as key ``__line__``)."""
+    """A safe loader that remembers lines: of every mapping (key ``__line__``), of each of its
+    values (``__key_lines__``), and of every item of a list (``_LineList.lines``)."""
+
+
+class _LineList(list):
+    lines: list[int]
+
+    def line(self, index: int) -> int | str:
+        return self.lines[index] if index < len(self.lines) else "?"
+
+
+LINE_KEYS = {"__line__", "__key_lines__"}
 
 
 def _construct_mapping(loader, node, deep=False):
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    key_lines = {}
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (str, int)):
+            key_lines[key] = key_node.start_mark.line + 1
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__key_lines__"] = key_lines
     return mapping
 
 
+def _construct_sequence(loader, node, deep=False):
+    items = _LineList(yaml.SafeLoader.construct_sequence(loader, node, deep=True))
+    items.lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # Dates stay text until we parse them ourselves, so a bad date is a line-level error, not a crash.
 _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -89,10 +116,43 @@ class _RegionSpec:
 
 def _strip_line(value):
     if isinstance(value, dict):
-        return {k: _strip_line(v) for k, v in value.items() if k != "__line__"}
+        return {k: _strip_line(v) for k, v in value.items() if k not in LINE_KEYS}
     if isinstance(value, list):
         return [_strip_line(v) for v in value]
     return value
+
+
+def _keys(mapping: dict) -> set:
+    return set(mapping) - LINE_KEYS
+
+
+def _key_line(mapping: dict, key: str) -> int | str:
+    return mapping.get("__key_lines__", {}).get(key, mapping.get("__line__", "?"))
+
+
+def _section(data: dict, key: str, errors: list[str]) -> list:
+    """A top-level section: a list of entries (absent or empty = none)."""
+    value = data.get(key)
+    if value is None:
+        return _LineList()
+    if not isinstance(value, list):
+        errors.append(f"line {_key_line(data, key)}: {key} 必须是条目列表 / {key} must be a list of entries "
+                      f"(each starting with \"- \"), not {type(value).__name__}")
+        return _LineList()
+    return value
+
+
+def _entries(items: list, what: str, errors: list[str]):
+    """(line, entry) for each mapping in a section; anything else is a line-level error."""
+    for index, item in enumerate(items):
+        line = items.line(index) if isinstance(items, _LineList) else "?"
+        if not isinstance(item, dict):
+            errors.append(f"line {line}: {what}条目必须是映射 / a {_ENGLISH.get(what, what)} entry must be a mapping: {item!r}")
+            continue
+        yield item.get("__line__", line), item
+
+
+_ENGLISH = {"区划": "region", "标准": "standard", "参数": "parameter"}
 
 
 def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
@@ -108,24 +168,17 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
         raise PolicyFileError(["line 1: 文件为空 / the file is empty"])
     if not isinstance(data, dict):
         raise PolicyFileError(["line 1: 顶层必须是映射 / the top level must be a mapping"])
-    unknown = set(data) - {"regions", "standards", "parameters", "__line__"}
-    for key in sorted(unknown):
-        errors.append(f"line {data['__line__']}: 未知的顶层键 {key!r} / unknown top-level key {key!r}")
+    unknown = _keys(data) - {"regions", "standards", "parameters"}
+    for key in sorted(unknown, key=str):
+        errors.append(f"line {_key_line(data, key)}: 未知的顶层键 {key!r} / unknown top-level key {key!r}")
 
     regions: list[_RegionSpec] = []
     known_codes: set[str] = set(Region.objects.values_list("code", flat=True))
-    seen: set[str] = set()
+    seen: dict[str, int | str] = {}
 
     def walk(items, parent: _RegionSpec | None):
-        if not isinstance(items, list):
-            errors.append(f"line {parent.line if parent else 1}: children/regions 必须是列表 / must be a list")
-            return
-        for item in items:
-            if not isinstance(item, dict):
-                errors.append(f"line ?: 区划条目必须是映射 / a region entry must be a mapping: {item!r}")
-                continue
-            line = item.get("__line__", "?")
-            extra = set(item) - {"code", "name", "level", "area", "children", "__line__"}
+        for line, item in _entries(items, "区划", errors):
+            extra = _keys(item) - {"code", "name", "level", "area", "children"}
             if extra:
                 errors.append(f"line {line}: 区划含未知键 {sorted(extra)} / unknown region keys {sorted(extra)}")
             code = str(item.get("code", "")).strip()
@@ -148,27 +201,29 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
             if parent is not None and level in RegionLevel.values and parent.level in RegionLevel.values:
                 if LEVEL_ORDER.index(parent.level) >= LEVEL_ORDER.index(level):
                     errors.append(f"line {line}: {code} 的级别不低于上级 / level must be below its parent's")
-                if len(code) > 6 and not code.startswith(parent.code):
-                    errors.append(f"line {line}: {code} 不以上级代码 {parent.code} 开头 / must start with parent code")
+                prefix = code_prefix(parent.code, parent.level)
+                if not code.startswith(prefix):
+                    errors.append(f"line {line}: {code} 不以上级代码 {prefix} 开头 / must start with its parent's "
+                                  f"code {prefix}")
             if code in seen:
-                errors.append(f"line {line}: 区划代码重复 {code} / duplicate region code {code}")
-            seen.add(code)
+                errors.append(f"line {line}: 区划代码重复 {code}（第 {seen[code]} 行已有）/ duplicate region code "
+                              f"{code} (also line {seen[code]})")
+            else:
+                seen[code] = line
             spec = _RegionSpec(code, name, level, area, parent.code if parent else None, line)
             regions.append(spec)
-            if "children" in item:
-                walk(item["children"], spec)
+            children = item.get("children")
+            if children is not None and not isinstance(children, list):
+                errors.append(f"line {_key_line(item, 'children')}: children 必须是列表 / children must be a list")
+            elif children:
+                walk(children, spec)
 
-    if "regions" in data:
-        walk(data["regions"], None)
-    all_codes = known_codes | seen
+    walk(_section(data, "regions", errors), None)
+    all_codes = known_codes | set(seen)
 
     standards: list[dict] = []
-    for item in data.get("standards", []) or []:
-        if not isinstance(item, dict):
-            errors.append(f"line ?: 标准条目必须是映射 / a standard must be a mapping: {item!r}")
-            continue
-        line = item.get("__line__", "?")
-        extra = set(item) - {"region", "area", "monthly_amount", "valid_from", "note", "__line__"}
+    for line, item in _entries(_section(data, "standards", errors), "标准", errors):
+        extra = _keys(item) - {"region", "area", "monthly_amount", "valid_from", "note"}
         if extra:
             errors.append(f"line {line}: 标准含未知键 {sorted(extra)} / unknown standard keys {sorted(extra)}")
         region = str(item.get("region", ""))
@@ -190,17 +245,11 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
                 "line": line,
             }
         )
-    keys = [(s["region"], s["area"], s["valid_from"]) for s in standards]
-    for key in {k for k in keys if keys.count(k) > 1}:
-        errors.append(f"标准重复 / duplicate standard for {key[0]} {key[1]} {key[2]}")
+    _duplicates(standards, ("region", "area", "valid_from"), "标准", "standard", errors)
 
     parameter_sets: list[dict] = []
-    for item in data.get("parameters", []) or []:
-        if not isinstance(item, dict):
-            errors.append(f"line ?: 参数条目必须是映射 / a parameter entry must be a mapping: {item!r}")
-            continue
-        line = item.get("__line__", "?")
-        extra = set(item) - {"region", "valid_from", "values", "note", "__line__"}
+    for line, item in _entries(_section(data, "parameters", errors), "参数", errors):
+        extra = _keys(item) - {"region", "valid_from", "values", "note"}
         if extra:
             errors.append(f"line {line}: 参数含未知键 {sorted(extra)} / unknown keys {sorted(extra)}")
         region = str(item.get("region", ""))
@@ -227,9 +276,25 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
         parameter_sets.append(
             {"region": region, "valid_from": valid_from, "values": stored, "note": str(item.get("note", "")), "line": line}
         )
+    _duplicates(parameter_sets, ("region", "valid_from"), "参数", "parameter set", errors)
     if errors:
         raise PolicyFileError(errors)
     return regions, standards, parameter_sets
+
+
+def _duplicates(entries: list[dict], key_fields: tuple[str, ...], what: str, what_en: str, errors: list[str]) -> None:
+    """Two entries for the same key (region, area, date): the file is ambiguous, refuse it."""
+    first_line: dict[tuple, int | str] = {}
+    for entry in entries:
+        key = tuple(entry[name] for name in key_fields)
+        if not all(isinstance(part, (str, dt.date)) for part in key):
+            continue  # a bad date or area: already reported
+        if key in first_line:
+            label = " ".join(str(part) for part in key)
+            errors.append(f"line {entry['line']}: {what}重复，与第 {first_line[key]} 行相同 {label} / duplicate "
+                          f"{what_en} for {label} (also line {first_line[key]})")
+        else:
+            first_line[key] = entry["line"]
 
 
 def _amount(raw, line, name, errors) -> Decimal | None:
@@ -253,6 +318,13 @@ def _date(raw, line, errors) -> dt.date | None:
         return None
 
 
+def _save_region(actor, region: Region, spec: _RegionSpec) -> Region:
+    try:
+        return region_save(actor=actor, region=region)
+    except DomainError as exc:  # rolls the whole load back
+        raise PolicyFileError([f"line {spec.line}: {exc.message}"]) from exc
+
+
 def load_policy_text(text: str, *, actor=None) -> LoadReport:
     """Validate then write everything in one transaction. Idempotent."""
     regions, standards, parameter_sets = parse_policy(text)
@@ -261,26 +333,22 @@ def load_policy_text(text: str, *, actor=None) -> LoadReport:
     with transaction.atomic():
         by_code = {r.code: r for r in Region.objects.filter(code__in=[s.code for s in regions])}
         for spec in regions:  # parents come before children in the walk
-            parent = by_code.get(spec.parent_code) or (
-                Region.objects.get(code=spec.parent_code) if spec.parent_code else None
-            )
+            parent = by_code.get(spec.parent_code) if spec.parent_code else None
             existing = by_code.get(spec.code)
             wanted = {"name": spec.name, "level": spec.level, "area": spec.area, "parent_id": parent.pk if parent else None}
+            if spec.parent_code is None and existing is not None:
+                # A region at the top of the file keeps its place in the tree: a county's file does not
+                # detach the county from the city a province's file put it under.
+                wanted["parent_id"] = existing.parent_id
             if existing is None:
                 region = Region(code=spec.code, parent=parent, name=spec.name, level=spec.level, area=spec.area)
-                region.save()
-                by_code[spec.code] = region
-                audit.record(actor=actor, action="region.create", obj=region, region=region, after=audit.snapshot(region))
+                by_code[spec.code] = _save_region(actor, region, spec)
                 report.regions_created += 1
             elif any(getattr(existing, k) != v for k, v in wanted.items()):
-                before = audit.snapshot(existing)
                 for k, v in wanted.items():
                     setattr(existing, k, v)
-                existing.save()
-                audit.record(
-                    actor=actor, action="region.update", obj=existing, region=existing,
-                    before=before, after=audit.snapshot(existing),
-                )
+                # Through the service: moving a region rewrites its subtree's paths (scoping) and is audited.
+                _save_region(actor, existing, spec)
                 report.regions_updated += 1
             else:
                 report.unchanged += 1

@@ -39,7 +39,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.LABOUR: [WAGTAIL_ADMIN, "core.view_region"],
     Role.EDITOR: [WAGTAIL_ADMIN],
-    Role.ADMIN: [WAGTAIL_ADMIN, "core.view_region", "core.add_region", "core.change_region", "core.view_auditevent"],
+    # Staff logins (Settings → Users) are managed by system administrators only, through an audited
+    # service; nobody deletes them (deactivate instead).
+    Role.ADMIN: [WAGTAIL_ADMIN, "core.view_region", "core.add_region", "core.change_region", "core.view_auditevent",
+                 "core.view_user", "core.add_user", "core.change_user"],
     Role.RECIPIENT: [],
 }
 

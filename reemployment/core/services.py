@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Replace, Substr
 
 from reemployment.core import audit
-from reemployment.core.errors import DomainError, PermissionDenied
-from reemployment.core.models import ParameterSet, Region, Role, Standard, User
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import (
+    LEVEL_ORDER,
+    ParameterSet,
+    Region,
+    RegionLevel,
+    Role,
+    Standard,
+    User,
+    code_prefix,
+)
 from reemployment.core.roles import assign_role_group
 from reemployment.core.scoping import in_jurisdiction
 
@@ -55,40 +66,194 @@ def parameter_set_save(*, actor, parameter_set: ParameterSet) -> ParameterSet:
     return parameter_set
 
 
+def _require_system_admin(actor, what: str) -> None:
+    """Regions and logins are managed by system administrators (and superusers); a string actor
+    is the command line or the policy loader ("system:load_policy"), run by the operator."""
+    if isinstance(actor, str):
+        return
+    if actor is not None and actor.is_active and (actor.is_superuser or actor.role == Role.ADMIN):
+        return
+    raise PermissionDenied(f"只有系统管理员可以管理{what} / only system administrators manage {what}")
+
+
+# ---------------------------------------------------------------- regions
+
+
+@transaction.atomic
+def region_save(*, actor, region: Region) -> Region:
+    """Create or edit a region (行政区划). Audited with before/after.
+
+    Scoping matches on the materialised ``path``, so moving a region (a new parent) or renumbering
+    it (a new code) rewrites its whole subtree in the same transaction: every descendant's path,
+    and — for a new code — every descendant's code, whose leading digits repeat this region's
+    (``CODE_PREFIX_LENGTH``: a township 341125100's villages are 341125100xxx). One UPDATE per
+    change, whatever the size of the subtree.
+    """
+    _require_system_admin(actor, "行政区划 / regions")
+    if region.parent_id:
+        # The parent's path as stored now (an earlier step of this transaction may have moved it).
+        region.parent = Region.objects.get(pk=region.parent_id)
+    old = Region.objects.select_for_update().get(pk=region.pk) if region.pk else None
+    if old is not None:
+        region.path = old.path  # what clean() compares the new parent with (no cycles)
+    _full_clean(region)
+    if old is None:
+        region.save()
+        audit.record(actor=actor, action="region.create", obj=region, region=region, object_label=str(region),
+                     after=audit.snapshot(region))
+        return region
+
+    before = audit.snapshot(old)
+    new_path = region.compute_path()
+    if new_path == old.path and audit.snapshot(region) == before:
+        return region  # nothing changed: nothing written, nothing audited
+    descendants = Region.objects.filter(path__startswith=old.path).exclude(pk=old.pk)
+    children = list(Region.objects.filter(parent_id=old.pk).only("code", "level"))
+    new_prefix = code_prefix(region.code, region.level)
+    old_prefix = old.code[: len(new_prefix)]
+    renumbered = new_prefix != old_prefix
+    if renumbered:
+        _check_renumbering(old, descendants, old_prefix, new_prefix)
+    for child in children:
+        child_code = new_prefix + child.code[len(new_prefix):] if renumbered else child.code
+        if child.level in LEVEL_ORDER and LEVEL_ORDER.index(child.level) <= LEVEL_ORDER.index(region.level):
+            raise DomainError(f"下级区划 {child.code} 的级别须低于本级 / the level of {child.code} must stay below "
+                              f"this region's", field_errors={"level": ["下级区划的级别须低于本级"]})
+        if not child_code.startswith(new_prefix):
+            raise DomainError(f"下级区划 {child.code} 的代码不以 {new_prefix} 开头 / the code of {child.code} must "
+                              f"start with {new_prefix}", field_errors={"code": [f"下级区划代码须以 {new_prefix} 开头"]})
+
+    region.save()
+    moved = 0
+    if new_path != old.path:
+        # The part of each descendant's path below this region ("341125100001/"), re-rooted.
+        below = Substr("path", len(old.path) + 1)
+        changes = {}
+        if renumbered:
+            # Codes are digits, so "/" + prefix matches only at the start of a path segment.
+            below = Substr(Replace(Concat(Value("/"), below), Value("/" + old_prefix), Value("/" + new_prefix)), 2)
+            changes["code"] = Concat(Value(new_prefix), Substr("code", len(old_prefix) + 1))
+        changes["path"] = Concat(Value(new_path), below)
+        moved = descendants.update(**changes)
+    note = ""
+    if moved:
+        note = (f"下级区划 {moved} 个随之更新 / {moved} descendant regions updated: path {old.path} → {new_path}"
+                + (f"; codes {old_prefix}… → {new_prefix}…" if renumbered else ""))
+    audit.record(actor=actor, action="region.update", obj=region, region=region, object_label=str(region),
+                 before=before, after=audit.snapshot(region), note=note)
+    return region
+
+
+def _check_renumbering(old: Region, descendants, old_prefix: str, new_prefix: str) -> None:
+    stray = descendants.exclude(code__startswith=old_prefix).values_list("code", flat=True).first()
+    if stray is not None:
+        raise DomainError(f"下级区划 {stray} 的代码不以 {old_prefix} 开头，无法随之改码 / cannot renumber: "
+                          f"descendant {stray} does not start with {old_prefix}", field_errors={"code": [stray]})
+    # Every code under the new prefix must be free (outside this subtree, which is being renumbered).
+    taken = (Region.objects.filter(code__startswith=new_prefix).exclude(path__startswith=old.path)
+             .values_list("code", flat=True).first())
+    if taken is not None:
+        raise Conflict(f"代码段 {new_prefix} 已被区划 {taken} 使用 / codes starting {new_prefix} are in use ({taken})")
+
+
+# ---------------------------------------------------------------- logins
+
+# The level of a staff member's home region, by role (labour bureau staff work for a county).
+ROLE_REGION_LEVELS = {
+    Role.COMMUNITY: {RegionLevel.COMMUNITY},
+    Role.TOWNSHIP: {RegionLevel.TOWNSHIP},
+    Role.COUNTY: {RegionLevel.COUNTY},
+    Role.LABOUR: {RegionLevel.COUNTY},
+}
+
+
+def role_region_problem(role: str, region: Region | None) -> str | None:
+    """Why this home region does not suit this staff role, or None."""
+    if role not in ROLE_REGION_LEVELS:
+        return None
+    if region is None:
+        return "该角色必须有所属辖区 / this role needs a home region"
+    if region.level not in ROLE_REGION_LEVELS[role]:
+        levels = "/".join(str(RegionLevel(level).label) for level in ROLE_REGION_LEVELS[role])
+        return (f"{Role(role).label}的所属辖区应为{levels}级 / the home region of this role must be a "
+                f"{'/'.join(sorted(ROLE_REGION_LEVELS[role]))}")
+    return None
+
+
+USER_AUDIT_FIELDS = ["username", "role", "region", "display_name", "email", "first_name", "last_name",
+                     "is_active", "is_superuser", "is_staff"]
+
+
+@transaction.atomic
+def user_save(*, actor, user: User, password: str | None = None) -> User:
+    """Create or edit a staff login (admin, ``create_staff_user``): role, home region, the role's
+    permission group. Audited with before/after (never the password: only that it was set).
+
+    Staff roles other than editor and system administrator need a home region of their level.
+    Recipient logins are created with their household (benefits), never here. Only a superuser
+    may make or change a superuser; Django's admin (``is_staff``) is for superusers only.
+    """
+    _require_system_admin(actor, "登录账号 / logins")
+    old = User.objects.select_for_update().get(pk=user.pk) if user.pk else None
+    _check_user_change(actor, user, old)
+    return _write_user(actor=actor, user=user, old=old, password=password)
+
+
+def _check_user_change(actor, user: User, old: User | None) -> None:
+    was_recipient = old is not None and old.role == Role.RECIPIENT
+    if (user.role == Role.RECIPIENT) != was_recipient:
+        raise DomainError("低保对象的登录账号随家庭建立，不能在此创建或改为工作人员 / recipient logins are created with "
+                          "their household and cannot be turned into staff logins here",
+                          field_errors={"role": ["低保对象账号不能在此创建或更改角色"]})
+    actor_is_superuser = not isinstance(actor, str) and actor.is_superuser
+    if not isinstance(actor, str) and not actor_is_superuser and (user.is_superuser or (old and old.is_superuser)):
+        raise PermissionDenied("只有超级用户可以设置或修改超级用户 / only a superuser may grant or change superuser accounts")
+
+
+def _write_user(*, actor, user: User, old: User | None, password: str | None) -> User:
+    user.is_staff = user.is_superuser  # Django admin is for superusers only
+    if password:
+        user.set_password(password)
+    elif not user.password:
+        user.set_unusable_password()  # a login without a password cannot be used until one is set
+    _full_clean_user(user)
+    before = audit.snapshot(old, USER_AUDIT_FIELDS) if old is not None else None
+    user.save()
+    assign_role_group(user)
+    audit.record(actor=actor, action="user.update" if old is not None else "user.create", obj=user,
+                 region=user.region, object_label=user.username, before=before,
+                 after=audit.snapshot(user, USER_AUDIT_FIELDS), note="密码已设置 / password set" if password else "")
+    return user
+
+
 @transaction.atomic
 def user_create(*, actor, username: str, password: str | None, role: str, region: Region | None,
                 display_name: str = "", is_superuser: bool = False) -> User:
-    """Create a login with a role (and the role's group). Idempotent by username."""
+    """Create a login with a role (and the role's group), or bring an existing one in step.
+    Idempotent by username (the demo seeder runs it on every ``make run``)."""
+    _require_system_admin(actor, "登录账号 / logins")
     if role and role not in Role.values:
-        raise DomainError(f"未知角色 {role} / unknown role {role}")
-    user, created = User.objects.get_or_create(username=username)
-    unchanged = (
-        not created
-        and (user.role, user.region_id, user.display_name, user.is_superuser)
+        raise DomainError(f"未知角色 {role} / unknown role {role}", field_errors={"role": [role]})
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None and (
+        (user.role, user.region_id, user.display_name, user.is_superuser)
         == (role, region.pk if region else None, display_name, is_superuser)
         and (password is None or user.check_password(password))
-    )
-    if unchanged:
+    ):
         return user
-    before = None if created else audit.snapshot(user, ["role", "region", "display_name", "is_superuser"])
-    user.role = role
-    user.region = region
-    user.display_name = display_name
-    user.is_superuser = is_superuser
-    user.is_staff = is_superuser  # Django admin is for superusers only
-    if password:
-        user.set_password(password)
-    _full_clean_user(user)
-    user.save()
-    assign_role_group(user)
-    audit.record(actor=actor, action="user.create" if created else "user.update", obj=user, region=region,
-                 object_label=username, before=before,
-                 after=audit.snapshot(user, ["role", "region", "display_name", "is_superuser"]))
-    return user
+    old = User.objects.get(pk=user.pk) if user is not None else None
+    user = user or User(username=username)
+    user.role, user.region, user.display_name, user.is_superuser = role, region, display_name, is_superuser
+    _check_user_change(actor, user, old)
+    return _write_user(actor=actor, user=user, old=old, password=password)
 
 
 def _full_clean_user(user: User) -> None:
     try:
-        user.clean()
+        problem = role_region_problem(user.role, user.region)
+        if problem:
+            raise ValidationError({"region": problem})
+        user.full_clean(exclude=["password", "groups", "user_permissions"])
     except ValidationError as exc:
-        raise DomainError(str(exc.message_dict), field_errors=exc.message_dict) from exc
+        raise DomainError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()),
+                          field_errors=exc.message_dict) from exc

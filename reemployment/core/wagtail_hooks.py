@@ -1,12 +1,13 @@
 """Admin screens for shared records: regions, standards, parameters, audit log."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from reemployment.core import services
 from reemployment.core.admin_views import ScopedModelViewSet
-from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
+from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard, User
 
 
 def _save_standard(*, actor, instance):
@@ -17,15 +18,23 @@ def _save_parameters(*, actor, instance):
     return services.parameter_set_save(actor=actor, parameter_set=instance)
 
 
+def _save_region(*, actor, instance):
+    return services.region_save(actor=actor, region=instance)
+
+
 class RegionViewSet(ScopedModelViewSet):
     model = Region
     icon = "site"
     menu_label = _("行政区划")
+    # Moving or renumbering a region rewrites its subtree (paths, codes) and is audited.
+    save_service = staticmethod(_save_region)
     list_display = ["name", "code", "level", "area", "parent"]
     list_filter = ["level", "area"]
     search_fields = ["name", "code"]
     form_fields = ["code", "name", "level", "area", "parent"]
     copy_view_enabled = False
+    # Regions are referenced by every record of their jurisdiction: never deleted (rename or move instead).
+    delete_view_enabled = False
 
 
 class StandardViewSet(ScopedModelViewSet):
@@ -73,3 +82,11 @@ class PolicyGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_policy_viewsets():
     return PolicyGroup()
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_user_changes(request, action_type, objects, action_class_instance):
+    # Logins change one by one through services.user_save (audited); Wagtail's bulk delete, activate
+    # and group assignment would bypass it (users_admin.py hides them; this refuses a crafted POST).
+    if action_class_instance.model is User:
+        raise DjangoPermissionDenied("批量修改登录账号不可用 / bulk changes of logins are not available")

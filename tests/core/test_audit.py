@@ -121,3 +121,60 @@ def test_switched_off_admin_views_answer_404(client, users, regions, name):
     assert client.post(url, {"note": "tampered"}).status_code == 404
     event.refresh_from_db()
     assert event.note == ""
+
+
+@pytest.fixture
+def two_events(users, regions):
+    with transaction.atomic():
+        return [audit.record(actor=users["county"], action=f"x.{n}", obj=regions["county"]) for n in range(2)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: AuditEvent.objects.filter(action="x.0").update(note="rewritten"),
+        lambda: AuditEvent.objects.update(note="rewritten"),
+        lambda: AuditEvent.objects.all().delete(),
+        lambda: AuditEvent.objects.filter(action="x.1").delete(),
+        lambda: AuditEvent.objects.bulk_update([_with_note(e) for e in AuditEvent.objects.all()], ["note"]),
+        lambda: AuditEvent.objects.get(action="x.0").actor.auditevent_set.update(note="rewritten"),
+    ],
+)
+def test_bulk_changes_of_audit_events_are_refused(two_events, change):
+    with pytest.raises(ValidationError, match="append-only|cannot be deleted"), transaction.atomic():
+        change()
+    assert sorted(AuditEvent.objects.values_list("action", "note")) == [("x.0", ""), ("x.1", "")]
+
+
+def _with_note(event):
+    event.note = "rewritten"
+    return event
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sql", ["UPDATE core_auditevent SET note = 'rewritten'", "DELETE FROM core_auditevent",
+                                 "DELETE FROM core_auditevent WHERE action = 'x.0'"])
+def test_the_database_refuses_changing_or_deleting_audit_rows(two_events, sql):
+    from django.db import IntegrityError, connection
+
+    # Raw SQL (a shell, another program) gets past the model: the triggers of migration core.0002 refuse it.
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == 2
+    assert not AuditEvent.objects.exclude(note="").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_still_empties_the_database(users, regions):
+    from django.core.management import call_command
+    from django.db import IntegrityError, connection
+
+    with transaction.atomic():
+        audit.record(actor=users["county"], action="x", obj=regions["county"])
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    # `flush` (what the test suite runs after each transactional test) empties every table, the audit
+    # table included: TRUNCATE on PostgreSQL; on SQLite a DELETE that the trigger lets through only for flush.
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()

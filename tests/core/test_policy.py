@@ -135,3 +135,96 @@ def test_demo_policy_loads_twice():
     first = load_policy_text(POLICY_FILE.read_text(encoding="utf-8"))
     second = load_policy_text(POLICY_FILE.read_text(encoding="utf-8"))
     assert first.changed > 50 and second.changed == 0
+
+
+DUPLICATE_PARAMETERS = """\
+parameters:
+  - region: "341125"
+    valid_from: 2026-01-01
+    values: {urban_b_uplift: "0.30"}
+  - region: "341125"
+    valid_from: 2026-01-01
+    values: {urban_b_uplift: "0.25"}
+"""
+
+
+@pytest.mark.django_db
+def test_duplicate_parameter_sets_are_refused_naming_both_lines():
+    load_policy_text(SAMPLE)
+    events = AuditEvent.objects.count()
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text(DUPLICATE_PARAMETERS)
+    assert info.value.errors == [
+        "line 5: 参数重复，与第 2 行相同 341125 2026-01-01 / duplicate parameter set for 341125 2026-01-01 (also line 2)"
+    ]
+    # Rejected whole: nothing changed, nothing audited (before, each load wrote "2 updated").
+    assert AuditEvent.objects.count() == events
+    assert ParameterSet.objects.get().values["urban_b_uplift"] == "0.30"
+
+
+@pytest.mark.django_db
+def test_duplicate_standards_are_reported_with_both_lines():
+    text = """\
+standards:
+  - {region: "341125", area: urban, monthly_amount: "150.00", valid_from: 2026-01-01}
+  - {region: "341125", area: rural, monthly_amount: "110.00", valid_from: 2026-01-01}
+  - {region: "341125", area: urban, monthly_amount: "160.00", valid_from: 2026-01-01}
+"""
+    load_policy_text(SAMPLE)
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text(text)
+    assert info.value.errors == [
+        ("line 4: 标准重复，与第 2 行相同 341125 urban 2026-01-01 / duplicate standard for 341125 urban 2026-01-01 "
+         "(also line 2)")
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A number where a list belongs: a line-level error, not a TypeError.
+        ("regions: []\nparameters: 5\n", "line 2: parameters 必须是条目列表 / parameters must be a list of entries"),
+        # A string is not iterated character by character.
+        ("# standards\nstandards: abc\n", "line 2: standards 必须是条目列表 / standards must be a list of entries"),
+        ("regions:\n  code: '341125'\n", "line 1: regions 必须是条目列表 / regions must be a list of entries"),
+        ("standards:\n  - abc\n  - 7\n", "line 2: 标准条目必须是映射 / a standard entry must be a mapping: 'abc'"),
+        ("parameters:\n\n  - [1, 2]\n", "line 3: 参数条目必须是映射 / a parameter entry must be a mapping: [1, 2]"),
+        ("regions:\n  - {code: '341125', name: 定远县, level: county, children: 5}\n",
+         "line 2: children 必须是列表 / children must be a list"),
+        # Two entries with a malformed area are reported, not a crash on comparing them.
+        (("standards:\n  - {region: '341125', area: [urban], monthly_amount: '1.00', valid_from: 2026-01-01}\n"
+          "  - {region: '341125', area: [urban], monthly_amount: '1.00', valid_from: 2026-01-01}\n"),
+         "line 3: 城乡应为 urban 或 rural / area must be urban or rural"),
+    ],
+)
+def test_sections_of_the_wrong_shape_are_line_level_errors(text, expected):
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text(text)
+    assert any(error.startswith(expected) for error in info.value.errors), info.value.errors
+    assert "line ?" not in "\n".join(info.value.errors)
+
+
+@pytest.mark.django_db
+def test_a_non_mapping_entry_reports_its_own_line():
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text("standards:\n  - abc\n  - 7\n")
+    assert [error.split(":", 1)[0] for error in info.value.errors] == ["line 2", "line 3"]
+
+
+@pytest.mark.django_db
+def test_a_child_code_must_start_with_its_parents_prefix():
+    text = """\
+regions:
+  - code: "341100"
+    name: 滁州市
+    level: city
+    children:
+      - {code: "341125", name: 定远县, level: county}
+      - {code: "340225", name: 无为县, level: county}
+"""
+    with pytest.raises(PolicyFileError) as info:
+        load_policy_text(text)
+    assert info.value.errors == [
+        "line 7: 340225 不以上级代码 3411 开头 / must start with its parent's code 3411"
+    ]

@@ -73,3 +73,19 @@ def test_404_page_does_not_echo_path_with_id_number(client):
     number = make_id_number("341125", dt.date(1990, 1, 2), 8)
     response = client.get(f"/api/v1/regions/{number}/")
     assert number not in response.content.decode(errors="ignore")
+
+
+@pytest.mark.django_db
+def test_django_admin_is_for_superusers_only(client, regions):
+    # is_staff alone (set by hand, or left over from another tool) must not open Django's admin.
+    staff = UserFactory(username="staff-flag", role="county", region=regions["county"], is_staff=True)
+    client.force_login(staff)
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and "/django-admin/login/" in response["Location"]
+    assert client.get("/django-admin/core/user/").status_code == 302
+    root = UserFactory(username="root", role="", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert client.get("/django-admin/").status_code == 200
+    inactive = UserFactory(username="gone", role="", is_staff=True, is_superuser=True, is_active=False)
+    client.force_login(inactive)
+    assert client.get("/django-admin/").status_code == 302
