@@ -91,6 +91,17 @@ def seed(stdout=None) -> dict:
                                                  content=content, process=False)
         department_file = department_file_process(file_id=department_file.pk)
         counts[name] = (str(department_file.status), department_file.flags_created, department_file.error_count)
+    # Imported deaths wait for staff to confirm them: the county confirms the first (the payment stops
+    # and what was paid after the death is claimed back); the others stay pending for the demo.
+    from benefits.integrity.models import DeathReport, DeathReportStatus
+    from benefits.integrity.services import death_report_confirm
+
+    pending = (DeathReport.objects.filter(status=DeathReportStatus.PENDING,
+                                          member__household__region__path__startswith=county.path)
+               .order_by("id").first())
+    if pending is not None and isinstance(actor, User):
+        death_report_confirm(actor=actor, report=pending, note="经社区入户核实，死亡属实")
+        counts["death confirmed"] = pending.member.household.number
     if stdout:
         stdout.write(f"checks: demo files {counts}")
     return counts
