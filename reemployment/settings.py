@@ -211,6 +211,8 @@ CACHES = {
 
 # Rendered public pages kept for anonymous visitors (cms/cache.py); 0 turns the cache off.
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
+# Tip-offs one client may send through the portal form (DRF rate syntax), cms.abuse.
+PORTAL_TIP_OFF_RATE = os.environ.get("PORTAL_TIP_OFF_RATE", "10/hour")
 PORTAL_PAGE_CACHE_ALIAS = "default"
 
 # Wagtail
