@@ -38,8 +38,8 @@ PG_REVERSE = [
 _ABORT = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
 SQLITE_FORWARD = [
     f"CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent {_ABORT}",
-    f"CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
-    f"WHEN NOT core_audit_flush_in_progress() {_ABORT}",
+    (f"CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
+     f"WHEN NOT core_audit_flush_in_progress() {_ABORT}"),
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
