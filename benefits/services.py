@@ -628,7 +628,7 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
         raise DomainError("请先登记家庭成员 / register the household's members first")
     data = {}
     if fast_track:
-        from reemployment.incentives.services import fast_track_assess
+        from incentives.services import fast_track_assess
 
         if job_start is None or job_end is None:
             raise DomainError("快速通道须填写就业起止日期 / the fast track needs the job's start and end dates",

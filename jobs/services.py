@@ -388,7 +388,7 @@ def _after_hire(*, actor, hire: Hire) -> None:
     """A hire feeds the joins (DESIGN.md §4, §5), in the same transaction: training placement (输出)
     for the member's completed courses, and a transition-benefit proposal for a recipient household
     that a county civil-affairs user then confirms."""
-    from reemployment.incentives.services import transition_propose
+    from incentives.services import transition_propose
     from training.services import placement_record_from_hire
 
     employer_name = hire.vacancy.employer.name if hire.vacancy_id else ""

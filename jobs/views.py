@@ -90,7 +90,7 @@ def matches(request, seeker_id: int):
     results = selectors.matches_for_seeker(seeker, 10)
     # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay.
     from reemployment.core.models import today
-    from reemployment.incentives.selectors import transition_preview
+    from incentives.selectors import transition_preview
 
     for result in results:
         pay = result.get("pay_min")

@@ -22,7 +22,7 @@ SCHEDULES: dict[str, tuple[str, dict]] = {}
 SCHEDULE_MODULES = (
     "benefits.schedules",
     "benefits.payroll.schedules",
-    "reemployment.incentives.schedules",
+    "incentives.schedules",
     "jobs.schedules",
     "training.schedules",
 )

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "benefits.payroll",
     "benefits.integrity",
     "benefits.checks",
-    "reemployment.incentives",
+    "incentives",
     "jobs",
     "training",
     "cms",

@@ -16,7 +16,7 @@ from django.apps import apps
 from reemployment.core.models import Role
 
 PROJECT_APPS = (
-    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "reemployment.incentives", "jobs",
+    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "incentives", "jobs",
     "training", "cms",
 )
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from benefits.models import EnrolmentStatus
-from reemployment.incentives import services
+from incentives import services
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_labour_report_page(client, users, proposal):
 
 @pytest.mark.django_db
 def test_public_labour_is_recorded_by_id_number_inside_the_jurisdiction(client, users, make_household):
-    from reemployment.incentives.models import PublicLabourRecord
+    from incentives.models import PublicLabourRecord
 
     _, mine, _ = make_household(region_key="comm_a1")
     _, theirs, _ = make_household(region_key="comm_b1")
@@ -78,7 +78,7 @@ def test_public_labour_is_recorded_by_id_number_inside_the_jurisdiction(client, 
 @pytest.mark.django_db
 def test_admin_form_choices_are_scoped(users, regions):
     """The core form limits every foreign-key choice to the user's jurisdiction (here: regions)."""
-    from reemployment.incentives.wagtail_hooks import PublicLabourViewSet
+    from incentives.wagtail_hooks import PublicLabourViewSet
 
     form_class = PublicLabourViewSet().get_form_class()
     assert form_class.__mro__[1].__name__ == "PublicLabourForm"

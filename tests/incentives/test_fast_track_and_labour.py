@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from reemployment.core.errors import DomainError, PermissionDenied
-from reemployment.incentives import selectors, services
-from reemployment.incentives.models import RuleApplication
+from incentives import selectors, services
+from incentives.models import RuleApplication
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from jobs import services as job_services
 from jobs.models import ReferralStatus
 from reemployment.core.models import today
-from reemployment.incentives.models import ProposalStatus, TransitionProposal
+from incentives.models import ProposalStatus, TransitionProposal
 from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member
 
 pytestmark = pytest.mark.django_db

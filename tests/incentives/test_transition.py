@@ -8,8 +8,8 @@ import pytest
 from benefits.models import EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
 from reemployment.core.errors import Conflict, PermissionDenied
 from reemployment.core.models import AuditEvent, ParameterSet
-from reemployment.incentives import services
-from reemployment.incentives.models import ProposalStatus, RuleApplication
+from incentives import services
+from incentives.models import ProposalStatus, RuleApplication
 
 
 def propose(member, earnings, start=dt.date(2026, 3, 10), source="1"):
@@ -210,7 +210,7 @@ def test_transition_ends_when_due_and_opens_one_review(make_household, users):
 
 @pytest.mark.django_db
 def test_end_due_task_runs_through_celery(make_household, users):
-    from reemployment.incentives.tasks import end_due_transitions
+    from incentives.tasks import end_due_transitions
 
     _, people, enrolment = make_household()
     services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00",

@@ -260,7 +260,7 @@ def test_fast_track_skips_appraisal_and_shortens_the_notice(users, urban_househo
     # with the parameters in force on the application date.
     submitted = application.events.get(action="submit")
     assert submitted.data["window_end"] == "2026-06-01" and submitted.data["window_months"] == 12
-    from reemployment.incentives.models import RuleApplication
+    from incentives.models import RuleApplication
 
     record = RuleApplication.objects.get(pk=submitted.data["rule_application"])
     assert (record.rule, record.as_of, record.result["eligible"]) == ("fast_track", D, True)

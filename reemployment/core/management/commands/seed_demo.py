@@ -13,7 +13,7 @@ from reemployment.core.demo import DEMO_PASSWORD, seed_policy, seed_users
 from reemployment.schedules import sync_schedules
 
 APP_SEEDERS = ("benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "jobs", "training",
-               "reemployment.incentives", "cms")
+               "incentives", "cms")
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from benefits.models import Member
 from reemployment.core.admin_views import ScopedChoicesForm, ScopedModelViewSet
 from reemployment.core.scoping import scope_model
-from reemployment.incentives import services, views
-from reemployment.incentives.models import PublicLabourRecord, RuleApplication, TransitionProposal
+from incentives import services, views
+from incentives.models import PublicLabourRecord, RuleApplication, TransitionProposal
 
 
 class DecideColumn(Column):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from reemployment.core.errors import DomainError
 from reemployment.core.models import today
 from reemployment.dates import month_start
-from reemployment.incentives import selectors, services
+from incentives import selectors, services
 
 
 def proposal_decide(request, pk: int):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reemployment.incentives import services
+from incentives import services
 
 
 @shared_task(name="incentives.end_due_transitions")

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from reemployment.core.models import Region, User, today
 from reemployment.dates import add_months, month_start
-from reemployment.incentives.models import RuleApplication
+from incentives.models import RuleApplication
 
 TOWNSHIP_PATH = "341125/341125100/"
 
@@ -56,7 +56,7 @@ def seed(stdout=None) -> dict:
     labour_records = _seed_public_labour(community)
     if community:
         from benefits.models import Household
-        from reemployment.incentives.services import fast_track_assess
+        from incentives.services import fast_track_assess
 
         household = Household.objects.filter(region__path__startswith=TOWNSHIP_PATH).order_by("pk").first()
         if household:
@@ -72,7 +72,7 @@ def seed(stdout=None) -> dict:
 
 def _seed_public_labour(community) -> int:
     from benefits.models import Member, WorkAbility
-    from reemployment.incentives.services import public_labour_record
+    from incentives.services import public_labour_record
 
     if community is None:
         return 0

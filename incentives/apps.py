@@ -7,7 +7,7 @@ class IncentivesConfig(AppConfig):
     benefit after a hire, fast-track re-entry, public-interest labour, and the record of every
     rule application with the parameters it used."""
 
-    name = "reemployment.incentives"
+    name = "incentives"
     label = "incentives"
     verbose_name = _("就业激励")
     default_auto_field = "django.db.models.BigAutoField"

@@ -19,7 +19,7 @@ from reemployment.core.models import Role, today
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import month_start
-from reemployment.incentives.models import (
+from incentives.models import (
     PROPOSAL_TRANSITIONS,
     ProposalStatus,
     PublicLabourRecord,
