@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from incentives.models import RuleApplication
 from reemployment.core.models import Region, User, today
 from reemployment.dates import add_months, month_start
-from incentives.models import RuleApplication
 
 TOWNSHIP_PATH = "341125/341125100/"
 

@@ -18,10 +18,10 @@ from benefits.models import (
     WorkAbility,
 )
 from benefits.rules import public_labour_shortfall, transition_benefit
+from incentives.models import ProposalStatus, PublicLabourRecord, TransitionProposal
 from reemployment.core.scoping import scope, scope_model
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import add_months, next_month_start
-from incentives.models import ProposalStatus, PublicLabourRecord, TransitionProposal
 
 PUBLIC_LABOUR_MAX_AGE = 60  # statutory working age; above it nobody is asked for public labour
 

@@ -13,12 +13,6 @@ from django.utils import timezone
 from benefits import services as benefit_services
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member, ReviewKind
 from benefits.rules import fast_track_eligible, transition_benefit
-from reemployment.core import audit
-from reemployment.core.errors import Conflict, DomainError, PermissionDenied
-from reemployment.core.models import Role, today
-from reemployment.core.scoping import in_jurisdiction
-from reemployment.core.selectors import parameters_in_force
-from reemployment.dates import month_start
 from incentives.models import (
     PROPOSAL_TRANSITIONS,
     ProposalStatus,
@@ -27,6 +21,12 @@ from incentives.models import (
     RuleName,
     TransitionProposal,
 )
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Role, today
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.selectors import parameters_in_force
+from reemployment.dates import month_start
 from reemployment.money import to_decimal
 from reemployment.policy.parameters import to_jsonable
 

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from incentives import selectors, services
 from reemployment.core.errors import DomainError
 from reemployment.core.models import today
 from reemployment.dates import month_start
-from incentives import selectors, services
 
 
 def proposal_decide(request, pk: int):

@@ -10,10 +10,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from benefits.models import Member
-from reemployment.core.admin_views import ScopedChoicesForm, ScopedModelViewSet
-from reemployment.core.scoping import scope_model
 from incentives import services, views
 from incentives.models import PublicLabourRecord, RuleApplication, TransitionProposal
+from reemployment.core.admin_views import ScopedChoicesForm, ScopedModelViewSet
+from reemployment.core.scoping import scope_model
 
 
 class DecideColumn(Column):

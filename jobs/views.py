@@ -89,8 +89,8 @@ def matches(request, seeker_id: int):
     seeker = get_object_or_404(selectors.seekers_for(request.user), pk=seeker_id)
     results = selectors.matches_for_seeker(seeker, 10)
     # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay.
-    from reemployment.core.models import today
     from incentives.selectors import transition_preview
+    from reemployment.core.models import today
 
     for result in results:
         pay = result.get("pay_min")

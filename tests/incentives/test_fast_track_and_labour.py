@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from reemployment.core.errors import DomainError, PermissionDenied
 from incentives import selectors, services
 from incentives.models import RuleApplication
+from reemployment.core.errors import DomainError, PermissionDenied
 
 
 @pytest.mark.django_db

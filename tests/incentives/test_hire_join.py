@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from incentives.models import ProposalStatus, TransitionProposal
 from jobs import services as job_services
 from jobs.models import ReferralStatus
 from reemployment.core.models import today
-from incentives.models import ProposalStatus, TransitionProposal
 from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member
 
 pytestmark = pytest.mark.django_db

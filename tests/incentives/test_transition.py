@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from benefits.models import EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
-from reemployment.core.errors import Conflict, PermissionDenied
-from reemployment.core.models import AuditEvent, ParameterSet
 from incentives import services
 from incentives.models import ProposalStatus, RuleApplication
+from reemployment.core.errors import Conflict, PermissionDenied
+from reemployment.core.models import AuditEvent, ParameterSet
 
 
 def propose(member, earnings, start=dt.date(2026, 3, 10), source="1"):
