@@ -11,3 +11,16 @@ class IncentivesConfig(AppConfig):
     label = "incentives"
     verbose_name = _("就业激励")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        connect_jobs_hooks()
+
+
+def connect_jobs_hooks() -> None:
+    """Fill the hooks jobs declares (jobs never imports incentives): the transition proposal after
+    a hire (order 20: after training's placement) and the "if you take this job" preview."""
+    from incentives import selectors, services
+    from jobs import hooks
+
+    hooks.register_after_hire(services.transition_propose_after_hire, order=20)
+    hooks.register_hire_preview(selectors.transition_preview)

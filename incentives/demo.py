@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from benefits.checks.models import FollowUp
+from benefits.checks.services import FINDING_UNCOVERED, poverty_follow_up_all
+from benefits.integrity.models import FraudCase, FraudKind
+from benefits.integrity.services import fraud_case_open
+from benefits.models import Household, Member, WorkAbility
 from incentives.models import RuleApplication
+from incentives.services import fast_track_assess, public_labour_record
+from jobs import services as jobs_services
+from jobs.models import JobSeeker, Vacancy, VacancyStatus
 from reemployment.core.models import Region, User, today
 from reemployment.dates import add_months, month_start
 
@@ -22,8 +30,6 @@ TOWNSHIP_PATH = "341125/341125100/"
 
 
 def seed(stdout=None) -> dict:
-    from jobs.models import JobSeeker, Vacancy, VacancyStatus
-
     if RuleApplication.objects.exists() or not Region.objects.filter(code="341125100").exists():
         if stdout:
             stdout.write("incentives: demo already seeded (or no demo county)")
@@ -37,27 +43,22 @@ def seed(stdout=None) -> dict:
     vacancies = list(Vacancy.objects.filter(status=VacancyStatus.OPEN).order_by("pk")[:6])
     counts = {"hires": 0, "refusals": 0}
     if labour and len(seekers) == 3 and len(vacancies) >= 4:
-        from jobs import services as jobs
-
         start = today()
         for seeker, vacancy, pay in ((seekers[0], vacancies[0], "780.00"), (seekers[1], vacancies[1], "1500.00")):
             with transaction.atomic():
-                referral = jobs.referral_create(actor=labour, seeker=seeker, vacancy=vacancy,
-                                                reasons=["职业对口", "就近上班"])
-                jobs.referral_record_outcome(actor=labour, referral=referral, outcome="hired", start_date=start,
-                                             monthly_earnings=pay)
+                referral = jobs_services.referral_create(actor=labour, seeker=seeker, vacancy=vacancy,
+                                                         reasons=["职业对口", "就近上班"])
+                jobs_services.referral_record_outcome(actor=labour, referral=referral, outcome="hired",
+                                                      start_date=start, monthly_earnings=pay)
             counts["hires"] += 1
         for vacancy in vacancies[2:4]:
             with transaction.atomic():
-                referral = jobs.referral_create(actor=labour, seeker=seekers[2], vacancy=vacancy)
-                jobs.referral_record_outcome(actor=labour, referral=referral, outcome="refused",
-                                             refusal_reason="嫌工作辛苦", refusal_valid=False)
+                referral = jobs_services.referral_create(actor=labour, seeker=seekers[2], vacancy=vacancy)
+                jobs_services.referral_record_outcome(actor=labour, referral=referral, outcome="refused",
+                                                      refusal_reason="嫌工作辛苦", refusal_valid=False)
             counts["refusals"] += 1
     labour_records = _seed_public_labour(community)
     if community:
-        from benefits.models import Household
-        from incentives.services import fast_track_assess
-
         household = Household.objects.filter(region__path__startswith=TOWNSHIP_PATH).order_by("pk").first()
         if household:
             fast_track_assess(actor=community, household=household, job_start=add_months(today(), -8),
@@ -71,9 +72,6 @@ def seed(stdout=None) -> dict:
 
 
 def _seed_public_labour(community) -> int:
-    from benefits.models import Member, WorkAbility
-    from incentives.services import public_labour_record
-
     if community is None:
         return 0
     month = month_start(add_months(today(), -1))
@@ -92,10 +90,6 @@ def _seed_public_labour(community) -> int:
 
 
 def _seed_fraud_case(county) -> None:
-    from benefits.integrity.models import FraudCase, FraudKind
-    from benefits.integrity.services import fraud_case_open
-    from benefits.models import Household
-
     if county is None or FraudCase.objects.exists():
         return
     household = Household.objects.filter(region__path__startswith=TOWNSHIP_PATH).order_by("-pk").first()
@@ -106,9 +100,6 @@ def _seed_fraud_case(county) -> None:
 
 
 def _seed_follow_ups(county) -> None:
-    from benefits.checks.models import FollowUp
-    from benefits.checks.services import FINDING_UNCOVERED, poverty_follow_up_all
-
     if county is None or FollowUp.objects.exists():
         return
     poverty_follow_up_all(actor=county, finding=FINDING_UNCOVERED)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from benefits import services as benefit_services
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member, ReviewKind
-from benefits.rules import fast_track_eligible, transition_benefit
+from benefits.rules import fast_track_eligible, fast_track_window_end, transition_benefit
 from incentives.models import (
     PROPOSAL_TRANSITIONS,
     ProposalStatus,
@@ -26,7 +26,7 @@ from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, today
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
-from reemployment.dates import month_start
+from reemployment.dates import month_start, next_month_start
 from reemployment.money import to_decimal
 from reemployment.policy.parameters import to_jsonable
 
@@ -117,9 +117,16 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     return proposal
 
 
-def _next_month(day: dt.date) -> dt.date:
-    from reemployment.dates import next_month_start
+def transition_propose_after_hire(*, actor, hire) -> TransitionProposal | None:
+    """jobs' after-hire receiver (registered in :mod:`jobs.hooks` by ``IncentivesConfig.ready``):
+    :func:`transition_propose` for a recorded ``jobs.Hire``."""
+    employer_name = hire.vacancy.employer.name if hire.vacancy_id else ""
+    return transition_propose(actor=actor, member=hire.member, job_start=hire.start_date,
+                              monthly_earnings=hire.monthly_earnings, source_type="jobs.hire",
+                              source_id=str(hire.pk), employer_name=employer_name)
 
+
+def _next_month(day: dt.date) -> dt.date:
     return next_month_start(day)
 
 
@@ -237,8 +244,6 @@ def fast_track_assess(*, actor, household: Household, job_start: dt.date, job_en
     start date) when there is one, so the record says which job the re-entry follows.
     Raises ``DomainError`` when the job ends before it starts.
     """
-    from benefits.rules import fast_track_window_end
-
     as_of = as_of or job_end
     params = parameters_in_force(household.region, as_of)
     try:

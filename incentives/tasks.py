@@ -1,7 +1,10 @@
 """Celery tasks for work incentives (thin wrappers around services)."""
 
+import datetime as dt
+
 from celery import shared_task
 
+from benefits.models import Member
 from incentives import services
 
 
@@ -15,10 +18,6 @@ def end_due_transitions() -> int:
 def propose_transition_for_hire(self, member_id: int, job_start: str, monthly_earnings: str, source_type: str,
                                 source_id: str, employer_name: str = "") -> int | None:
     """Raise a transition proposal for a recorded hire (idempotent per source)."""
-    import datetime as dt
-
-    from benefits.models import Member
-
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
         return None

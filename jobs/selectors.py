@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
+from jobs import hooks
 from jobs.matching.index import get_store
 from jobs.matching.pipeline import query_for_seeker, query_for_text
 from jobs.matching.ranking import rank
@@ -153,18 +154,14 @@ def seekers_for(user) -> QuerySet:
 
 def with_training_certificates(seekers: QuerySet) -> QuerySet:
     """Seekers with the certificates their members earned in training, in one extra query for the
-    whole list (read with :func:`training_certificates`)."""
-    from training.selectors import certificates_prefetch
-
-    return seekers.prefetch_related(certificates_prefetch("member__training_enrolments"))
+    whole list (read with :func:`training_certificates`; the source registers in :mod:`jobs.hooks`)."""
+    return hooks.with_earned_certificates(seekers)
 
 
 def training_certificates(member: Member) -> list:
     """Certificates the member earned in training (``training.selectors.EarnedCertificate``: name,
     matching name, course, number, date), oldest first — shown read-only on the seeker profile."""
-    from training.selectors import earned_certificates
-
-    return earned_certificates(member)
+    return hooks.earned_certificates(member)
 
 
 def referrals_for(user) -> QuerySet:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member
+from jobs import hooks
 from jobs.matching.pipeline import vacancy_tokens
 from jobs.matching.text import normalise_certificates, normalise_occupation
 from jobs.models import (
@@ -385,19 +386,11 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
 
 
 def _after_hire(*, actor, hire: Hire) -> None:
-    """A hire feeds the joins (DESIGN.md §4, §5), in the same transaction: training placement (输出)
-    for the member's completed courses, and a transition-benefit proposal for a recipient household
-    that a county civil-affairs user then confirms."""
-    from incentives.services import transition_propose
-    from training.services import placement_record_from_hire
-
-    employer_name = hire.vacancy.employer.name if hire.vacancy_id else ""
-    placement_record_from_hire(actor=actor, member=hire.member, start_date=hire.start_date,
-                               employer_name=employer_name, monthly_earnings=hire.monthly_earnings,
-                               source_id=f"jobs.hire:{hire.pk}")
-    transition_propose(actor=actor, member=hire.member, job_start=hire.start_date,
-                       monthly_earnings=hire.monthly_earnings, source_type="jobs.hire", source_id=str(hire.pk),
-                       employer_name=employer_name)
+    """A hire feeds the joins (DESIGN.md §4, §5), in the same transaction, through the receivers
+    registered in :mod:`jobs.hooks`: training placement (输出) for the member's completed courses,
+    then a transition-benefit proposal for a recipient household that a county civil-affairs user
+    then confirms."""
+    hooks.run_after_hire(actor=actor, hire=hire)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
 
-from jobs import selectors, services
+from jobs import hooks, selectors, services
 from jobs.forms import SeekerProfileForm
 from jobs.models import JobSeeker
 from jobs.rules import jobseeker_obligation
@@ -88,12 +88,10 @@ def matches(request, seeker_id: int):
     household = _household_or_404(request)
     seeker = get_object_or_404(selectors.seekers_for(request.user), pk=seeker_id)
     results = selectors.matches_for_seeker(seeker, 10)
-    # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay.
-    from incentives.selectors import transition_preview
-    from reemployment.core.models import today
-
+    # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay
+    # (incentives registers the preview in jobs.hooks).
     for result in results:
         pay = result.get("pay_min")
-        result["if_taken"] = transition_preview(household, pay, today()) if pay is not None else None
+        result["if_taken"] = hooks.hire_preview(household, pay, today()) if pay is not None else None
     return _render(request, "jobs/me_matches.html", {"seeker": seeker, "member_name": mask_name(seeker.member.name),
                                                      "results": results})

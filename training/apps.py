@@ -8,3 +8,13 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("技能培训")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Fill the hooks jobs declares (jobs never imports training): placement after a hire runs
+        # before incentives' transition proposal (order 20), and earned certificates reach matching.
+        from jobs import hooks
+        from training import selectors, services
+
+        hooks.register_after_hire(services.placement_record_after_hire, order=10)
+        hooks.register_certificate_source(hooks.CertificateSource(
+            earned=selectors.earned_certificates, seeker_prefetch=selectors.seeker_certificates_prefetch))

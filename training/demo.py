@@ -24,9 +24,19 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from benefits.models import Member, WorkAbility
+from jobs.selectors import registered_seekers_among
 from reemployment.core.models import Region, Role, User, today
 from training import services
-from training.models import Course, CourseStatus, CourseType, Provider, TrainingWish
+from training.models import (
+    Course,
+    CourseStatus,
+    CourseType,
+    Provider,
+    SubsidyPayment,
+    SubsidyStatus,
+    TrainingWish,
+)
 
 COUNTY = "341125"
 ACTOR = "system:seed_demo"
@@ -98,18 +108,12 @@ def _say(stdout, text: str) -> None:
 def _members(county: Region, as_of: dt.date, n: int, *, registered_seekers: bool = False) -> list:
     """Working-age members (18–50) with full work ability, in a stable order; with
     ``registered_seekers`` only those with a job-seeker registration (the survey is of them)."""
-    try:
-        from benefits.models import Member, WorkAbility
-    except ImportError:  # pragma: no cover - benefits is always installed in this project
-        return []
     oldest = as_of.replace(year=as_of.year - 50)
     youngest = as_of.replace(year=as_of.year - 18)
     members = Member.objects.filter(household__region__path__startswith=county.path, died_on__isnull=True,
                                     left_on__isnull=True, work_ability=WorkAbility.FULL,
                                     birth_date__gte=oldest, birth_date__lte=youngest)
     if registered_seekers:
-        from jobs.selectors import registered_seekers_among
-
         members = registered_seekers_among(members)
     return list(members.select_related("household__region").order_by("id")[:n])
 
@@ -176,8 +180,6 @@ def _seed_courses(county: Region, actor, as_of: dt.date, stdout) -> dict:
         _say(stdout, f"training: {course.title} → {course.get_outcome_display()}"
                      f"{'' if course.outcome_final else '（暂定）'}, 输出率 {course.output_rate}")
     # Pay the subsidy of the reward course so the report shows money paid.
-    from training.models import SubsidyPayment, SubsidyStatus
-
     for payment in SubsidyPayment.objects.filter(course__region__path__startswith=county.path,
                                                  course__marked_for_reward=True, status=SubsidyStatus.PROPOSED):
         services.subsidy_pay(actor=actor, payment=payment, paid_on=as_of - dt.timedelta(days=20),

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth, TruncQuarter, TruncYear
 
+from benefits.models import Household
 from reemployment.core.models import Region, today
 from reemployment.core.scoping import scope, scope_model
 from reemployment.money import round_yuan
@@ -141,6 +142,11 @@ def certificates_prefetch(lookup: str = "training_enrolments") -> Prefetch:
     return Prefetch(lookup, queryset=_certified_enrolments(), to_attr=CERTIFIED_ATTR)
 
 
+def seeker_certificates_prefetch() -> Prefetch:
+    """:func:`certificates_prefetch` for a list of ``jobs.JobSeeker`` (registered in :mod:`jobs.hooks`)."""
+    return certificates_prefetch("member__training_enrolments")
+
+
 def earned_certificates(member) -> list[EarnedCertificate]:
     """Certificates the member earned in training (completed and certified), oldest first; uses
     :func:`certificates_prefetch` when the member came with it, else one query."""
@@ -174,8 +180,6 @@ def certificates_for_member(member) -> list[str]:
 
 def household_training(user) -> dict:
     """A recipient's household members, each with their training enrolments (own household only)."""
-    from benefits.models import Household
-
     household = Household.objects.filter(account=user).first() if getattr(user, "pk", None) else None
     if household is None:
         return {"household": None, "members": []}

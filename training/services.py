@@ -18,6 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from jobs.matching.text import CERTIFICATES
+from jobs.selectors import hires_started_between, registered_seeker_member_ids, seeker_id_for_member
+from jobs.tasks import encode_seeker
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, today
@@ -45,6 +48,7 @@ from training.models import (
     TrainingWish,
 )
 from training.rules import OUTCOME_REVIEW, OUTCOME_REWARD, assess_course
+from training.tasks import course_assess_task
 
 SYSTEM = "system:training"
 # Placements from jobs' hires carry the hire as their source (the same id whichever side is
@@ -111,8 +115,6 @@ def _full_clean(instance, exclude=None) -> None:
 def _enqueue_assessment(course_id: int) -> None:
     """Re-assess the course after commit: once per course and transaction, however many
     trainees changed in it (a roster of 30 completions enqueues one task, not 30)."""
-    from training.tasks import course_assess_task
-
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         course_assess_task.delay(course_id)
@@ -200,8 +202,6 @@ COURSE_EDITABLE_FIELDS = ("provider_id", "title", "course_type", "occupation", "
 def standard_certificates() -> list[str]:
     """The certificate names vacancies require (焊工证, 电工证 …): the matching vocabulary of jobs
     (``jobs.matching.text.CERTIFICATES``), so a course certificate can be mapped onto it."""
-    from jobs.matching.text import CERTIFICATES
-
     return list(CERTIFICATES)
 
 
@@ -412,9 +412,6 @@ def _enqueue_profile_encode(member_id: int) -> None:
     """A certificate earned joins the member's job-seeker profile text (``jobs.matching.pipeline.
     seeker_matching_text``): store the new vector after commit. Matching re-encodes a stale profile
     on demand anyway (the vector carries the hash of its text), so this only saves that wait."""
-    from jobs.selectors import seeker_id_for_member
-    from jobs.tasks import encode_seeker
-
     seeker_id = seeker_id_for_member(member_id)
     if seeker_id is not None:
         transaction.on_commit(lambda: encode_seeker.delay(seeker_id))
@@ -495,6 +492,15 @@ def placement_record_from_hire(*, actor, member, start_date: dt.date, employer_n
     return created
 
 
+def placement_record_after_hire(*, actor, hire) -> list[Placement]:
+    """jobs' after-hire receiver (registered in :mod:`jobs.hooks` by ``TrainingConfig.ready``):
+    :func:`placement_record_from_hire` for a recorded ``jobs.Hire``."""
+    employer_name = hire.vacancy.employer.name if hire.vacancy_id else ""
+    return placement_record_from_hire(actor=actor, member=hire.member, start_date=hire.start_date,
+                                      employer_name=employer_name, monthly_earnings=hire.monthly_earnings,
+                                      source_id=f"jobs.hire:{hire.pk}")
+
+
 def _hire_placement_create(*, actor, enrolment: TrainingEnrolment, start_date: dt.date, employer_name: str,
                            monthly_earnings, source_id: str, note: str = "") -> Placement | None:
     """Create one hire-sourced placement, audited; None if the enrolment was placed meanwhile
@@ -530,8 +536,6 @@ def _place_from_earlier_hire(*, actor, enrolment: TrainingEnrolment) -> Placemen
     :func:`placement_record_from_hire`, so the output rate does not depend on which was entered
     first. Nothing happens when the enrolment is already placed. The caller holds the row lock.
     """
-    from jobs.selectors import hires_started_between
-
     if Placement.objects.filter(enrolment=enrolment).exists():
         return None
     hire = hires_started_between([enrolment.member_id], enrolment.completed_on,
@@ -546,8 +550,6 @@ def _catch_up_hire_placements(*, actor, course: Course) -> int:
     """Place the course's unplaced completers from hires in their windows. Catches hires and
     completions committed at the same moment, and data entered before hires were looked up at
     completion. One query when there is nothing to do; returns the placements created."""
-    from jobs.selectors import hires_started_between
-
     unplaced = TrainingEnrolment.objects.filter(course=course, status=EnrolmentStatus.COMPLETED,
                                                 placement__isnull=True)
     # Each completer's own window is checked below; members have few hires, so no bound here.
@@ -777,8 +779,6 @@ def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
             raise PermissionDenied("只能填写本户成员的培训意愿 / only members of your own household")
     elif not (_is_system(actor) or _is_admin(actor)) and not in_jurisdiction(actor, _member_region(member)):
         raise PermissionDenied("该人员不在您的辖区 / this person is not in your jurisdiction")
-    from jobs.selectors import registered_seeker_member_ids
-
     # The survey is of registered job seekers ([R4]); a cancelled registration (已注销) does not count.
     if member.pk not in registered_seeker_member_ids([member.pk]):
         raise DomainError("只有已办理求职登记的人员才能登记培训意愿，请先办理求职登记 / "

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benefits.models import Household
+from jobs.selectors import registered_seeker_member_ids
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Role, today
 from training import selectors, services
@@ -33,7 +34,6 @@ def my_training(request):
     household = _household(request)
     if household is None:
         return _no_household(request)
-    from jobs.selectors import registered_seeker_member_ids
 
     data = selectors.household_training(request.user)
     courses = selectors.open_courses(region_code=household.region.code)

@@ -16,6 +16,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
 
+from jobs import hooks
 from jobs.matching.encoder import get_encoder
 from jobs.matching.index import IndexedVacancy, get_store
 from jobs.matching.queries import profile_query, text_query
@@ -196,13 +197,12 @@ def seeker_certificates(seeker) -> list[str]:
     """Certificates on the profile plus those earned in training (DESIGN.md §5: a certificate
     earned becomes part of the profile and a matching signal). Training certificates come under
     the name vacancies use (``Course.standard_certificate``, e.g. 焊工（初级）职业技能等级证书 →
-    焊工证); ``profile_query`` normalises the rest (叉车司机证 → 叉车证)."""
-    from training.selectors import certificates_for_member
-
+    焊工证); ``profile_query`` normalises the rest (叉车司机证 → 叉车证). Earned certificates come
+    from the sources registered in :mod:`jobs.hooks` (training's)."""
     held = list(seeker.certificates or [])
-    for certificate in certificates_for_member(seeker.member):
-        if certificate not in held:
-            held.append(certificate)
+    for certificate in hooks.earned_certificates(seeker.member):
+        if certificate.matching_name not in held:
+            held.append(certificate.matching_name)
     return held
 
 
