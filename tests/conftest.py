@@ -20,14 +20,10 @@ def pytest_collection_modifyitems(config, items):
     postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     keep, drop = [], []
     for item in items:
-        if item.get_closest_marker("worker") and not (real_broker and postgres):
-            drop.append(item)
-        elif item.name.startswith("test_tasks_run_in_process") and real_broker:
-            drop.append(item)
-        elif item.get_closest_marker("postgres") and not postgres:
-            drop.append(item)
-        else:
-            keep.append(item)
+        worker_elsewhere = item.get_closest_marker("worker") and not (real_broker and postgres)
+        eager_elsewhere = item.name.startswith("test_tasks_run_in_process") and real_broker
+        postgres_elsewhere = item.get_closest_marker("postgres") and not postgres
+        (drop if worker_elsewhere or eager_elsewhere or postgres_elsewhere else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
