@@ -50,5 +50,7 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A reemployment beat --loglevel=info
 
+# ruff, then the import contracts of pyproject.toml ([tool.importlinter]: layers, pure rules).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
