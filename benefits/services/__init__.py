@@ -10,7 +10,6 @@ from __future__ import annotations
 from benefits.services._common import (
     CASEWORK_ROLES,
     now,
-    require_in_jurisdiction,
 )
 from benefits.services._workflow import (
     ALLOWED_ATTACHMENT_TYPES,
@@ -109,7 +108,6 @@ __all__ = [
     "recipient_account_create",
     "recipient_password_reset",
     "rejection_notice_text",
-    "require_in_jurisdiction",
     "review_decide",
     "review_open",
     "reviews_open_periodic",

@@ -17,10 +17,11 @@ from benefits.models import (
     Household,
 )
 from benefits.selectors import application_sources
-from benefits.services._common import _actor_user, require_in_jurisdiction
+from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role
+from reemployment.core.permissions import actor_user, is_system, require
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
 
@@ -41,7 +42,7 @@ def _require_step_role(actor, application, action: str) -> None:
     """Each step is done by the staff role(s) ``APPLICATION_ACTIONS`` names, inside the household's
     jurisdiction (no exceptions, not even for the system administrator: separation of duties)."""
     roles = APPLICATION_ACTIONS[action].roles
-    if isinstance(actor, str) or actor is None or not getattr(actor, "is_authenticated", False):
+    if is_system(actor) or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("须由工作人员办理 / a staff member must do this step")
     if actor.role not in roles:
         labels = "或".join(str(Role(role).label) for role in sorted(roles))
@@ -77,7 +78,7 @@ def _check_move(application, action: str, on: dt.date) -> str:
 def _step_event(application, *, action, actor, step_before, findings="", data=None):
     return ApplicationEvent.objects.create(
         application=application, action=action, step_before=step_before, step_after=application.step,
-        findings=findings, data=audit.jsonable(data) if data is not None else None, actor=_actor_user(actor),
+        findings=findings, data=audit.jsonable(data) if data is not None else None, actor=actor_user(actor),
         actor_label=getattr(actor, "username", str(actor)),
     )
 
@@ -99,7 +100,7 @@ def attachment_add(*, actor, application, upload, event=None):
     only PDF, JPEG, PNG — the extension and the file's first bytes must agree."""
 
     if not isinstance(actor, str):
-        require_in_jurisdiction(actor, application.household)
+        require(actor, application.household.region, CASEWORK_ROLES, what=HOUSEHOLD)
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_ATTACHMENT_BYTES:
@@ -120,7 +121,7 @@ def attachment_add(*, actor, application, upload, event=None):
                           field_errors={"file": ["内容与类型不符"]})
     safe_name = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isalnum() or ch in "._-")[-100:] or f"file.{extension}"
     attachment = Attachment(application=application, event=event, original_name=name[:200],
-                            content_type=content_type, size=size, uploaded_by=_actor_user(actor))
+                            content_type=content_type, size=size, uploaded_by=actor_user(actor))
     attachment.file.save(safe_name, upload, save=False)
     attachment.save()
     audit.record(actor=actor, action="application.attachment", obj=application, region=application.household.region,

@@ -15,15 +15,16 @@ from benefits.models import (
     Review,
     ReviewKind,
 )
-from benefits.services._common import require_in_jurisdiction
+from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from benefits.services.reviews import review_open
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, User, today
+from reemployment.core.permissions import require
 from reemployment.core.roles import assign_role_group
 from reemployment.money import round_yuan
 
-ACCOUNT_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
+ACCOUNT_ROLES = CASEWORK_ROLES
 
 
 def _check_password(password: str, user=None) -> None:
@@ -37,7 +38,7 @@ def _check_password(password: str, user=None) -> None:
 def recipient_account_create(*, actor, household: Household, password: str):
     """Create the household's recipient login: username = the head's ID number, initial password set by staff."""
     household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
-    require_in_jurisdiction(actor, household, roles=ACCOUNT_ROLES)
+    require(actor, household.region, ACCOUNT_ROLES, what=HOUSEHOLD)
     head = household.head
     if head is None:
         raise DomainError("家庭没有登记户主 / the household has no head", code="no_head")
@@ -61,7 +62,7 @@ def recipient_account_create(*, actor, household: Household, password: str):
 def recipient_password_reset(*, actor, household: Household, password: str):
     """Community (or higher) staff reset a recipient's password."""
     household = Household.objects.select_for_update(of=("self",)).select_related("region", "account").get(pk=household.pk)
-    require_in_jurisdiction(actor, household, roles=ACCOUNT_ROLES)
+    require(actor, household.region, ACCOUNT_ROLES, what=HOUSEHOLD)
     if household.account is None:
         raise DomainError("该家庭还没有登录账号 / the household has no login", code="no_account")
     _check_password(password, household.account)

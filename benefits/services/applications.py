@@ -20,7 +20,6 @@ from benefits.models import (
     ReviewKind,
 )
 from benefits.selectors import assess, assessment_json
-from benefits.services._common import _actor_user
 from benefits.services._workflow import (
     _advance,
     _check_move,
@@ -37,6 +36,7 @@ from benefits.services.reviews import review_open
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import today
+from reemployment.core.permissions import actor_user
 from reemployment.dates import add_months
 from reemployment.money import round_yuan
 
@@ -51,7 +51,7 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
     submitted_on = submitted_on or today()
     application = Application(household=household, area=household.area, submitted_on=submitted_on,
                               reason=reason, step=APPLICATION_ACTIONS[ApplicationAction.SUBMIT].target,
-                              submitted_by=_actor_user(actor))
+                              submitted_by=actor_user(actor))
     _require_step_role(actor, application, ApplicationAction.SUBMIT)
     if household.enrolments.exclude(status=EnrolmentStatus.ENDED).exists():
         raise Conflict("该家庭已在保，不能重复申请 / the household is already enrolled", code="already_enrolled")

@@ -1,12 +1,18 @@
 """Enrolment (待遇) state changes. Status changes follow ``ENROLMENT_TRANSITIONS`` (benefits/models.py)
-and each writes an append-only ``EnrolmentEvent`` besides the audit event."""
+and each writes an append-only ``EnrolmentEvent`` besides the audit event.
+
+Every change after the entry goes through :func:`_transition`: lock → guard → validate → save →
+event → audit, so the seven services below only say what differs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from benefits.models import (
     ENROLMENT_TRANSITIONS,
@@ -16,12 +22,15 @@ from benefits.models import (
     EnrolmentStatus,
     Household,
 )
-from benefits.services._common import _actor_user, require_in_jurisdiction
+from benefits.services._common import HOUSEHOLD
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.permissions import actor_user, require
 from reemployment.dates import add_months, month_start
 from reemployment.money import round_yuan
+
+ENROLMENT_ROLES = frozenset({Role.COUNTY, Role.ADMIN})  # entering, changing and ending a benefit is county business
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
@@ -31,8 +40,8 @@ def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
 def _change_status(enrolment: Enrolment, new_status: str) -> None:
     if new_status not in ENROLMENT_TRANSITIONS[enrolment.status]:
         raise Conflict(
-            f"待遇状态不能从“{EnrolmentStatus(enrolment.status).label}”变为“{EnrolmentStatus(new_status).label}” / "
-            f"cannot change an enrolment from {enrolment.status} to {new_status}",
+            _("待遇状态不能从“%(before)s”变为“%(after)s”") % {
+                "before": EnrolmentStatus(enrolment.status).label, "after": EnrolmentStatus(new_status).label},
             code="invalid_transition",
         )
     enrolment.status = new_status
@@ -40,7 +49,7 @@ def _change_status(enrolment: Enrolment, new_status: str) -> None:
 
 def _event(enrolment, *, kind, actor, reason, effective_on, before: dict) -> EnrolmentEvent:
     return EnrolmentEvent.objects.create(
-        enrolment=enrolment, kind=kind, effective_on=effective_on, reason=reason, actor=_actor_user(actor),
+        enrolment=enrolment, kind=kind, effective_on=effective_on, reason=reason, actor=actor_user(actor),
         status_before=before["status"], status_after=enrolment.status,
         category_before=before["category"], category_after=enrolment.category,
         amount_before=before["monthly_amount"], amount_after=enrolment.monthly_amount,
@@ -52,8 +61,13 @@ def _event(enrolment, *, kind, actor, reason, effective_on, before: dict) -> Enr
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写原因 / give the reason", field_errors={"reason": ["必填"]})
+        raise DomainError(_("请填写原因"), field_errors={"reason": [_("必填")]})
     return reason
+
+
+def _require_amount(amount: Decimal) -> None:
+    if amount < 0:
+        raise DomainError(_("保障金不能为负"))
 
 
 def _state(enrolment: Enrolment) -> dict:
@@ -61,6 +75,39 @@ def _state(enrolment: Enrolment) -> dict:
             "transition_amount": enrolment.transition_amount, "transition_from": enrolment.transition_from,
             "transition_until": enrolment.transition_until,
             "end_date": enrolment.end_date, "next_review_on": enrolment.next_review_on}
+
+
+def _clear_transition(enrolment: Enrolment) -> None:
+    enrolment.transition_amount = None
+    enrolment.transition_from = None
+    enrolment.transition_until = None
+
+
+def _transition(*, actor, enrolment: Enrolment, action: str, kind: str, reason: str, effective_on: dt.date,
+                status: str | None = None, roles=ENROLMENT_ROLES, reason_required: bool = False,
+                check: Callable[[Enrolment], None] | None = None,
+                apply: Callable[[Enrolment], None] | None = None) -> Enrolment:
+    """The one way an enrolment changes: lock the row, check the actor (``roles``; None = the caller
+    already decided, e.g. the end of a transition period by rule), require a reason when asked, run
+    ``check`` on the locked row, move to ``status`` along ``ENROLMENT_TRANSITIONS``, ``apply`` the field
+    changes, save, and write the enrolment event and the audit event (``enrolment.<action>``)."""
+    enrolment = _lock_enrolment(enrolment)
+    if roles is not None:
+        require(actor, enrolment.household.region, roles, what=HOUSEHOLD)
+    if reason_required:
+        reason = _require_reason(reason)
+    if check is not None:
+        check(enrolment)
+    before = _state(enrolment)
+    if status is not None:
+        _change_status(enrolment, status)
+    if apply is not None:
+        apply(enrolment)
+    enrolment.save()
+    _event(enrolment, kind=kind, actor=actor, reason=reason, effective_on=effective_on, before=before)
+    audit.record(actor=actor, action=f"enrolment.{action}", obj=enrolment, region=enrolment.household.region,
+                 before=before, after=_state(enrolment), note=reason)
+    return enrolment
 
 
 def next_review_date(area: str, from_date: dt.date, params) -> dt.date:
@@ -73,9 +120,8 @@ def enrolment_start(*, actor, household: Household, category: str, monthly_amoun
                     start_date: dt.date, certificate_number: str, next_review_on: dt.date | None = None,
                     reason: str = "审批纳入低保") -> Enrolment:
     """Enter a household into the benefit (纳入) with its first history entry."""
-    require_in_jurisdiction(actor, household, roles={Role.COUNTY, Role.ADMIN})
-    if monthly_amount < 0:
-        raise DomainError("保障金不能为负 / the amount cannot be negative")
+    require(actor, household.region, ENROLMENT_ROLES, what=HOUSEHOLD)
+    _require_amount(monthly_amount)
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -84,11 +130,10 @@ def enrolment_start(*, actor, household: Household, category: str, monthly_amoun
                 next_review_on=next_review_on, status=EnrolmentStatus.ACTIVE,
             )
     except IntegrityError as exc:
-        raise Conflict("该家庭已有在保待遇或证号重复 / the household already has a current enrolment, "
-                       "or the certificate number is taken") from exc
+        raise Conflict(_("该家庭已有在保待遇或证号重复")) from exc
     EnrolmentEvent.objects.create(
         enrolment=enrolment, kind=EnrolmentEventKind.ENTRY, effective_on=start_date, reason=reason,
-        actor=_actor_user(actor), status_after=enrolment.status, category_after=category,
+        actor=actor_user(actor), status_after=enrolment.status, category_after=category,
         amount_after=enrolment.monthly_amount,
     )
     audit.record(actor=actor, action="enrolment.start", obj=enrolment, region=household.region,
@@ -99,79 +144,54 @@ def enrolment_start(*, actor, household: Household, category: str, monthly_amoun
 @transaction.atomic
 def enrolment_suspend(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.date | None = None) -> Enrolment:
     """Suspend payment (暂停), e.g. after a confirmed sanction or a pending review."""
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    reason = _require_reason(reason)
-    before = _state(enrolment)
-    _change_status(enrolment, EnrolmentStatus.SUSPENDED)
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.SUSPENSION, actor=actor, reason=reason,
-           effective_on=effective_on or today(), before=before)
-    audit.record(actor=actor, action="enrolment.suspend", obj=enrolment, region=enrolment.household.region,
-                 before=before, after=_state(enrolment), note=reason)
-    return enrolment
+    return _transition(actor=actor, enrolment=enrolment, action="suspend", kind=EnrolmentEventKind.SUSPENSION,
+                       reason=reason, reason_required=True, effective_on=effective_on or today(),
+                       status=EnrolmentStatus.SUSPENDED)
+
+
+def _must_be_suspended(enrolment: Enrolment) -> None:
+    if enrolment.status != EnrolmentStatus.SUSPENDED:
+        # A transition period ends through enrolment_end_transition, which also clears its amount.
+        raise Conflict(_("只有暂停的待遇可以恢复"), code="invalid_transition")
 
 
 @transaction.atomic
 def enrolment_resume(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.date | None = None) -> Enrolment:
     """Resume a suspended benefit (恢复发放): payable again from the next computation."""
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    reason = _require_reason(reason)
-    if enrolment.status != EnrolmentStatus.SUSPENDED:
-        # A transition period ends through enrolment_end_transition, which also clears its amount.
-        raise Conflict("只有暂停的待遇可以恢复 / only a suspended enrolment can be resumed", code="invalid_transition")
-    before = _state(enrolment)
-    _change_status(enrolment, EnrolmentStatus.ACTIVE)
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.RESUMPTION, actor=actor, reason=reason,
-           effective_on=effective_on or today(), before=before)
-    audit.record(actor=actor, action="enrolment.resume", obj=enrolment, region=enrolment.household.region,
-                 before=before, after=_state(enrolment), note=reason)
-    return enrolment
+    return _transition(actor=actor, enrolment=enrolment, action="resume", kind=EnrolmentEventKind.RESUMPTION,
+                       reason=reason, reason_required=True, effective_on=effective_on or today(),
+                       check=_must_be_suspended, status=EnrolmentStatus.ACTIVE)
 
 
 @transaction.atomic
 def enrolment_end(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.date) -> Enrolment:
     """End the benefit (退出, 应退尽退). No payment is due for months starting on or after ``effective_on``."""
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    reason = _require_reason(reason)
-    before = _state(enrolment)
-    _change_status(enrolment, EnrolmentStatus.ENDED)
-    enrolment.end_date = effective_on
-    enrolment.transition_amount = None
-    enrolment.transition_from = None
-    enrolment.transition_until = None
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.EXIT, actor=actor, reason=reason, effective_on=effective_on,
-           before=before)
-    audit.record(actor=actor, action="enrolment.end", obj=enrolment, region=enrolment.household.region,
-                 before=before, after=_state(enrolment), note=reason)
-    return enrolment
+    def apply(row: Enrolment) -> None:
+        row.end_date = effective_on
+        _clear_transition(row)
+
+    return _transition(actor=actor, enrolment=enrolment, action="end", kind=EnrolmentEventKind.EXIT,
+                       reason=reason, reason_required=True, effective_on=effective_on,
+                       status=EnrolmentStatus.ENDED, apply=apply)
 
 
 @transaction.atomic
 def enrolment_change(*, actor, enrolment: Enrolment, category: str, monthly_amount: Decimal, reason: str,
                      effective_on: dt.date, persons: int | None = None) -> Enrolment:
     """Change category and/or amount (调整), e.g. after a review."""
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    if enrolment.status == EnrolmentStatus.ENDED:
-        raise Conflict("已退出的待遇不能调整 / an ended enrolment cannot be changed")
-    if monthly_amount < 0:
-        raise DomainError("保障金不能为负 / the amount cannot be negative")
-    before = _state(enrolment)
-    enrolment.category = category
-    enrolment.monthly_amount = round_yuan(monthly_amount)
-    if persons is not None:
-        enrolment.persons = persons
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.AMOUNT_CHANGE, actor=actor, reason=reason, effective_on=effective_on,
-           before=before)
-    audit.record(actor=actor, action="enrolment.change", obj=enrolment, region=enrolment.household.region,
-                 before=before, after=_state(enrolment), note=reason)
-    return enrolment
+    def check(row: Enrolment) -> None:
+        if row.status == EnrolmentStatus.ENDED:
+            raise Conflict(_("已退出的待遇不能调整"))
+        _require_amount(monthly_amount)
+
+    def apply(row: Enrolment) -> None:
+        row.category = category
+        row.monthly_amount = round_yuan(monthly_amount)
+        if persons is not None:
+            row.persons = persons
+
+    return _transition(actor=actor, enrolment=enrolment, action="change", kind=EnrolmentEventKind.AMOUNT_CHANGE,
+                       reason=reason, effective_on=effective_on, check=check, apply=apply)
 
 
 @transaction.atomic
@@ -180,57 +200,40 @@ def enrolment_start_transition(*, actor, enrolment: Enrolment, transition_amount
     """Enter the transition benefit (就业过渡期, §4 [R4]): ``transition_amount`` is paid for the months
     from ``effective_on`` (the first of a month) to ``until``; months outside it pay the normal amount."""
     if until < effective_on:
-        raise DomainError("过渡期截止日期早于起始日期 / the transition ends before it starts")
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    before = _state(enrolment)
-    _change_status(enrolment, EnrolmentStatus.TRANSITIONAL)
-    enrolment.transition_amount = round_yuan(transition_amount)
-    enrolment.transition_from = month_start(effective_on)
-    enrolment.transition_until = until
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.TRANSITION_START, actor=actor, reason=reason,
-           effective_on=effective_on, before=before)
-    audit.record(actor=actor, action="enrolment.transition_start", obj=enrolment,
-                 region=enrolment.household.region, before=before, after=_state(enrolment), note=reason)
-    return enrolment
+        raise DomainError(_("过渡期截止日期早于起始日期"))
+
+    def apply(row: Enrolment) -> None:
+        row.transition_amount = round_yuan(transition_amount)
+        row.transition_from = month_start(effective_on)
+        row.transition_until = until
+
+    return _transition(actor=actor, enrolment=enrolment, action="transition_start",
+                       kind=EnrolmentEventKind.TRANSITION_START, reason=reason, effective_on=effective_on,
+                       status=EnrolmentStatus.TRANSITIONAL, apply=apply)
 
 
 @transaction.atomic
 def enrolment_change_transition_amount(*, actor, enrolment: Enrolment, transition_amount: Decimal, reason: str,
                                        effective_on: dt.date) -> Enrolment:
     """Change what a running transition pays (a further hire in the household); the period stays."""
-    enrolment = _lock_enrolment(enrolment)
-    require_in_jurisdiction(actor, enrolment.household, roles={Role.COUNTY, Role.ADMIN})
-    if enrolment.status != EnrolmentStatus.TRANSITIONAL:
-        raise Conflict("该待遇不在就业过渡期 / the enrolment is not transitional", code="invalid_transition")
-    if transition_amount < 0:
-        raise DomainError("保障金不能为负 / the amount cannot be negative")
-    before = _state(enrolment)
-    enrolment.transition_amount = round_yuan(transition_amount)
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.AMOUNT_CHANGE, actor=actor, reason=reason,
-           effective_on=effective_on, before=before)
-    audit.record(actor=actor, action="enrolment.transition_amount_change", obj=enrolment,
-                 region=enrolment.household.region, before=before, after=_state(enrolment), note=reason)
-    return enrolment
+    def check(row: Enrolment) -> None:
+        if row.status != EnrolmentStatus.TRANSITIONAL:
+            raise Conflict(_("该待遇不在就业过渡期"), code="invalid_transition")
+        _require_amount(transition_amount)
+
+    def apply(row: Enrolment) -> None:
+        row.transition_amount = round_yuan(transition_amount)
+
+    return _transition(actor=actor, enrolment=enrolment, action="transition_amount_change",
+                       kind=EnrolmentEventKind.AMOUNT_CHANGE, reason=reason, effective_on=effective_on,
+                       check=check, apply=apply)
 
 
 @transaction.atomic
 def enrolment_end_transition(*, actor, enrolment: Enrolment, reason: str, effective_on: dt.date) -> Enrolment:
-    """The transition period is over: back to the normal amount, pending the review it opens."""
-    enrolment = _lock_enrolment(enrolment)
-    before = _state(enrolment)
-    _change_status(enrolment, EnrolmentStatus.ACTIVE)
-    enrolment.transition_amount = None
-    enrolment.transition_from = None
-    enrolment.transition_until = None
-    enrolment.save()
-    _event(enrolment, kind=EnrolmentEventKind.TRANSITION_END, actor=actor, reason=reason, effective_on=effective_on,
-           before=before)
-    audit.record(actor=actor, action="enrolment.transition_end", obj=enrolment,
-                 region=enrolment.household.region, before=before, after=_state(enrolment), note=reason)
-    return enrolment
-
-
-
+    """The transition period is over: back to the normal amount, pending the review it opens. Not
+    guarded: the period ends by rule (beat) or when the proposal that started it is withdrawn, and the
+    caller has already checked who may do that."""
+    return _transition(actor=actor, enrolment=enrolment, action="transition_end",
+                       kind=EnrolmentEventKind.TRANSITION_END, reason=reason, effective_on=effective_on,
+                       status=EnrolmentStatus.ACTIVE, roles=None, apply=_clear_transition)

@@ -14,14 +14,15 @@ from benefits.models import (
     Member,
     Relation,
 )
-from benefits.services._common import _full_clean, require_in_jurisdiction
+from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD, _full_clean
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
-from reemployment.core.models import RegionLevel, Role, today
+from reemployment.core.models import RegionLevel, today
+from reemployment.core.permissions import require
 from reemployment.core.selectors import parameters_in_force
 from reemployment.money import to_decimal
 
-RECORD_ROLES = {Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}
+RECORD_ROLES = CASEWORK_ROLES
 FLAG_TWO_HOUSEHOLDS = "person_in_two_households"
 FLAG_CARVE_OUT = "carve_out"
 
@@ -39,7 +40,7 @@ def household_save(*, actor, instance: Household) -> Household:
     """Create or edit a household (登记家庭). The region must be a community/village in the actor's jurisdiction."""
     if instance.region_id is None:
         raise DomainError("请选择户籍所在社区/村 / choose the community or village", field_errors={"region": ["必填"]})
-    require_in_jurisdiction(actor, instance, roles=RECORD_ROLES)
+    require(actor, instance.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.region.level != RegionLevel.COMMUNITY:
         raise DomainError("家庭须登记在社区或村 / a household is registered at a community or village",
                           field_errors={"region": ["须为社区/村"]})
@@ -53,7 +54,7 @@ def household_save(*, actor, instance: Household) -> Household:
     before = None
     if instance.pk:
         old = Household.objects.select_for_update().get(pk=instance.pk)
-        require_in_jurisdiction(actor, old, roles=RECORD_ROLES)
+        require(actor, old.region, RECORD_ROLES, what=HOUSEHOLD)
         before = audit.snapshot(old)
     _full_clean(instance, exclude=["account"])
     instance.save()
@@ -70,7 +71,7 @@ def member_save(*, actor, instance) -> object:
     transaction before the refusal, so they stay when this is called outside a transaction (API,
     imports); inside a caller's transaction they share its fate."""
     household = Household.objects.select_related("region").get(pk=instance.household_id)
-    require_in_jurisdiction(actor, household, roles=RECORD_ROLES)
+    require(actor, household.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.id_number:
         instance.id_number = instance.id_number.strip().upper()
         other = Member.objects.filter(id_number=instance.id_number).exclude(pk=instance.pk).select_related(
@@ -105,8 +106,8 @@ def member_move(*, actor, member, to_household: Household, relation: str | None 
     member = Member.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=member.pk)
     to_household = Household.objects.select_related("region").get(pk=to_household.pk)
     source = member.household
-    require_in_jurisdiction(actor, source, roles=RECORD_ROLES)
-    require_in_jurisdiction(actor, to_household, roles=RECORD_ROLES)
+    require(actor, source.region, RECORD_ROLES, what=HOUSEHOLD)
+    require(actor, to_household.region, RECORD_ROLES, what=HOUSEHOLD)
     if source.pk == to_household.pk:
         raise DomainError("成员已在该家庭 / the member is already in this household",
                           field_errors={"to_household": ["已在该家庭"]})
@@ -152,7 +153,7 @@ def income_save(*, actor, instance):
     if instance.member_id and not instance.household_id:
         instance.household_id = instance.member.household_id
     household = Household.objects.select_related("region").get(pk=instance.household_id)
-    require_in_jurisdiction(actor, household, roles=RECORD_ROLES)
+    require(actor, household.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.quantity is not None:
         if instance.kind != "agricultural":
             raise DomainError("实物数量仅用于农业实物收入 / quantity is for agricultural income in kind",
@@ -184,7 +185,7 @@ def income_save(*, actor, instance):
 @transaction.atomic
 def asset_save(*, actor, instance):
     household = Household.objects.select_related("region").get(pk=instance.household_id)
-    require_in_jurisdiction(actor, household, roles=RECORD_ROLES)
+    require(actor, household.region, RECORD_ROLES, what=HOUSEHOLD)
     before = None
     if instance.pk:
         before = audit.snapshot(Asset.objects.select_for_update().get(pk=instance.pk))

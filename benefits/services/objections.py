@@ -12,24 +12,25 @@ from benefits.models import (
     Objection,
     ObjectionStatus,
 )
-from benefits.services._common import _actor_user, require_in_jurisdiction
+from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from benefits.services._workflow import _lock_application, _step_event, attachment_add
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import today
+from reemployment.core.permissions import actor_user, is_system, require
 
 
 def _require_objection_role(actor, application, action: str) -> None:
     """Staff of the roles ``APPLICATION_ACTIONS`` names for ``action``, inside the jurisdiction. A string
     actor (``"system:…"``/``"public:…"``) may raise an objection — one received by letter or the portal —
     but never resolve it."""
-    if isinstance(actor, str) and action == ApplicationAction.OBJECTION:
+    if is_system(actor) and actor is not None and action == ApplicationAction.OBJECTION:
         return
     roles = APPLICATION_ACTIONS[action].roles
-    if actor is None or isinstance(actor, str) or actor.role not in roles:
+    if is_system(actor) or actor.role not in roles:
         raise PermissionDenied("须由经办工作人员办理公示异议 / caseworkers of the jurisdiction handle objections",
                                code="wrong_role")
-    require_in_jurisdiction(actor, application.household)
+    require(actor, application.household.region, CASEWORK_ROLES, what=HOUSEHOLD)
 
 
 @transaction.atomic
@@ -78,7 +79,7 @@ def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt
         raise DomainError("请填写处理结果 / record the resolution", field_errors={"resolution": ["必填"]})
     transition = APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED]
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-    objection.resolution, objection.resolved_by, objection.resolved_on = resolution, _actor_user(actor), on
+    objection.resolution, objection.resolved_by, objection.resolved_on = resolution, actor_user(actor), on
     objection.save()
     before_step = application.step
     target = transition.upheld_target if upheld else transition.target

@@ -27,11 +27,12 @@ from benefits.payroll.services import (
     payroll_run_reopen,
 )
 from benefits.selectors import assess, assessment_json, enrolments_due_for_review
-from benefits.services._common import _actor_user, require_in_jurisdiction
+from benefits.services._common import HOUSEHOLD
 from benefits.services.enrolments import enrolment_change, enrolment_end, next_review_date
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.permissions import actor_user, require
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import next_month_start
 from reemployment.money import round_yuan
@@ -153,7 +154,7 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     benefit whose number of persons the death changed."""
     on = on or today()
     review = Review.objects.select_for_update(of=("self",)).select_related("household__region", "enrolment").get(pk=review.pk)
-    require_in_jurisdiction(actor, review.household, roles={Role.TOWNSHIP, Role.COUNTY, Role.ADMIN})
+    require(actor, review.household.region, {Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}, what=HOUSEHOLD)
     if review.status != ReviewStatus.OPEN:
         raise Conflict("该复核已处理 / this review is already decided", code="already_decided")
     if outcome not in ReviewOutcome.values:
@@ -207,7 +208,7 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     review.status = ReviewStatus.DECIDED
     review.outcome = outcome
     review.findings = note
-    review.decided_by = _actor_user(actor)
+    review.decided_by = actor_user(actor)
     review.decided_at = timezone.now()
     review.assessment = assessment_json(assessment)
     review.save()
