@@ -13,6 +13,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from benefits.checks.models import (
     FollowUpStatus,
     PovertyRosterEntry,
 )
+from benefits.checks.selectors import roster_reconciliation
 from benefits.checks.sources import ROSTER_SOURCE, SOURCES
 from benefits.integrity.models import DeathReport, DeathReportStatus
 from benefits.integrity.services import (
@@ -41,7 +43,7 @@ from benefits.integrity.services import (
     death_report_reject,
 )
 from benefits.models import Household, Member, ReviewKind
-from benefits.services import review_open
+from benefits.services import application_submit, review_open
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Region, RegionLevel, Role, today
@@ -344,8 +346,6 @@ def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows:
 
 
 def _isna(value) -> bool:
-    import pandas as pd
-
     return value is None or bool(pd.isna(value))
 
 
@@ -435,10 +435,6 @@ def _refer_to_application(actor, row: dict, poor_household_number: str) -> tuple
     if not ids:
         return None, "\n该户未在本系统登记家庭信息，请先登记。/ not registered here yet."
     household = Household.objects.select_related("region").get(pk=ids[0])
-    try:
-        from benefits.services import application_submit
-    except ImportError:
-        return household, ""
     if is_system(actor) or actor.role != Role.COMMUNITY:
         return household, "\n由社区/村工作人员受理申请。/ to be taken by community/village staff."
     try:
@@ -458,8 +454,6 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
     应保未保 → a referral note asking the community/village to help the household apply.
     一户保一人 / 已脱贫仍享受 → a flag on the dibao household and a DATA_FLAG review.
     """
-    from benefits.checks.selectors import roster_reconciliation
-
     if finding not in FINDINGS:
         raise DomainError(f"未知的比对结论 {finding} / unknown finding {finding}")
     lists = roster_reconciliation(actor)
@@ -506,8 +500,6 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
 
 def poverty_follow_up_all(*, actor, finding: str) -> list[FollowUp]:
     """Create the follow-up of every line of a list in the actor's jurisdiction."""
-    from benefits.checks.selectors import roster_reconciliation
-
     rows = roster_reconciliation(actor)[finding] if finding in FINDINGS else []
     return [poverty_follow_up(actor=actor, finding=finding, poor_household_number=r["poor_household_number"])
             for r in rows]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from benefits import hooks
 from benefits import services as benefit_services
 from benefits.integrity import rules
 from benefits.integrity.models import (
@@ -515,11 +516,9 @@ def _lock_death_report(report: DeathReport) -> DeathReport:
 
 
 def _settle_source(actor, report: DeathReport, note: str) -> None:
-    """Close what the report came from: the department-check flag is resolved with the decision."""
-    if report.source_type == FLAG_SOURCE and report.source_id:
-        from benefits.checks.services import death_flag_settle
-
-        death_flag_settle(actor=actor, flag_id=int(report.source_id), note=note)
+    """Close what the report came from (a department-check flag is resolved with the decision): through
+    ``benefits.hooks``, since benefits.checks sits above integrity and registers the settler."""
+    hooks.settle_death_source(actor=actor, source_type=report.source_type, source_id=report.source_id, note=note)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from benefits import hooks
 from benefits.models import (
     APPLICATION_ACTIONS,
     OPEN_APPLICATION_STEPS,
@@ -62,13 +63,11 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
         raise DomainError("请先登记家庭成员 / register the household's members first")
     data = {}
     if fast_track:
-        from reemployment.incentives.services import fast_track_assess
-
         if job_start is None or job_end is None:
             raise DomainError("快速通道须填写就业起止日期 / the fast track needs the job's start and end dates",
                               field_errors={"job_end": ["必填"]})
         # Assessed and recorded (parameters used, the job it follows) as a work-incentive rule application.
-        assessment = fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
+        assessment = hooks.fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
                                        as_of=submitted_on)
         if not assessment["eligible"]:
             raise DomainError(f"就业结束超出 {assessment['window_months']} 个月快速通道期限 / "

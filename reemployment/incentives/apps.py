@@ -11,3 +11,10 @@ class IncentivesConfig(AppConfig):
     label = "incentives"
     verbose_name = _("就业激励")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # benefits (below) asks for the fast-track assessment through its hook; incentives records it.
+        from benefits.hooks import register_fast_track_assessor
+        from reemployment.incentives.services import fast_track_assess
+
+        register_fast_track_assessor(fast_track_assess)
