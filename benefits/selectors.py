@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
 
 from benefits import rules
+from benefits.forms import EstimateInput
 from benefits.models import (
     APPLICATION_ACTIONS,
     NOTICE_STEPS,
@@ -31,6 +32,7 @@ from benefits.models import (
     StudentStatus,
     WorkAbility,
 )
+from benefits.payroll.selectors import payments_for_household
 from reemployment.core.audit import jsonable
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, today
@@ -198,8 +200,6 @@ def estimate(payload: dict) -> dict:
     ``payload`` is the JSON body of POST /api/v1/eligibility/estimate (see docs/benefits.md).
     Raises ``DomainError`` with ``field_errors`` when the input is not valid.
     """
-    from benefits.forms import EstimateInput
-
     form = EstimateInput(data=payload)
     if not form.is_valid():
         raise DomainError("输入有误 / invalid input", field_errors=form.errors)
@@ -322,13 +322,7 @@ def recipient_overview(household: Household) -> dict:
         household.enrolments.order_by("-start_date").first()
     application = household.applications.order_by("-submitted_on", "-id").first()
     events = list(enrolment.events.order_by("effective_on", "id")) if enrolment else []
-    payments = None
-    try:
-        from benefits.payroll.selectors import payments_for_household
-    except ImportError:
-        payments_for_household = None
-    if payments_for_household is not None:
-        payments = list(payments_for_household(household))
+    payments = list(payments_for_household(household))
     reports = household.reviews.filter(kind=ReviewKind.CHANGE_REPORT).order_by("-opened_at")[:10]
     return {"household": household, "enrolment": enrolment, "application": application, "events": events,
             "payments": payments, "reports": list(reports)}
@@ -341,8 +335,6 @@ def recipient_overview(household: Household) -> dict:
 
 def benefit_stats(county: Region, as_of: dt.date | None = None) -> dict:
     """Current enrolments of a county by area and category (SQL aggregates)."""
-    from django.db.models import Case, Count, F, Sum, When
-
     qs = Enrolment.objects.filter(household__region__path__startswith=county.path).filter(
         Q(status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL, EnrolmentStatus.SUSPENDED]))
     payable = Case(When(status=EnrolmentStatus.TRANSITIONAL, transition_amount__isnull=False,

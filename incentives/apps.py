@@ -14,6 +14,7 @@ class IncentivesConfig(AppConfig):
 
     def ready(self):
         connect_jobs_hooks()
+        connect_benefits_hooks()
 
 
 def connect_jobs_hooks() -> None:
@@ -24,3 +25,11 @@ def connect_jobs_hooks() -> None:
 
     hooks.register_after_hire(services.transition_propose_after_hire, order=20)
     hooks.register_hire_preview(selectors.transition_preview)
+
+
+def connect_benefits_hooks() -> None:
+    """benefits (below) asks for the fast-track re-entry assessment through its hook."""
+    from benefits.hooks import register_fast_track_assessor
+    from incentives.services import fast_track_assess
+
+    register_fast_track_assessor(fast_track_assess)

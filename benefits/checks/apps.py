@@ -13,6 +13,13 @@ class ChecksConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from benefits import hooks
+        from benefits.checks.services import death_flag_settle
         from benefits.checks.sources import check_columns_file
+        from benefits.integrity.services import FLAG_SOURCE
 
         checks.register(check_columns_file)
+        # integrity sits below checks: it settles the flag a confirmed/rejected death came from through the hook.
+        hooks.register_death_source_settler(
+            FLAG_SOURCE, lambda *, actor, source_id, note: death_flag_settle(actor=actor, flag_id=int(source_id),
+                                                                             note=note))

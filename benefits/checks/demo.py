@@ -13,6 +13,8 @@ from django.db.models import Count
 
 from benefits.checks.models import DepartmentFile
 from benefits.checks.services import department_file_process, department_file_upload
+from benefits.integrity.models import DeathReport, DeathReportStatus
+from benefits.integrity.services import death_report_confirm
 from benefits.models import EnrolmentStatus, Household
 from reemployment.core.models import Region, User
 from reemployment.idcard import make_id_number
@@ -93,9 +95,6 @@ def seed(stdout=None) -> dict:
         counts[name] = (str(department_file.status), department_file.flags_created, department_file.error_count)
     # Imported deaths wait for staff to confirm them: the county confirms the first (the payment stops
     # and what was paid after the death is claimed back); the others stay pending for the demo.
-    from benefits.integrity.models import DeathReport, DeathReportStatus
-    from benefits.integrity.services import death_report_confirm
-
     pending = (DeathReport.objects.filter(status=DeathReportStatus.PENDING,
                                           member__household__region__path__startswith=county.path)
                .order_by("id").first())

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from benefits.checks.sources import SOURCES
 from reemployment.core.models import Region
 
 
@@ -76,8 +77,6 @@ class DepartmentFile(models.Model):
 
     @property
     def source_label(self) -> str:
-        from benefits.checks.sources import SOURCES
-
         source = SOURCES.get(self.source)
         return str(source.label) if source else self.source
 

@@ -14,10 +14,13 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.apps import apps
 from django.db.models import BigIntegerField, Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Round
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from benefits.models import (
     Category,
@@ -27,6 +30,7 @@ from benefits.models import (
     EnrolmentStatus,
     Member,
 )
+from benefits.payroll.selectors import paid_totals
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Area, Region, RegionLevel
 from reemployment.core.scoping import in_jurisdiction, regions_for, scope
@@ -178,11 +182,7 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 def money_by_month(user, region: Region, start: dt.date, end: dt.date) -> tuple[list[dict], str]:
     """Money per month: paid (locked payroll lines) when benefits.payroll has them, else payable."""
     months = months_between(start, end)
-    try:
-        from benefits.payroll.selectors import paid_totals
-    except ImportError:
-        paid_totals = None
-    if paid_totals is not None and months:
+    if months:
         paid = {row["month"]: row for row in paid_totals(region, months[0], months[-1])}
         if paid:
             return [{"month": m, "households": paid.get(m, {}).get("households", 0),
@@ -207,8 +207,6 @@ def payable_by_month(user, region: Region, months: list[dt.date]) -> tuple[list[
     One grouped query — households, persons and amount (in fen) per distinct (start date, end date) —
     then a months × groups boolean matrix in numpy: no per-enrolment row leaves the database.
     """
-    import numpy as np
-
     rows = (_in(Enrolment.objects.exclude(status=EnrolmentStatus.SUSPENDED), user, region, "household__region")
             .order_by().values("start_date", "end_date")
             .annotate(households=Count("id"), persons=Sum("persons"), cents=Sum(cents_expr(payable_amount_expr()))))
@@ -393,9 +391,6 @@ def export_csv(tables: list[Table], *, title: str = "") -> bytes:
 
 def export_xlsx(tables: list[Table], *, title: str = "") -> bytes:
     """One sheet per table; money cells are numbers with two decimals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:

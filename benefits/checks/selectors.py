@@ -16,7 +16,7 @@ from benefits.checks.models import (
 from benefits.checks.sources import ROSTER_SOURCE
 from benefits.models import PAYABLE_STATUSES, Enrolment
 from reemployment.core.models import Region
-from reemployment.core.scoping import scope_model
+from reemployment.core.scoping import regions_for, scope_model
 
 
 def files_for(user) -> QuerySet[DepartmentFile]:
@@ -112,6 +112,4 @@ def reconciliation_counts(lists: dict[str, list[dict]]) -> list[dict]:
 
 
 def region_choices_for(user) -> QuerySet[Region]:
-    from reemployment.core.scoping import regions_for
-
     return regions_for(user).filter(level__in=["province", "city", "county", "township", "community"])

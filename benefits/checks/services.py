@@ -13,6 +13,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from benefits.checks.models import (
     FollowUpStatus,
     PovertyRosterEntry,
 )
+from benefits.checks.selectors import roster_reconciliation
 from benefits.checks.sources import ROSTER_SOURCE, SOURCES
 from benefits.integrity.models import DeathReport, DeathReportStatus
 from benefits.integrity.services import (
@@ -41,11 +43,11 @@ from benefits.integrity.services import (
     death_report_reject,
 )
 from benefits.models import Household, Member, ReviewKind
-from benefits.services import review_open
+from benefits.services import application_submit, review_open
 from reemployment.core import audit
-from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Region, RegionLevel, Role, today
-from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.permissions import actor_user, is_system, require
 from reemployment.core.selectors import parameters_in_force
 
 logger = logging.getLogger(__name__)
@@ -60,19 +62,6 @@ RECORD_BATCH = 250
 DEATH_CONFIRMED = DeathReportStatus.CONFIRMED
 DEATH_REJECTED = DeathReportStatus.REJECTED
 DEATH_OUTCOMES = {DEATH_CONFIRMED: "确认死亡", DEATH_REJECTED: "驳回（数据有误）"}
-
-
-def _is_user(actor) -> bool:
-    return getattr(actor, "pk", None) is not None
-
-
-def _require(actor, region: Region, roles: set[str]) -> None:
-    if not _is_user(actor):
-        return  # the service itself (command, task)
-    if actor.is_superuser:
-        return
-    if actor.role not in roles or not in_jurisdiction(actor, region):
-        raise PermissionDenied("不在您的辖区或您无此权限 / outside your jurisdiction or not allowed for your role")
 
 
 def _set_status(obj, new_status: str, table: dict) -> None:
@@ -96,7 +85,7 @@ def department_file_upload(*, actor, source: str, region: Region, name: str, con
     """Accept an upload (county staff): size and duplicate checks, store, queue the processing task."""
     if source not in SOURCES:
         raise DomainError(f"未知的数据来源 {source} / unknown source {source}", code="unknown_source")
-    _require(actor, region, UPLOAD_ROLES)
+    require(actor, region, UPLOAD_ROLES)
     if region.level not in {RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE}:
         raise DomainError("比对文件按县（区）上传 / department files are uploaded for a county", code="not_county")
     if len(content) > settings.MAX_IMPORT_BYTES:
@@ -118,7 +107,7 @@ def department_file_upload(*, actor, source: str, region: Region, name: str, con
     stored.write_bytes(content)
     department_file = DepartmentFile.objects.create(
         source=source, region=region, original_name=Path(name).name[:255] or "upload", stored_path=str(stored),
-        size=len(content), sha256=digest, uploaded_by=actor if _is_user(actor) else None,
+        size=len(content), sha256=digest, uploaded_by=actor_user(actor),
     )
     audit.record(actor=actor, action="checks.file_upload", obj=department_file, region=region,
                  after={"source": source, "sha256": digest, "size": len(content), "name": department_file.original_name})
@@ -357,8 +346,6 @@ def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows:
 
 
 def _isna(value) -> bool:
-    import pandas as pd
-
     return value is None or bool(pd.isna(value))
 
 
@@ -377,7 +364,7 @@ def _resolve(actor, flag: Flag, note: str) -> Flag:
     before = audit.snapshot(flag, _RESOLUTION_FIELDS)
     _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)
     flag.resolution_note = note
-    flag.resolved_by = actor if _is_user(actor) else None
+    flag.resolved_by = actor_user(actor)
     flag.resolved_at = timezone.now()
     flag.save(update_fields=_RESOLUTION_FIELDS)
     audit.record(actor=actor, action="checks.flag_resolve", obj=flag, region=flag.household.region, before=before,
@@ -395,7 +382,7 @@ def flag_resolve(*, actor, flag: Flag, note: str, outcome: str = "") -> Flag:
     changes nothing. Either way the flag is resolved with the note, and everything is audited.
     """
     flag = Flag.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=flag.pk)
-    _require(actor, flag.household.region, RESOLVE_ROLES)
+    require(actor, flag.household.region, RESOLVE_ROLES)
     note = (note or "").strip()
     if len(note) < 2:
         raise DomainError("请填写处理说明 / a resolution note is required", field_errors={"note": ["required"]})
@@ -428,7 +415,7 @@ def death_flag_settle(*, actor, flag_id: int, note: str) -> Flag | None:
             .filter(pk=flag_id).first())
     if flag is None or flag.status != FlagStatus.OPEN:
         return flag
-    _require(actor, flag.household.region, RESOLVE_ROLES)
+    require(actor, flag.household.region, RESOLVE_ROLES)
     return _resolve(actor, flag, note[:2000])
 
 
@@ -448,11 +435,7 @@ def _refer_to_application(actor, row: dict, poor_household_number: str) -> tuple
     if not ids:
         return None, "\n该户未在本系统登记家庭信息，请先登记。/ not registered here yet."
     household = Household.objects.select_related("region").get(pk=ids[0])
-    try:
-        from benefits.services import application_submit
-    except ImportError:
-        return household, ""
-    if not _is_user(actor) or actor.role != Role.COMMUNITY:
+    if is_system(actor) or actor.role != Role.COMMUNITY:
         return household, "\n由社区/村工作人员受理申请。/ to be taken by community/village staff."
     try:
         with transaction.atomic():
@@ -471,8 +454,6 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
     应保未保 → a referral note asking the community/village to help the household apply.
     一户保一人 / 已脱贫仍享受 → a flag on the dibao household and a DATA_FLAG review.
     """
-    from benefits.checks.selectors import roster_reconciliation
-
     if finding not in FINDINGS:
         raise DomainError(f"未知的比对结论 {finding} / unknown finding {finding}")
     lists = roster_reconciliation(actor)
@@ -481,7 +462,7 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
         raise DomainError("该户不在此比对清单或不在您的辖区 / this household is not on that list in your jurisdiction",
                           code="not_found", status=404)
     region = Region.objects.get(pk=row["region_id"])
-    _require(actor, region, RESOLVE_ROLES)
+    require(actor, region, RESOLVE_ROLES)
     existing = FollowUp.objects.filter(poor_household_number=poor_household_number, finding=finding,
                                        status=FollowUpStatus.OPEN).first()
     if existing:
@@ -511,7 +492,7 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
         note = reason + "：已发起复核 / review opened."
     follow_up = FollowUp.objects.create(kind=kind, finding=finding, region=region,
                                         poor_household_number=poor_household_number, household=household,
-                                        review=review, note=note, created_by=actor if _is_user(actor) else None)
+                                        review=review, note=note, created_by=actor_user(actor))
     audit.record(actor=actor, action="checks.follow_up_create", obj=follow_up, region=region,
                  after=audit.snapshot(follow_up), note=note[:300])
     return follow_up
@@ -519,8 +500,6 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
 
 def poverty_follow_up_all(*, actor, finding: str) -> list[FollowUp]:
     """Create the follow-up of every line of a list in the actor's jurisdiction."""
-    from benefits.checks.selectors import roster_reconciliation
-
     rows = roster_reconciliation(actor)[finding] if finding in FINDINGS else []
     return [poverty_follow_up(actor=actor, finding=finding, poor_household_number=r["poor_household_number"])
             for r in rows]
@@ -529,7 +508,7 @@ def poverty_follow_up_all(*, actor, finding: str) -> list[FollowUp]:
 @transaction.atomic
 def follow_up_close(*, actor, follow_up: FollowUp, note: str) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("region").get(pk=follow_up.pk)
-    _require(actor, follow_up.region, RESOLVE_ROLES)
+    require(actor, follow_up.region, RESOLVE_ROLES)
     before = audit.snapshot(follow_up, ["status", "note"])
     _set_status(follow_up, FollowUpStatus.DONE, FOLLOW_UP_TRANSITIONS)
     follow_up.note = f"{follow_up.note}\n办结：{note}".strip()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 from django.conf import settings
+from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -285,8 +286,6 @@ SOURCES: Mapping[str, Source] = ConfiguredSources(DEFAULT_SOURCES)
 
 def check_columns_file(app_configs=None, **kwargs):
     """System check (``manage.py check``, run at deploy): the configured column-mapping file is usable."""
-    from django.core.checks import Error
-
     path = getattr(settings, "DEPARTMENT_COLUMNS_FILE", "")
     if not path:
         return []

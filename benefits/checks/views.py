@@ -7,6 +7,7 @@ outside it answers 404.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -71,8 +72,6 @@ class UploadView(AdminPage):
         form = UploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            from django.conf import settings
-
             if upload.size > settings.MAX_IMPORT_BYTES:
                 form.add_error("file", f"文件过大：{upload.size} 字节，上限 {settings.MAX_IMPORT_BYTES} 字节 / file too large")
             else:

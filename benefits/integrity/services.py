@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from benefits import hooks
 from benefits import services as benefit_services
 from benefits.integrity import rules
 from benefits.integrity.models import (
@@ -36,6 +37,7 @@ from benefits.payroll.services import overpayment_create, payment_lines_cancel
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, Role, today
+from reemployment.core.permissions import actor_user, is_system, may_act
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import month_start, next_month_start
@@ -49,19 +51,12 @@ TIP_OFF_REVIEW_DAYS = 30
 
 
 def _require(actor, region: Region | None, roles=CASEWORK_ROLES) -> None:
-    """Staff act only inside their jurisdiction and in the right role; a system string actor is the service."""
-    if isinstance(actor, str):
-        return
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    """Staff act only inside their jurisdiction and in the right role (the administrator role in any);
+    a system string actor is the service; no actor at all is refused (integrity records name a person)."""
+    if actor is None or (not is_system(actor) and not getattr(actor, "is_authenticated", False)):
         raise PermissionDenied("请先登录 / please log in")
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return
-    if actor.role not in roles or not in_jurisdiction(actor, region):
+    if not may_act(actor, region, {*roles, Role.ADMIN}):
         raise PermissionDenied("该记录不在您的辖区或您无此权限 / outside your jurisdiction or role")
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _check_transition(table: dict, current: str, new: str, label: str) -> None:
@@ -97,7 +92,7 @@ def cadre_relative_register(*, actor, member: Member, cadre_name: str, cadre_pos
         return existing
     registration = CadreRelative.objects.create(
         member=member, cadre_name=cadre_name, cadre_post=cadre_post, cadre_unit=cadre_unit.strip(),
-        relation=relation, registered_by=_user(actor), registered_on=registered_on or today(), note=note.strip(),
+        relation=relation, registered_by=actor_user(actor), registered_on=registered_on or today(), note=note.strip(),
     )
     audit.record(actor=actor, action="integrity.cadre_register", obj=registration, region=member.household.region,
                  after=audit.snapshot(registration))
@@ -127,7 +122,7 @@ def cadre_relative_save(*, actor, instance: CadreRelative) -> CadreRelative:
 @transaction.atomic
 def cadre_report_download(*, actor, count: int) -> None:
     """Audit a download of the cadre-relative report (personal data)."""
-    if isinstance(actor, str) or not getattr(actor, "is_authenticated", False):
+    if is_system(actor) or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied()
     audit.record(actor=actor, action="integrity.cadre_report_download", object_type="integrity.cadrerelative",
                  object_id="report", region=actor.region, after={"rows": count})
@@ -205,7 +200,7 @@ def tip_off_record(*, actor, text: str, region: Region, household: Household | N
     tip_off = TipOff.objects.create(
         channel=TipOffChannel.STAFF, text=text, region=region, household=household,
         household_number=household.number if household else "", anonymous=anonymous,
-        contact="" if anonymous else contact.strip()[:100], received_by=_user(actor),
+        contact="" if anonymous else contact.strip()[:100], received_by=actor_user(actor),
     )
     audit.record(actor=actor, action="integrity.tip_off_record", obj=tip_off, region=region,
                  after=audit.snapshot(tip_off, ["channel", "region", "household", "anonymous", "status"]))
@@ -273,7 +268,7 @@ def tip_off_close(*, actor, tip_off: TipOff, outcome: str, findings: str) -> Tip
     tip_off.status = TipOffStatus.CLOSED
     tip_off.outcome = outcome
     tip_off.findings = findings.strip()
-    tip_off.closed_by = _user(actor)
+    tip_off.closed_by = actor_user(actor)
     tip_off.closed_at = timezone.now()
     tip_off.save()
     audit.record(actor=actor, action="integrity.tip_off_close", obj=tip_off, region=tip_off.region, before=before,
@@ -297,7 +292,7 @@ def fraud_case_open(*, actor, household: Household, kind: str, summary: str,
     if amount_wrongly_paid < 0:
         raise DomainError("金额不能为负 / the amount cannot be negative", field_errors={"amount_wrongly_paid": ["<0"]})
     case = FraudCase.objects.create(household=household, kind=kind, summary=summary.strip(), tip_off=tip_off,
-                                    amount_wrongly_paid=round_yuan(amount_wrongly_paid), opened_by=_user(actor))
+                                    amount_wrongly_paid=round_yuan(amount_wrongly_paid), opened_by=actor_user(actor))
     audit.record(actor=actor, action="integrity.fraud_open", obj=case, region=household.region,
                  after=audit.snapshot(case))
     return case
@@ -335,7 +330,7 @@ def fraud_case_decide(*, actor, case: FraudCase, decision: str, serious: bool, f
     case.fine_amount = fine_amount
     case.decision = decision.strip()
     case.status = FraudStatus.DECIDED
-    case.decided_by = _user(actor)
+    case.decided_by = actor_user(actor)
     case.decided_at = timezone.now()
     if case.kind == FraudKind.WRONGFUL_PAYMENT and amount > 0 and case.overpayment_id is None:
         case.overpayment = overpayment_create(
@@ -385,7 +380,7 @@ def member_death_record(*, actor, member: Member, died_on: dt.date) -> Member:
 def _enrolment_actor(actor):
     """Ending an enrolment is county business (benefits.services); a death stops payment by rule, so a
     township or community report applies it as the system on the reporter's behalf (both are audited)."""
-    if isinstance(actor, str) or actor.is_superuser or actor.role in DECIDING_ROLES:
+    if is_system(actor) or actor.is_superuser or actor.role in DECIDING_ROLES:
         return actor
     return f"system:death-report({actor.username})"
 
@@ -474,7 +469,7 @@ def death_report_record(*, actor, member: Member, died_on: dt.date, source: str 
     _check_death_date(member, died_on)
     report = DeathReport.objects.create(
         member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
-        reported_by=_user(actor), decided_by=_user(actor), decided_at=timezone.now(),
+        reported_by=actor_user(actor), decided_by=actor_user(actor), decided_at=timezone.now(),
     )
     _death_apply(actor, report)
     audit.record(actor=actor, action="integrity.death_report", obj=report, region=household.region,
@@ -502,7 +497,7 @@ def death_report_receive(*, actor, member: Member, died_on: dt.date, source: str
     report = DeathReport.objects.create(
         member=member, household=household, died_on=died_on, report_month=month_start(today()), source=source[:100],
         source_type=source_type[:40], source_id=str(source_id)[:40], status=DeathReportStatus.PENDING, review=review,
-        reported_by=_user(actor),
+        reported_by=actor_user(actor),
     )
     audit.record(actor=actor, action="integrity.death_report_receive", obj=report, region=household.region,
                  after=audit.snapshot(report))
@@ -511,7 +506,7 @@ def death_report_receive(*, actor, member: Member, died_on: dt.date, source: str
 
 def _require_staff_user(actor) -> None:
     # Confirming a death changes the household's record: a person decides, never the import itself.
-    if isinstance(actor, str) or not getattr(actor, "is_authenticated", False):
+    if is_system(actor) or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("部门比对的死亡信息须由工作人员核实 / a staff member must confirm or reject it")
 
 
@@ -521,11 +516,9 @@ def _lock_death_report(report: DeathReport) -> DeathReport:
 
 
 def _settle_source(actor, report: DeathReport, note: str) -> None:
-    """Close what the report came from: the department-check flag is resolved with the decision."""
-    if report.source_type == FLAG_SOURCE and report.source_id:
-        from benefits.checks.services import death_flag_settle
-
-        death_flag_settle(actor=actor, flag_id=int(report.source_id), note=note)
+    """Close what the report came from (a department-check flag is resolved with the decision): through
+    ``benefits.hooks``, since benefits.checks sits above integrity and registers the settler."""
+    hooks.settle_death_source(actor=actor, source_type=report.source_type, source_id=report.source_id, note=note)
 
 
 @transaction.atomic
@@ -539,7 +532,7 @@ def death_report_confirm(*, actor, report: DeathReport, note: str = "") -> Death
     _check_transition(DEATH_REPORT_TRANSITIONS, report.status, DeathReportStatus.CONFIRMED, "死亡报告")
     before = audit.snapshot(report, _DEATH_FIELDS)
     note = (note or "").strip()
-    report.decided_by = _user(actor)
+    report.decided_by = actor_user(actor)
     report.decided_at = timezone.now()
     report.decision_note = note
     _death_apply(actor, report)
@@ -563,7 +556,7 @@ def death_report_reject(*, actor, report: DeathReport, note: str) -> DeathReport
     _check_transition(DEATH_REPORT_TRANSITIONS, report.status, DeathReportStatus.REJECTED, "死亡报告")
     before = audit.snapshot(report, _DEATH_FIELDS)
     report.status = DeathReportStatus.REJECTED
-    report.decided_by = _user(actor)
+    report.decided_by = actor_user(actor)
     report.decided_at = timezone.now()
     report.decision_note = note
     report.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

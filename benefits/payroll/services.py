@@ -31,7 +31,7 @@ from benefits.payroll.models import (
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, RegionLevel, Role
-from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.permissions import actor_user, is_system, may_act
 from reemployment.dates import month_end, month_start
 from reemployment.money import round_yuan
 
@@ -57,18 +57,10 @@ def parse_month(value) -> dt.date:
 
 def require_county_staff(actor, region: Region) -> None:
     """Payroll and its personal-data exports are county civil-affairs business (or admin/system)."""
-    if isinstance(actor, str):
-        return
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or (not is_system(actor) and not getattr(actor, "is_authenticated", False)):
         raise PermissionDenied("请先登录 / please log in")
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return
-    if actor.role != Role.COUNTY or not in_jurisdiction(actor, region):
+    if not may_act(actor, region, {Role.COUNTY, Role.ADMIN}):
         raise PermissionDenied("只有本县民政局工作人员可以办理发放 / only county civil-affairs staff of this county")
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _change_run_status(run: PayrollRun, new_status: str) -> None:
@@ -320,7 +312,7 @@ def _transition(*, actor, run: PayrollRun, new_status: str, action: str, stamp: 
     before = {"status": run.status}
     _change_run_status(run, new_status)
     if stamp:
-        setattr(run, f"{stamp}_by", _user(actor))
+        setattr(run, f"{stamp}_by", actor_user(actor))
         setattr(run, f"{stamp}_at", timezone.now())
     run.save()
     audit.record(actor=actor, action=action, obj=run, region=run.county, before=before, after={"status": run.status})
@@ -380,7 +372,7 @@ def bank_file_download(*, actor, run: PayrollRun, fmt: str) -> PayrollRun:
         raise DomainError("文件格式应为 csv 或 xlsx / format must be csv or xlsx", code="bad_format")
     run = PayrollRun.objects.select_related("county").get(pk=run.pk)
     require_county_staff(actor, run.county)
-    if not isinstance(actor, str) and not actor.is_superuser and actor.role != Role.COUNTY:
+    if not is_system(actor) and not actor.is_superuser and actor.role != Role.COUNTY:
         # Personal data: the county's civil-affairs staff only, not the system administrator role.
         raise PermissionDenied("银行文件仅限本县民政局工作人员 / bank files are for county staff only")
     if run.status == RunStatus.DRAFT:
@@ -443,7 +435,7 @@ def overpayment_decide(*, actor, overpayment: Overpayment, status: str, decision
         overpayment.recovered_amount = recovered
     overpayment.status = status
     overpayment.decision = decision.strip()
-    overpayment.decided_by = _user(actor)
+    overpayment.decided_by = actor_user(actor)
     overpayment.decided_at = timezone.now()
     overpayment.save()
     audit.record(actor=actor, action="overpayment.decide", obj=overpayment, region=overpayment.household.region,

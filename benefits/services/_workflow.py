@@ -1,0 +1,132 @@
+"""Steps shared by the application workflow (申请审批): the role check, locking, moving, events and
+attachments. The transition table is ``APPLICATION_ACTIONS`` in models.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+
+from benefits.models import (
+    APPLICATION_ACTIONS,
+    Application,
+    ApplicationAction,
+    ApplicationEvent,
+    Attachment,
+    Household,
+)
+from benefits.selectors import application_sources
+from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError, PermissionDenied
+from reemployment.core.models import Role
+from reemployment.core.permissions import actor_user, is_system, require
+from reemployment.core.scoping import in_jurisdiction
+from reemployment.core.selectors import parameters_in_force
+
+ALLOWED_ATTACHMENT_TYPES = {
+    # extension → (content type, leading bytes that a genuine file starts with)
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+def _workflow_params(household: Household, on: dt.date):
+    return parameters_in_force(household.region, on)
+
+
+def _require_step_role(actor, application, action: str) -> None:
+    """Each step is done by the staff role(s) ``APPLICATION_ACTIONS`` names, inside the household's
+    jurisdiction (no exceptions, not even for the system administrator: separation of duties)."""
+    roles = APPLICATION_ACTIONS[action].roles
+    if is_system(actor) or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("须由工作人员办理 / a staff member must do this step")
+    if actor.role not in roles:
+        labels = "或".join(str(Role(role).label) for role in sorted(roles))
+        raise PermissionDenied(f"该环节须由{labels}办理 / this step is done by {'/'.join(sorted(roles))} staff",
+                               code="wrong_role")
+    if not in_jurisdiction(actor, application.household.region):
+        raise PermissionDenied("该申请不在您的辖区 / this application is outside your jurisdiction",
+                               code="not_in_jurisdiction")
+
+
+def _lock_application(application, expected_step: str | None):
+    expected = expected_step or application.step
+    locked = Application.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=application.pk)
+    if locked.step != expected:
+        raise Conflict(
+            f"该申请已由他人办理，当前环节为“{locked.get_step_display()}”，请刷新 / "
+            f"the application has moved on to {locked.step}; reload and try again", code="stale_step")
+    return locked
+
+
+def _check_move(application, action: str, on: dt.date) -> str:
+    target = APPLICATION_ACTIONS[action].target
+    if application.step not in application_sources(application, action, on):
+        raise Conflict(
+            f"当前环节“{application.get_step_display()}”不能办理“{ApplicationAction(action).label}”，环节不能跳过 / "
+            f"cannot {action} an application at step {application.step}", code="invalid_step")
+    if application.has_open_objection():
+        raise Conflict("公示异议尚未处理，流程暂停 / an objection is pending: the application is paused",
+                       code="objection_pending")
+    return target
+
+
+def _step_event(application, *, action, actor, step_before, findings="", data=None):
+    return ApplicationEvent.objects.create(
+        application=application, action=action, step_before=step_before, step_after=application.step,
+        findings=findings, data=audit.jsonable(data) if data is not None else None, actor=actor_user(actor),
+        actor_label=getattr(actor, "username", str(actor)),
+    )
+
+
+def _advance(application, *, action, actor, before_step, findings="", data=None, attachments=()):
+    application.save()
+    event = _step_event(application, action=action, actor=actor, step_before=before_step, findings=findings,
+                        data=data)
+    for upload in attachments:
+        attachment_add(actor=actor, application=application, upload=upload, event=event)
+    audit.record(actor=actor, action=f"application.{action}", obj=application, region=application.household.region,
+                 before={"step": before_step}, after={"step": application.step, **(data or {})}, note=findings)
+    return application
+
+
+@transaction.atomic
+def attachment_add(*, actor, application, upload, event=None):
+    """Attach a file to an application (or one of its steps). Size ≤ settings.MAX_ATTACHMENT_BYTES and
+    only PDF, JPEG, PNG — the extension and the file's first bytes must agree."""
+
+    if not isinstance(actor, str):
+        require(actor, application.household.region, CASEWORK_ROLES, what=HOUSEHOLD)
+    name = getattr(upload, "name", "") or ""
+    size = getattr(upload, "size", None) or 0
+    if size > settings.MAX_ATTACHMENT_BYTES:
+        raise DomainError(f"附件不能超过 {settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB / the file is too large",
+                          field_errors={"file": ["文件过大"]})
+    if size == 0:
+        raise DomainError("附件为空 / the file is empty", field_errors={"file": ["空文件"]})
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_ATTACHMENT_TYPES:
+        raise DomainError("附件只能是 PDF、JPG 或 PNG / only PDF, JPEG or PNG files are accepted",
+                          field_errors={"file": ["类型不允许"]})
+    content_type, magics = ALLOWED_ATTACHMENT_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in magics):
+        raise DomainError("文件内容与扩展名不符 / the file's content does not match its extension",
+                          field_errors={"file": ["内容与类型不符"]})
+    safe_name = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isalnum() or ch in "._-")[-100:] or f"file.{extension}"
+    attachment = Attachment(application=application, event=event, original_name=name[:200],
+                            content_type=content_type, size=size, uploaded_by=actor_user(actor))
+    attachment.file.save(safe_name, upload, save=False)
+    attachment.save()
+    audit.record(actor=actor, action="application.attachment", obj=application, region=application.household.region,
+                 after={"attachment": attachment.pk, "name": attachment.original_name, "size": size})
+    return attachment
+
+
+

@@ -1,0 +1,343 @@
+"""Application workflow (申请审批): submit, survey, appraise, notice, review, approve, reject, enrol.
+The transition table is ``APPLICATION_ACTIONS`` in models.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from benefits import hooks
+from benefits.models import (
+    APPLICATION_ACTIONS,
+    OPEN_APPLICATION_STEPS,
+    Application,
+    ApplicationAction,
+    EnrolmentStatus,
+    Household,
+    IncomeItem,
+    ReviewKind,
+)
+from benefits.selectors import assess, assessment_json
+from benefits.services._workflow import (
+    _advance,
+    _check_move,
+    _lock_application,
+    _require_step_role,
+    _step_event,
+    _workflow_params,
+    attachment_add,
+)
+from benefits.services.accounts import recipient_account_create
+from benefits.services.enrolments import enrolment_start, next_review_date
+from benefits.services.households import household_refresh_flags
+from benefits.services.reviews import review_open
+from reemployment.core import audit
+from reemployment.core.errors import Conflict, DomainError
+from reemployment.core.models import today
+from reemployment.core.permissions import actor_user
+from reemployment.dates import add_months
+from reemployment.money import round_yuan
+
+
+@transaction.atomic
+def application_submit(*, actor, household: Household, reason: str = "", submitted_on: dt.date | None = None,
+                       fast_track: bool = False, job_start: dt.date | None = None, job_end: dt.date | None = None,
+                       attachments=()):
+    """Take an application at the community/village (受理). A household has one current application or
+    enrolment at a time. ``fast_track`` (就业后再次纳入 §4 [R4]) needs a job that ended inside the window."""
+    household = Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=household.pk)
+    submitted_on = submitted_on or today()
+    application = Application(household=household, area=household.area, submitted_on=submitted_on,
+                              reason=reason, step=APPLICATION_ACTIONS[ApplicationAction.SUBMIT].target,
+                              submitted_by=actor_user(actor))
+    _require_step_role(actor, application, ApplicationAction.SUBMIT)
+    if household.enrolments.exclude(status=EnrolmentStatus.ENDED).exists():
+        raise Conflict("该家庭已在保，不能重复申请 / the household is already enrolled", code="already_enrolled")
+    if household.applications.filter(step__in=OPEN_APPLICATION_STEPS).exists():
+        raise Conflict("该家庭已有办理中的申请 / the household already has an application in progress",
+                       code="duplicate_application")
+    if not household.members.filter(died_on__isnull=True, left_on__isnull=True).exists():
+        raise DomainError("请先登记家庭成员 / register the household's members first")
+    data = {}
+    if fast_track:
+        if job_start is None or job_end is None:
+            raise DomainError("快速通道须填写就业起止日期 / the fast track needs the job's start and end dates",
+                              field_errors={"job_end": ["必填"]})
+        # Assessed and recorded (parameters used, the job it follows) as a work-incentive rule application.
+        assessment = hooks.fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
+                                       as_of=submitted_on)
+        if not assessment["eligible"]:
+            raise DomainError(f"就业结束超出 {assessment['window_months']} 个月快速通道期限 / "
+                              "the job ended outside the fast-track window", field_errors={"job_end": ["超出期限"]})
+        application.fast_track = True
+        application.fast_track_job_start, application.fast_track_job_end = job_start, job_end
+        data = {"fast_track": True, "job_start": job_start, "job_end": job_end,
+                "window_end": assessment["window_end"], "window_months": assessment["window_months"],
+                "rule_application": assessment["rule_application"],
+                "transition_proposal": assessment["transition_proposal"]}
+    household_refresh_flags(household=household, actor=actor)
+    try:
+        with transaction.atomic():
+            application.number = f"SQ{household.region.code}{timezone.now():%Y%m%d%H%M%S%f}"[:30]
+            application.save()
+    except IntegrityError as exc:
+        raise Conflict("该家庭已有办理中的申请 / the household already has an application in progress",
+                       code="duplicate_application") from exc
+    application.number = f"SQ{household.region.code[:9]}{application.pk:08d}"
+    application.save(update_fields=["number"])
+    _step_event(application, action=ApplicationAction.SUBMIT, actor=actor, step_before="", findings=reason, data=data)
+    for upload in attachments:
+        attachment_add(actor=actor, application=application, upload=upload)
+    audit.record(actor=actor, action="application.submit", obj=application, region=household.region,
+                 after=audit.snapshot(application), note=reason)
+    return application
+
+
+@transaction.atomic
+def application_survey(*, actor, application, findings: str, verified_incomes: dict | None = None,
+                       expected_step: str | None = None, on: dt.date | None = None, attachments=()):
+    """Home survey (入户调查): findings, and every declared income item verified one by one
+    (``verified_incomes`` maps each IncomeItem id to the verified monthly amount). The household is then
+    assessed with the rules and the result kept with the application."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.SURVEY)
+    target = _check_move(application, ApplicationAction.SURVEY, on)
+    if not findings.strip():
+        raise DomainError("请填写入户调查情况 / record the survey findings", field_errors={"findings": ["必填"]})
+    verified_incomes = {int(k): v for k, v in (verified_incomes or {}).items()}
+    items = list(IncomeItem.objects.filter(household=application.household).order_by("id"))
+    missing = [item.pk for item in items if item.pk not in verified_incomes]
+    if missing:
+        raise DomainError(f"收入须逐项核实，尚未核实：{missing} / verify every income item",
+                          field_errors={"verified_incomes": [f"未核实的收入项：{missing}"]})
+    unknown = set(verified_incomes) - {item.pk for item in items}
+    if unknown:
+        raise DomainError(f"收入项不属于该家庭：{sorted(unknown)} / unknown income items",
+                          field_errors={"verified_incomes": ["收入项不属于该家庭"]})
+    checks = []
+    for item in items:
+        declared = item.monthly_amount
+        verified = round_yuan(Decimal(str(verified_incomes[item.pk])))
+        if verified < 0:
+            raise DomainError("核实金额不能为负 / a verified amount cannot be negative")
+        if item.quantity is None and verified != declared:
+            before = audit.snapshot(item)
+            item.monthly_amount = verified
+            item.note = (item.note + f"；入户核实 {verified}")[:200]
+            item.save(update_fields=["monthly_amount", "note"])
+            audit.record(actor=actor, action="income.verify", obj=item, region=application.household.region,
+                         before=before, after=audit.snapshot(item))
+        checks.append({"income": item.pk, "kind": item.kind, "declared": declared, "verified": verified})
+    assessment = assess(application.household, on)
+    before_step = application.step
+    application.step = target
+    application.survey_findings = findings
+    application.assessment = assessment_json(assessment)
+    application.category = assessment.category or ""
+    application.monthly_amount = assessment.monthly_amount
+    application.persons = assessment.household_size
+    return _advance(application, action=ApplicationAction.SURVEY, actor=actor, before_step=before_step,
+                    findings=findings, data={"incomes": checks, "eligible": assessment.eligible,
+                                             "category": assessment.category,
+                                             "monthly_amount": assessment.monthly_amount},
+                    attachments=attachments)
+
+
+@transaction.atomic
+def application_appraise(*, actor, application, group: list[str], votes_for: int, votes_against: int,
+                         abstentions: int = 0, opinions: str = "", expected_step: str | None = None,
+                         on: dt.date | None = None, attachments=()):
+    """Democratic appraisal (民主评议; rural: 村民代表会议): a group of at least ``appraisal_group_min``
+    representatives; votes and opinions recorded."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.APPRAISE)
+    target = _check_move(application, ApplicationAction.APPRAISE, on)
+    params = _workflow_params(application.household, on)
+    group = [name.strip() for name in group if name and name.strip()]
+    if len(set(group)) < params.appraisal_group_min:
+        raise DomainError(f"评议小组至少 {params.appraisal_group_min} 人 / the appraisal group needs at least "
+                          f"{params.appraisal_group_min} members", field_errors={"group": ["人数不足"]})
+    votes = (votes_for, votes_against, abstentions)
+    if any(v < 0 for v in votes) or sum(votes) > len(set(group)):
+        raise DomainError("票数与评议人数不符 / the votes do not match the group",
+                          field_errors={"votes_for": ["票数有误"]})
+    result = "passed" if votes_for * 2 > len(set(group)) else "not_passed"
+    before_step = application.step
+    application.step = target
+    application.appraisal = {"group": group, "votes_for": votes_for, "votes_against": votes_against,
+                             "abstentions": abstentions, "opinions": opinions, "result": result,
+                             "rural_meeting": application.area == "rural", "on": on.isoformat()}
+    return _advance(application, action=ApplicationAction.APPRAISE, actor=actor, before_step=before_step,
+                    findings=opinions, data=application.appraisal, attachments=attachments)
+
+
+@transaction.atomic
+def application_post_notice(*, actor, application, expected_step: str | None = None, on: dt.date | None = None,
+                            attachments=()):
+    """Post the public notice at the community (张榜公示) for ``appraisal_notice_days`` (fast track:
+    ``fast_track_notice_days``; with ``fast_track_skip_appraisal`` the appraisal is skipped)."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.POST_NOTICE)
+    target = _check_move(application, ApplicationAction.POST_NOTICE, on)
+    params = _workflow_params(application.household, on)
+    days = params.fast_track_notice_days if application.fast_track else params.appraisal_notice_days
+    skipped = application.step in APPLICATION_ACTIONS[ApplicationAction.POST_NOTICE].fast_track_sources
+    before_step = application.step
+    application.step = target
+    application.notice_start = on
+    application.notice_end = on + dt.timedelta(days=days - 1)
+    return _advance(application, action=ApplicationAction.POST_NOTICE, actor=actor, before_step=before_step,
+                    data={"notice_start": application.notice_start, "notice_end": application.notice_end,
+                          "days": days, "fast_track": application.fast_track, "appraisal_skipped": skipped},
+                    attachments=attachments)
+
+
+def _require_notice_over(application, on: dt.date) -> None:
+    if application.notice_end is None or on <= application.notice_end:
+        raise Conflict(f"公示期至 {application.notice_end} 结束，期满后方可办理 / the notice period runs until "
+                       f"{application.notice_end}", code="notice_running")
+
+
+@transaction.atomic
+def application_review(*, actor, application, opinion: str, agree: bool = True, expected_step: str | None = None,
+                       on: dt.date | None = None, attachments=()):
+    """Township/street review (乡镇/街道审核) after the notice period, with its opinion for the county."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.REVIEW)
+    target = _check_move(application, ApplicationAction.REVIEW, on)
+    _require_notice_over(application, on)
+    if not opinion.strip():
+        raise DomainError("请填写审核意见 / record the review opinion", field_errors={"opinion": ["必填"]})
+    before_step = application.step
+    application.step = target
+    application.township_opinion = opinion
+    return _advance(application, action=ApplicationAction.REVIEW, actor=actor, before_step=before_step,
+                    findings=opinion, data={"agree": agree}, attachments=attachments)
+
+
+@transaction.atomic
+def application_approve(*, actor, application, reason: str = "", expected_step: str | None = None,
+                        on: dt.date | None = None, attachments=()):
+    """County approval (县级审批): re-assesses with the rules on the day; the approved list is then noticed
+    for ``approval_notice_days``. An ineligible household cannot be approved."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.APPROVE)
+    target = _check_move(application, ApplicationAction.APPROVE, on)
+    assessment = assess(application.household, on)
+    if not assessment.eligible:
+        raise Conflict("按规则核算不符合条件，不能批准：" + "；".join(assessment.reasons) +
+                       " / not eligible under the rules", code="not_eligible")
+    days = _workflow_params(application.household, on).approval_notice_days
+    before_step = application.step
+    application.step = target
+    application.decision_reason = reason
+    application.assessment = assessment_json(assessment)
+    application.category = assessment.category
+    application.monthly_amount = assessment.monthly_amount
+    application.persons = assessment.household_size
+    application.notice_start = on
+    application.notice_end = on + dt.timedelta(days=days - 1)
+    return _advance(application, action=ApplicationAction.APPROVE, actor=actor, before_step=before_step,
+                    findings=reason, data={"category": assessment.category,
+                                           "monthly_amount": assessment.monthly_amount,
+                                           "notice_start": application.notice_start,
+                                           "notice_end": application.notice_end}, attachments=attachments)
+
+
+def rejection_notice_text(application, reason: str, on: dt.date) -> str:
+    head = application.household.head
+    name = head.name if head else application.household.number
+    return (
+        f"不予批准最低生活保障通知书\n\n{name}：\n"
+        f"你户于 {application.submitted_on:%Y年%m月%d日} 提出的最低生活保障申请（编号 {application.number}），"
+        f"经入户调查、民主评议、公示和审核，决定不予批准。\n理由：{reason}\n"
+        f"如对本决定有异议，可自收到本通知之日起60日内申请行政复议，或6个月内提起行政诉讼。\n\n"
+        f"{on:%Y年%m月%d日}"
+    )
+
+
+@transaction.atomic
+def application_reject(*, actor, application, reason: str, expected_step: str | None = None,
+                       on: dt.date | None = None, attachments=()):
+    """County rejection (不予批准) with a written notice that states the reason."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.REJECT)
+    target = _check_move(application, ApplicationAction.REJECT, on)
+    if not reason.strip():
+        raise DomainError("不予批准须说明理由 / a rejection needs a reason", field_errors={"reason": ["必填"]})
+    before_step = application.step
+    application.step = target
+    application.decision_reason = reason
+    application.rejection_notice = rejection_notice_text(application, reason, on)
+    return _advance(application, action=ApplicationAction.REJECT, actor=actor, before_step=before_step,
+                    findings=reason, data={"notice": application.rejection_notice}, attachments=attachments)
+
+
+@transaction.atomic
+def application_decline_for_sanction(*, actor, household: Household, reason: str, on: dt.date | None = None):
+    """Decline the household's application in progress because offered jobs were refused twice without
+    a valid reason ([R4]; proposed by the jobs app, confirmed by a county user). Any open step; a written
+    notice with the reason is produced. Returns None when the household has no application in progress."""
+    on = on or today()
+    current = Application.objects.filter(household=household, step__in=OPEN_APPLICATION_STEPS).first()
+    if current is None:
+        return None
+    application = _lock_application(current, None)
+    _require_step_role(actor, application, ApplicationAction.DECLINE)
+    target = _check_move(application, ApplicationAction.DECLINE, on)
+    before_step = application.step
+    application.step = target
+    application.decision_reason = reason
+    application.rejection_notice = rejection_notice_text(application, reason, on)
+    return _advance(application, action=ApplicationAction.DECLINE, actor=actor, before_step=before_step,
+                    findings=reason, data={"notice": application.rejection_notice})
+
+
+def certificate_number_for(application) -> str:
+    prefix = "城" if application.area == "urban" else "农"
+    return f"{prefix}保{application.household.region.code[:6]}-{application.pk:08d}"
+
+
+@transaction.atomic
+def application_enrol(*, actor, application, expected_step: str | None = None, on: dt.date | None = None,
+                      recipient_password: str | None = None, attachments=()):
+    """After the approved list's notice: the enrolment starts (``enrolment_start``), the certificate
+    (城市低保证 / 农村低保证) number is issued, a post-entry follow-up review is opened and, when a
+    password is given, the household's recipient login is created."""
+    on = on or today()
+    application = _lock_application(application, expected_step)
+    _require_step_role(actor, application, ApplicationAction.ENROL)
+    target = _check_move(application, ApplicationAction.ENROL, on)
+    _require_notice_over(application, on)
+    household = application.household
+    params = _workflow_params(household, on)
+    enrolment = enrolment_start(
+        actor=actor, household=household, category=application.category, monthly_amount=application.monthly_amount,
+        persons=application.persons or 1, start_date=on, certificate_number=certificate_number_for(application),
+        next_review_on=next_review_date(household.area, on, params),
+        reason=f"申请 {application.number} 审批纳入" + ("（快速通道）" if application.fast_track else ""),
+    )
+    before_step = application.step
+    application.step = target
+    application.enrolment = enrolment
+    _advance(application, action=ApplicationAction.ENROL, actor=actor, before_step=before_step,
+             data={"certificate_number": enrolment.certificate_number, "enrolment": enrolment.pk},
+             attachments=attachments)
+    review_open(actor=actor, household=household, kind=ReviewKind.POST_ENTRY, enrolment=enrolment,
+                reason="纳入后跟踪回访", due_on=add_months(on, 1), source_type="enrolment",
+                source_id=str(enrolment.pk))
+    if recipient_password:
+        recipient_account_create(actor=actor, household=household, password=recipient_password)
+    return application
+
+
+
