@@ -2,7 +2,7 @@
 
 ``seed(stdout)`` is idempotent: pages that exist (matched by slug under their parent, per
 locale) are left as they are, so editors' changes survive a second run. It also points the
-default Site at the HomePage, removes Wagtail's placeholder welcome page, gives the editor role
+default Site at the HomePage, sets the demo county in the portal settings, removes Wagtail's placeholder welcome page, gives the editor role
 its page permissions and puts the site under a moderation workflow, on the home of every language.
 """
 
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from cms.demo_content import HOME
+from cms.demo_content import HOME, PORTAL_SETTINGS
 
 # Editors draft, preview and submit; publishing goes through the moderation workflow below.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
@@ -89,6 +89,17 @@ def _point_site_at(home: Page) -> None:
             page.delete()
 
 
+def _portal_settings(settings: dict) -> None:
+    """The demo county on every site's PortalSettings (only where none is set yet)."""
+    from cms.models import PortalSettings
+
+    for site in Site.objects.all():
+        portal_settings = PortalSettings.for_site(site)
+        if not portal_settings.county_code:
+            portal_settings.county_code = settings["county_code"]
+            portal_settings.save()
+
+
 def _editor_permissions(home: Page) -> None:
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
@@ -128,6 +139,7 @@ def seed(stdout=None) -> None:
     created: list[str] = []
     home = _ensure(root, HOME, zh, en, created)
     _point_site_at(home)
+    _portal_settings(PORTAL_SETTINGS)
     _editor_permissions(home)
     if stdout:
         stdout.write(f"cms: {len(created)} pages created" + (f" ({', '.join(created)})" if created else ""))

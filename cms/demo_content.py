@@ -44,6 +44,9 @@ def docs(title: str, links: list[tuple[str, str]]) -> dict:
     ]}}
 
 
+# The site settings of the demo portal (cms.models.PortalSettings): the demo county.
+PORTAL_SETTINGS = {"county_code": "341125"}
+
 STANDARDS = {"type": "current_standards", "value": {"region_code": "341125"}}
 
 
