@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from benefits import selectors
+from benefits import public, selectors
 from benefits.forms import EstimateInput
 from benefits.models import Application, Enrolment, Review
 from reemployment.core.api import PublicThrottle
@@ -24,7 +24,7 @@ class EstimateView(APIView):
 
     @extend_schema(request=EstimateInput, responses={200: dict})
     def post(self, request):
-        return Response(selectors.estimate(request.data))
+        return Response(public.estimate_payload(request.data))
 
 
 class PublicNoticeView(APIView):

@@ -95,7 +95,8 @@ class CurrentStandardsBlock(blocks.StructBlock):
     """The guarantee standards (低保标准) in force today for a county, read from the database,
     so that a guide never shows an out-of-date amount."""
 
-    region_code = blocks.CharBlock(label=_("县/区代码"), default="341125", max_length=12)
+    region_code = blocks.CharBlock(label=_("县/区代码"), required=False, max_length=12,
+                                   help_text=_("留空则用门户设置中的县"))
 
     class Meta:
         icon = "table"
@@ -104,17 +105,22 @@ class CurrentStandardsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["standards"] = current_standards(value.get("region_code") or "")
+        region_code = value.get("region_code")
+        if not region_code:
+            from cms.models import county_code_for  # models import this module
+
+            region_code = county_code_for((parent_context or {}).get("request"))
+        context["standards"] = current_standards(region_code)
         return context
 
 
 def current_standards(region_code: str, as_of: dt.date | None = None) -> list[dict]:
     """[{area, area_label, amount, valid_from}] for urban and rural; [] when none is set."""
     from reemployment.core.errors import DomainError
-    from reemployment.core.models import Area, Region
+    from reemployment.core.models import Area, Region, today
     from reemployment.core.selectors import standard_in_force
 
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         return []

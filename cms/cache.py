@@ -16,7 +16,7 @@ What is cached — only what is the same for every anonymous visitor:
 
 Invalidation: publishing, unpublishing, moving or deleting a page, and saving or deleting the
 data that portal pages list (vacancies, employers, courses, applications in their notice period,
-standards and policy parameters), and any change to a page's view restriction or to a site, bumps a version number that is part of every key, so the next
+standards and policy parameters), and any change to a page's view restriction, to a site or to its portal settings, bumps a version number that is part of every key, so the next
 request renders afresh. Changes that send no signal (bulk imports, a notice period or closing date
 passing at midnight) show within ``PORTAL_PAGE_CACHE_SECONDS`` (default 300). ``0`` turns the
 cache off. Responses carry ``X-Portal-Cache: hit|miss`` for operators and the load test.
@@ -40,6 +40,8 @@ INVALIDATING_MODELS = (
     "core.Standard", "core.ParameterSet",
     # Privacy: restricting a page to logged-in users or a password must take effect at once.
     "wagtailcore.PageViewRestriction", "wagtailcore.Site",
+    # The county a site serves (its standards on the home page, the self-check's townships).
+    "cms.PortalSettings",
 )
 
 

@@ -2,22 +2,48 @@
 
 ``seed(stdout)`` is idempotent: pages that exist (matched by slug under their parent, per
 locale) are left as they are, so editors' changes survive a second run. It also points the
-default Site at the HomePage, removes Wagtail's placeholder welcome page, gives the editor role
+default Site at the HomePage, sets the demo county in the portal settings, removes Wagtail's placeholder welcome page, gives the editor role
 its page permissions and puts the site under a moderation workflow, on the home of every language.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from cms.demo_content import HOME
+# The demo content: YAML files, one per page (cms/demo_pages/site.yaml names the home page's file).
+DEMO_PAGES = Path(__file__).resolve().parent / "demo_pages"
 
 # Editors draft, preview and submit; publishing goes through the moderation workflow below.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 MODERATORS_GROUP = "Moderators"  # Wagtail's own moderators group (created by its migrations)
+
+
+def _read(path: Path):
+    with path.open(encoding="utf-8") as stream:
+        return yaml.safe_load(stream)
+
+
+def _load_page(path: Path) -> dict:
+    """A page spec from its YAML file, with its children's files read in (paths relative to DEMO_PAGES)."""
+    spec = _read(path)
+    spec["children"] = [_load_page(DEMO_PAGES / child) for child in spec.get("children", [])]
+    return spec
+
+
+def load_site(folder: Path | None = None) -> tuple[dict, dict]:
+    """(portal settings, home page spec with its whole tree) from ``cms/demo_pages``.
+
+    A page spec: ``cls`` (model name), ``slug``, ``zh`` and ``en`` field values, ``children``.
+    StreamField values are lists of {"type", "value"} (Wagtail's raw form). Amounts that change
+    (the standards) are not written in the pages: guides embed the ``current_standards`` block."""
+    site = _read((folder or DEMO_PAGES) / "site.yaml")
+    return site["portal_settings"], _load_page((folder or DEMO_PAGES) / site["home"])
 
 
 def _locales() -> tuple[Locale, Locale]:
@@ -89,6 +115,17 @@ def _point_site_at(home: Page) -> None:
             page.delete()
 
 
+def _portal_settings(settings: dict) -> None:
+    """The demo county on every site's PortalSettings (only where none is set yet)."""
+    from cms.models import PortalSettings
+
+    for site in Site.objects.all():
+        portal_settings = PortalSettings.for_site(site)
+        if not portal_settings.county_code:
+            portal_settings.county_code = settings["county_code"]
+            portal_settings.save()
+
+
 def _editor_permissions(home: Page) -> None:
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
@@ -125,9 +162,11 @@ def seed(stdout=None) -> None:
     root = Page.get_first_root_node()
     if root is None:  # a flushed database (e.g. after a transactional test): Wagtail's root page
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=zh))
+    portal_settings, home_spec = load_site()
     created: list[str] = []
-    home = _ensure(root, HOME, zh, en, created)
+    home = _ensure(root, home_spec, zh, en, created)
     _point_site_at(home)
+    _portal_settings(portal_settings)
     _editor_permissions(home)
     if stdout:
         stdout.write(f"cms: {len(created)} pages created" + (f" ({', '.join(created)})" if created else ""))

@@ -62,7 +62,7 @@ class SelfCheckForm(forms.Form):
     INCOME_FIELDS = ("wages", "work_costs", "business", "pension", "agricultural", "support", "transfer", "other")
     ASSET_FIELDS = ("deposits", "vehicles", "properties")
 
-    def __init__(self, *args, region_code: str = "341125", **kwargs):
+    def __init__(self, *args, region_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = _township_choices(region_code)
 
@@ -104,7 +104,7 @@ class TipOffForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, region_code: str = "341125", **kwargs):
+    def __init__(self, *args, region_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = _township_choices(region_code)
 

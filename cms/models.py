@@ -8,25 +8,62 @@ Pages are translated with Wagtail's core i18n (zh-hans first, en second).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
-from django.db import models
+from django.db import DatabaseError, models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms import blocks, portal
+from reemployment.core.models import today
 
-DEFAULT_REGION = "341125"
 # The reference number of the tip-off just sent, shown once on the page after the redirect.
 TIP_OFF_SESSION_KEY = "cms.tip_off_reference"
 
 logger = logging.getLogger(__name__)
+
+
+@register_setting(icon="site")
+class PortalSettings(BaseSiteSetting):
+    """Per-site settings of the portal: the county it serves (its standards on the home page, the
+    default scope of the listings and the self-check). The demo seeder sets the demo county."""
+
+    county_code = models.CharField(
+        _("所属县（区划代码）"), max_length=12, blank=True,
+        help_text=_("门户服务的县/区，例如 341125；首页低保标准、自助测算和列表的默认范围"),
+    )
+
+    panels = [FieldPanel("county_code")]
+
+    class Meta:
+        verbose_name = _("门户设置")
+
+
+def site_county_code(site: Site | None = None) -> str:
+    """The county of ``site`` (the default site when None), "" when none is set."""
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return ""
+    return PortalSettings.for_site(site).county_code
+
+
+def county_code_for(request) -> str:
+    """The county of the site answering ``request``."""
+    return PortalSettings.for_request(request).county_code if request is not None else site_county_code()
+
+
+def default_county_code() -> str:
+    """Default of a new page's region field: the default site's county (as set in PortalSettings)."""
+    try:
+        return site_county_code()
+    except DatabaseError:  # no tables yet (e.g. while migrating)
+        return ""
 
 
 class BasePage(Page):
@@ -74,7 +111,7 @@ class HomePage(BasePage):
         context["latest_notices"] = (
             NoticePage.objects.live().public().filter(locale=self.locale).order_by("-date", "-id")[:5]
         )
-        context["standards"] = blocks.current_standards(DEFAULT_REGION)
+        context["standards"] = blocks.current_standards(county_code_for(request))
         context["self_check_page"] = next((c for c in context["sections"] if isinstance(c, SelfCheckPage)), None)
         context["service_guide"] = (
             ServiceGuidePage.objects.descendant_of(self).live().public().order_by("path").first()
@@ -105,7 +142,7 @@ class PolicyGuidePage(BasePage):
 
     body = StreamField(blocks.GuideStreamBlock(), verbose_name=_("正文"))
     legal_basis = models.CharField(_("政策依据"), max_length=300, blank=True)
-    updated_on = models.DateField(_("更新日期"), default=dt.date.today)
+    updated_on = models.DateField(_("更新日期"), default=today)
 
     content_panels = BasePage.content_panels + [
         FieldPanel("body"),
@@ -190,7 +227,7 @@ class NoticeIndexPage(BasePage):
 class NoticePage(BasePage):
     """A notice (公告) with its date; optionally valid until a date (then shown as expired)."""
 
-    date = models.DateField(_("发布日期"), default=dt.date.today)
+    date = models.DateField(_("发布日期"), default=today)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     issuer = models.CharField(_("发布单位"), max_length=100, blank=True)
     body = StreamField(blocks.GuideStreamBlock(), verbose_name=_("正文"))
@@ -208,7 +245,7 @@ class NoticePage(BasePage):
 
     @property
     def out_of_date(self) -> bool:
-        return bool(self.valid_until and self.valid_until < dt.date.today())
+        return bool(self.valid_until and self.valid_until < today())
 
 
 class PublicNoticeStages(models.TextChoices):
@@ -235,7 +272,7 @@ class PublicNoticePage(BasePage):
         _("公示事项"), max_length=10, choices=PublicNoticeStages.choices, default=PublicNoticeStages.APPROVED,
         help_text=_("审批结果公示只列县级已批准的家庭；评议结果公示列已民主评议、尚未审批的申请"),
     )
-    region_code = models.CharField(_("公示范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+    region_code = models.CharField(_("公示范围（区划代码）"), max_length=12, blank=True, default=default_county_code)
     objection_contact = models.CharField(_("异议受理电话"), max_length=100, blank=True)
 
     content_panels = BasePage.content_panels + [
@@ -259,7 +296,7 @@ class PublicNoticePage(BasePage):
         context["entries"], context["entries_available"] = portal.public_notice_entries(
             self.region_code or None, stages=self.selected_stages
         )
-        context["as_of"] = dt.date.today()
+        context["as_of"] = today()
         return context
 
 
@@ -269,7 +306,8 @@ class SelfCheckPage(BasePage):
     parameters in force today. Nothing entered is stored."""
 
     intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
-    region_code = models.CharField(_("所属县（区划代码）"), max_length=12, default=DEFAULT_REGION)
+    region_code = models.CharField(_("所属县（区划代码）"), max_length=12, blank=True, default=default_county_code,
+                                   help_text=_("留空则用门户设置中的县"))
     disclaimer = RichTextField(_("说明"), blank=True, features=blocks.RICH_FEATURES)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code"), FieldPanel("disclaimer")]
@@ -284,12 +322,13 @@ class SelfCheckPage(BasePage):
 
         result = None
         error = None
+        county_code = self.region_code or county_code_for(request)
         if request.method == "POST":
-            form = SelfCheckForm(request.POST, region_code=self.region_code)
+            form = SelfCheckForm(request.POST, region_code=county_code)
             if form.is_valid():
-                result, error = portal.self_check(form.cleaned_data, county_code=self.region_code)
+                result, error = portal.self_check(form.cleaned_data, county_code=county_code)
         else:
-            form = SelfCheckForm(region_code=self.region_code)
+            form = SelfCheckForm(region_code=county_code)
         context = self.get_context(request, *args, **kwargs)
         context.update({"form": form, "result": result, "error": error})
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
@@ -299,7 +338,7 @@ class VacancyListingPage(BasePage):
     """Open vacancies (岗位信息) with the semantic search box, from ``jobs.selectors``."""
 
     intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
-    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=default_county_code)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code")]
     parent_page_types = ("cms.HomePage",)
@@ -320,7 +359,7 @@ class CourseListingPage(BasePage):
     """Open training courses (培训课程), from ``training.selectors.open_courses``."""
 
     intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
-    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=DEFAULT_REGION)
+    region_code = models.CharField(_("范围（区划代码）"), max_length=12, blank=True, default=default_county_code)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("region_code")]
     parent_page_types = ("cms.HomePage",)
@@ -340,7 +379,7 @@ class TipOffPage(BasePage):
 
     intro = RichTextField(_("引言"), blank=True, features=blocks.RICH_FEATURES)
     thank_you = RichTextField(_("提交后显示"), blank=True, features=blocks.RICH_FEATURES)
-    region_code = models.CharField(_("默认区划代码"), max_length=12, blank=True, default=DEFAULT_REGION)
+    region_code = models.CharField(_("默认区划代码"), max_length=12, blank=True, default=default_county_code)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro"), FieldPanel("thank_you"), FieldPanel("region_code")]
     parent_page_types = ("cms.HomePage",)
@@ -361,7 +400,7 @@ class TipOffPage(BasePage):
         sent = None
         status = 200
         if request.method == "POST":
-            form = TipOffForm(request.POST, region_code=self.region_code)
+            form = TipOffForm(request.POST, region_code=self.region_code or county_code_for(request))
             allowed, wait_minutes = tip_off_allowed(request)
             if not allowed:
                 status = 429
@@ -383,7 +422,7 @@ class TipOffPage(BasePage):
                 else:
                     form.add_error(None, error)
         else:
-            form = TipOffForm(region_code=self.region_code)
+            form = TipOffForm(region_code=self.region_code or county_code_for(request))
             if TIP_OFF_SESSION_KEY in request.session:
                 sent = request.session.pop(TIP_OFF_SESSION_KEY)
         context = self.get_context(request, *args, **kwargs)

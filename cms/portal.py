@@ -1,7 +1,8 @@
-"""The portal's reads and writes through the other apps (benefits, jobs, training).
+"""The portal's reads and writes through the other apps, by their typed public contracts only
+(``benefits.public``, ``jobs.public``, ``training.public``).
 
 Each function returns ``(data, available)`` or ``(result, error)`` so that a page renders a
-visible "暂无" fallback, instead of failing, when another app's selector is missing or raises.
+visible "暂无" fallback, instead of failing, when another app's read raises.
 This module is also the privacy gate of the public pages: public-notice entries are reduced to
 a whitelist of fields and names are masked again here, whatever the selector returned.
 """
@@ -15,27 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benefits import public as benefits_public
+from jobs import public as jobs_public
+from reemployment.core.errors import DomainError
+from reemployment.core.models import today
 from reemployment.idcard import mask_name
+from training import public as training_public
 
 logger = logging.getLogger(__name__)
 
 ID_NUMBER_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-
-
-def _get(item, *names, default=None):
-    """First present attribute/key among ``names`` of an object or a dict."""
-    for name in names:
-        if isinstance(item, dict):
-            if item.get(name) not in (None, ""):
-                return item[name]
-        else:
-            value = getattr(item, name, None)
-            if value not in (None, ""):
-                return value() if callable(value) and name.startswith("get_") else value
-    return default
 
 
 def safe_name(name: str) -> str:
@@ -67,17 +59,7 @@ class NoticeEntry:
     notice_until: dt.date | None
 
 
-def _as_date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-# The notice stages of ``benefits.selectors.public_notices`` (its ``stage`` key) and their labels in
-# the visitor's language; the selector's own ``stage_label`` is Chinese only.
+# The notice stages of ``benefits.public.PublicNotice.stage`` and their labels in the visitor's language.
 NOTICE_STAGE_LABELS = {
     "approved": gettext_lazy("审批结果公示"),
     "appraisal": gettext_lazy("评议结果公示"),
@@ -87,37 +69,29 @@ NOTICE_STAGE_LABELS = {
 def public_notice_entries(
     region_code: str | None, as_of: dt.date | None = None, stages: Iterable[str] = ("approved",),
 ) -> tuple[list[NoticeEntry], bool]:
-    """Entries in their notice period today (``benefits.selectors.public_notices``) of the given
+    """Entries in their notice period today (``benefits.public.public_notices``) of the given
     ``stages`` ("approved": 审批结果公示, "appraisal": 评议结果公示). A row of no known stage is never
     shown: a page titled "approved households" must not list anything else."""
     try:
-        from benefits.selectors import public_notices
-    except ImportError:
-        return [], False
-    try:
-        rows = public_notices(region_code=region_code, as_of=as_of or dt.date.today())
+        rows = benefits_public.public_notices(region_code=region_code, as_of=as_of or today())
     except Exception:
         logger.exception("public_notices failed")
         return [], False
     wanted = set(stages) & set(NOTICE_STAGE_LABELS)
-    entries = []
-    for row in rows:
-        stage = _get(row, "stage", default="")
-        if stage not in wanted:
-            continue
-        entries.append(
-            NoticeEntry(
-                name=safe_name(_get(row, "masked_name", "name", "head_name", default="")),
-                region=scrub(_get(row, "community", "region_name", default="")),
-                category=scrub(_get(row, "category_label", "category", default="")),
-                household_size=_get(row, "persons", "household_size"),
-                monthly_amount=_get(row, "monthly_amount"),
-                kind=str(NOTICE_STAGE_LABELS[stage]),
-                notice_from=_as_date(_get(row, "notice_start", "notice_from")),
-                notice_until=_as_date(_get(row, "notice_end", "notice_until")),
-            )
+    return [
+        NoticeEntry(
+            name=safe_name(row.name),
+            region=scrub(row.community),
+            category=scrub(row.category or ""),
+            household_size=row.persons,
+            monthly_amount=row.monthly_amount,
+            kind=str(NOTICE_STAGE_LABELS[row.stage]),
+            notice_from=row.notice_start,
+            notice_until=row.notice_end,
         )
-    return entries, True
+        for row in rows
+        if row.stage in wanted
+    ], True
 
 
 # --- self-check -------------------------------------------------------------------------
@@ -138,28 +112,16 @@ class SelfCheckResult:
 INCOME_FIELDS = ("wages", "business", "pension", "agricultural", "support", "transfer", "other")
 
 
-def self_check(data: dict, county_code: str, as_of: dt.date | None = None) -> tuple[SelfCheckResult | None, str | None]:
-    """Estimate with the case-work rules: ``benefits.rules.assess_household`` with the standard
-    and parameters in force on ``as_of`` for the county. Returns (result, None) or (None, message)."""
-    from benefits.rules import Assets, Income, Member, RuleInputError, assess_household
-    from reemployment.core.errors import DomainError
-    from reemployment.core.selectors import parameters_in_force, region_by_code, standard_in_force
-
-    as_of = as_of or dt.date.today()
-    try:
-        region = region_by_code(data.get("region_code") or county_code)
-        area = data["area"]
-        standard = standard_in_force(region, area, as_of).monthly_amount
-        params = parameters_in_force(region, as_of)
-    except DomainError as exc:
-        return None, str(exc)
+def self_check_request(data: dict, county_code: str, as_of: dt.date) -> benefits_public.EstimateRequest:
+    """The self-check form's answers as an estimate request: ``household_size`` adults of 40, the
+    flags on the first member (or on all for 三无), the incomes as the first member's, the assets."""
     size = data["household_size"]
     adult_birth = dt.date(as_of.year - 40, 1, 1)
     members = []
     for index in range(size):
         first = index == 0
         members.append(
-            Member(
+            benefits_public.EstimateMember(
                 birth_date=adult_birth,
                 sex="F" if index % 2 else "M",
                 three_no=bool(data.get("all_three_no")),
@@ -176,15 +138,33 @@ def self_check(data: dict, county_code: str, as_of: dt.date | None = None) -> tu
         amount = data.get(kind) or Decimal(0)
         if amount:
             work_costs = (data.get("work_costs") or Decimal(0)) if kind == "wages" else Decimal(0)
-            incomes.append(Income(member_index=0, kind=kind, monthly_amount=amount, work_costs=work_costs))
-    assets = Assets(
+            incomes.append(
+                benefits_public.EstimateIncome(member_index=0, kind=kind, monthly_amount=amount, work_costs=work_costs)
+            )
+    assets = benefits_public.EstimateAssets(
         deposits=data.get("deposits") or Decimal(0),
         vehicles=data.get("vehicles") or 0,
         properties=data.get("properties") or 0,
     )
+    return benefits_public.EstimateRequest(
+        region_code=data.get("region_code") or county_code,
+        members=tuple(members),
+        incomes=tuple(incomes),
+        assets=assets,
+        area=data["area"],
+        area_overrides_region=True,
+        as_of=as_of,
+    )
+
+
+def self_check(data: dict, county_code: str, as_of: dt.date | None = None) -> tuple[SelfCheckResult | None, str | None]:
+    """Estimate with the public estimator (``benefits.public.estimate``, the same as the API's):
+    the case-work rules with the standard and parameters in force on ``as_of`` for the county.
+    Returns (result, None) or (None, message)."""
+    as_of = as_of or today()
     try:
-        assessment = assess_household(members, incomes, assets, area, standard, params, as_of)
-    except RuleInputError as exc:
+        assessment = benefits_public.estimate(self_check_request(data, county_code, as_of)).assessment
+    except DomainError as exc:
         return None, str(exc)
     return (
         SelfCheckResult(
@@ -218,78 +198,40 @@ class VacancyRow:
     why: str
 
 
-def _pay_text(item) -> str:
-    low, high = _get(item, "pay_min"), _get(item, "pay_max")
+def _pay_text(low: Decimal | None, high: Decimal | None) -> str:
     if low is not None and high is not None and low != high:
         return f"{low:.0f}–{high:.0f}"
     if low is not None or high is not None:
         return f"{(low if low is not None else high):.0f}"
-    return str(_get(item, "pay", default=""))
+    return ""
 
 
-def _hours_label(code) -> str:
-    try:
-        from jobs.models import Hours
-
-        return str(Hours(code).label)
-    except (ImportError, ValueError):
-        return str(code or "")
-
-
-def _name_of(value) -> str:
-    """A related object's name, or the text itself."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return str(_get(value, "name", default=value))
-
-
-def _vacancy_row(item) -> VacancyRow:
-    """A Vacancy instance (open_vacancies) or a search-result dict (search_vacancies)."""
-    if isinstance(item, dict):
-        reasons = item.get("reasons") or []
-        return VacancyRow(
-            title=str(item.get("title", "")),
-            employer=_name_of(item.get("employer")),
-            occupation=str(item.get("occupation") or ""),
-            place=str(item.get("township") or item.get("region_name") or ""),
-            pay=_pay_text(item),
-            hours=_hours_label(item.get("hours")),
-            openings=item.get("openings"),
-            closes_on=_as_date(item.get("closes_on")),
-            description=str(item.get("description") or "")[:200],
-            why="；".join(str(r) for r in reasons),
-        )
+def _vacancy_row(vacancy: jobs_public.PublicVacancy) -> VacancyRow:
     return VacancyRow(
-        title=str(_get(item, "title", default="")),
-        employer=_name_of(_get(item, "employer")),
-        occupation=str(_get(item, "occupation", default="")),
-        place=_name_of(_get(item, "region")),
-        pay=_pay_text(item),
-        hours=str(_get(item, "get_hours_display", "hours", default="")),
-        openings=_get(item, "openings"),
-        closes_on=_get(item, "closes_on"),
-        description=str(_get(item, "description", default=""))[:200],
-        why="",
+        title=vacancy.title,
+        employer=vacancy.employer,
+        occupation=vacancy.occupation,
+        place=vacancy.place,
+        pay=_pay_text(vacancy.pay_min, vacancy.pay_max),
+        hours=vacancy.hours,
+        openings=vacancy.openings,
+        closes_on=vacancy.closes_on,
+        description=vacancy.description[:200],
+        why="；".join(vacancy.reasons),
     )
 
 
 def vacancies(query: str, region_code: str | None, k: int = 20) -> tuple[list[VacancyRow], bool]:
-    """Open vacancies; with a query, the semantic search (``jobs.selectors.search_vacancies``)."""
-    try:
-        from jobs import selectors
-    except ImportError:
-        return [], False
+    """Open vacancies; with a query, the semantic search (``jobs.public.search_vacancies``)."""
     try:
         if query:
-            rows = selectors.search_vacancies(query, region_code=region_code, k=k)
+            rows = jobs_public.search_vacancies(query, region_code=region_code, k=k)
         else:
-            rows = list(selectors.open_vacancies(region_code=region_code)[:50])
+            rows = jobs_public.open_vacancies(region_code=region_code, limit=50)
     except Exception:
         logger.exception("vacancy listing failed")
         return [], False
-    return [_vacancy_row(item) for item in rows], True
+    return [_vacancy_row(vacancy) for vacancy in rows], True
 
 
 @dataclass(frozen=True)
@@ -306,51 +248,36 @@ class CourseRow:
 
 
 def courses(region_code: str | None) -> tuple[list[CourseRow], bool]:
-    """Open courses (``training.selectors.open_courses``)."""
+    """Open courses (``training.public.open_courses``)."""
     try:
-        from training.selectors import open_courses
-    except ImportError:
-        return [], False
-    try:
-        rows = list(open_courses(region_code=region_code)[:50])
+        rows = training_public.open_courses(region_code=region_code, limit=50)
     except Exception:
         logger.exception("course listing failed")
         return [], False
-    result = []
-    for course in rows:
-        place = " ".join(
-            str(part) for part in (_get(course, "region_name", default=""), _get(course, "place", default="")) if part
+    return [
+        CourseRow(
+            title=course.title,
+            occupation=course.occupation or course.course_type_label,
+            provider=course.provider,
+            starts_on=course.starts_on,
+            ends_on=course.ends_on,
+            capacity=course.capacity,
+            places_left=course.places_left,
+            place=" ".join(part for part in (course.region_name, course.place) if part),
+            description=course.description[:200],
         )
-        result.append(
-            CourseRow(
-                title=str(_get(course, "title", "name", default="")),
-                occupation=str(_get(course, "occupation", "course_type_label", default="")),
-                provider=_name_of(_get(course, "provider")),
-                starts_on=_as_date(_get(course, "starts_on")),
-                ends_on=_as_date(_get(course, "ends_on")),
-                capacity=_get(course, "capacity"),
-                places_left=_get(course, "places_left"),
-                place=place,
-                description=str(_get(course, "description", default=""))[:200],
-            )
-        )
-    return result, True
+        for course in rows
+    ], True
 
 
 # --- tip-off ----------------------------------------------------------------------------
 
 def submit_tip_off(data: dict) -> tuple[str | None, str | dict | None]:
-    """Create a tip-off record (``benefits.integrity.services.tip_off_submit``).
+    """Create a tip-off record (``benefits.public.tip_off_submit``).
     Returns (reference number, None) or (None, message), or (None, {field: [messages]}) for field errors."""
-    try:
-        from benefits.integrity.services import tip_off_submit
-    except ImportError:
-        return None, _("暂无法在线受理举报，请拨打举报电话或到乡镇（街道）民政办反映。")
-    from reemployment.core.errors import DomainError
-
     anonymous = bool(data.get("anonymous"))
     try:
-        tip_off = tip_off_submit(
+        reference = benefits_public.tip_off_submit(
             text=data["text"],
             region_code=data.get("region_code") or None,
             household_number=data.get("household_number") or None,
@@ -362,4 +289,4 @@ def submit_tip_off(data: dict) -> tuple[str | None, str | dict | None]:
             return None, {field: [str(m) for m in messages] for field, messages in exc.field_errors.items()}
         return None, exc.message
     # The random reference number stored on the record, never the sequential id (guessable).
-    return str(_get(tip_off, "reference", default="")), None
+    return reference, None

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from jobs.models import VacancyStatus
+from reemployment.core.models import today
 from tests.jobs.factories import add_vacancy, make_employer
 from tests.training.factories import CourseFactory
 
@@ -30,7 +31,7 @@ def test_semantic_search_finds_a_published_vacancy(client, site, regions, users,
         vacancy_create(
             actor=users["labour"], employer=employer, title="小区保洁员", description="负责小区楼道和公共区域清洁",
             occupation="保洁员", region=regions["town_a"], pay_min="2000", pay_max="2400", hours="day",
-            openings=3, closes_on=dt.date.today() + dt.timedelta(days=20),
+            openings=3, closes_on=today() + dt.timedelta(days=20),
         )
     body = client.get("/jobs/", {"q": "打扫卫生的工作"}).content.decode()
     assert "小区保洁员" in body
@@ -38,7 +39,7 @@ def test_semantic_search_finds_a_published_vacancy(client, site, regions, users,
 
 
 def test_open_courses_are_listed(client, site, regions):
-    start = dt.date.today() + dt.timedelta(days=10)
+    start = today() + dt.timedelta(days=10)
     CourseFactory(region=regions["county"], title="电动缝纫培训班", starts_on=start, ends_on=start + dt.timedelta(days=20))
     body = client.get("/training/").content.decode()
     assert "电动缝纫培训班" in body

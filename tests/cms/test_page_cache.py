@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from cms.models import PolicyGuidePage
+from reemployment.core.models import today
 
 GUIDE = "/policies/work-incentives/"
 
@@ -131,7 +132,7 @@ def test_a_new_course_is_listed_at_once(client, site, regions):
     from tests.training.factories import CourseFactory
 
     _get(client, "/training/")
-    start = dt.date.today() + dt.timedelta(days=10)
+    start = today() + dt.timedelta(days=10)
     CourseFactory(region=regions["county"], title="电动缝纫培训班", starts_on=start, ends_on=start + dt.timedelta(days=20))
     assert "电动缝纫培训班" in _get(client, "/training/").content.decode()
 

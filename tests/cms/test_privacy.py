@@ -6,11 +6,12 @@ import re
 import pytest
 
 from benefits.models import Application, ApplicationStep, Member
+from reemployment.core.models import today
 from tests.benefits.factories import make_household
 from tests.cms.conftest import page_urls
 
 ID_PATTERN = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-TODAY = dt.date.today()
+TODAY = today()
 
 
 @pytest.fixture

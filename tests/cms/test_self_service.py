@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from cms.views import PortalLoginView, landing_url_for
-from reemployment.core.models import Role
+from reemployment.core.models import Role, today
 from tests.factories import UserFactory
 
 
@@ -120,11 +120,11 @@ def household_with_login(regions):
     user = UserFactory(username=_id_number_ending_in_x(), role=Role.RECIPIENT)
     household = make_household(regions["comm_a1"], account=user, enrolled=True)
     make_member(household, name="王建国")
-    today = dt.date.today()
+    as_of = today()
     Enrolment.objects.filter(household=household).update(
         status=EnrolmentStatus.TRANSITIONAL, transition_amount=Decimal("150.00"),
-        transition_from=today.replace(day=1), transition_until=today + dt.timedelta(days=150),
-        next_review_on=today + dt.timedelta(days=150),
+        transition_from=as_of.replace(day=1), transition_until=as_of + dt.timedelta(days=150),
+        next_review_on=as_of + dt.timedelta(days=150),
     )
     return user
 
