@@ -7,7 +7,7 @@ MODEL_DIR := var/models/multilingual-e5-small
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install model browser-deps migrate demo serve worker beat lint clean-var
+.PHONY: run test install model browser-deps migrate demo serve worker beat lint messages clean-var
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -54,3 +54,13 @@ beat: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+# Refresh the English catalogues (docs/i18n.md): extract per app, fill the empty msgstr /
+# fuzzy entries by hand, then `make messages` again to compile; tests/test_translations.py checks.
+messages: install
+	cd cms && ln -sfn ../reemployment/templates _site_templates && \
+	  ../$(PY) ../manage.py makemessages -l en --symlinks -i "migrations/*" -i "demo_pages/*"; \
+	  status=$$?; rm -f _site_templates; exit $$status
+	for app in benefits jobs training incentives; do \
+	  if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py makemessages -l en -i "migrations/*") || exit 1; fi; done
+	for po in $$(git ls-files '*/locale/en/LC_MESSAGES/django.po'); do msgfmt -c -o $${po%.po}.mo $$po || exit 1; done
