@@ -303,11 +303,12 @@ def check_fine(*, case: FraudCase, serious: bool, fine_amount: Decimal, amount_w
                as_of: dt.date) -> list[str]:
     """The fine bounds of the parameters in force for the household's region (rules.fine_errors)."""
     params = parameters_in_force(case.household.region, as_of)
-    return rules.fine_errors(
+    errors = rules.fine_errors(
         kind=case.kind, serious=serious, amount_wrongly_paid=amount_wrongly_paid, fine=fine_amount,
         multiplier_min=params.fraud_fine_multiplier_min, multiplier_max=params.fraud_fine_multiplier_max,
         false_certificate_max=params.false_certificate_fine_max,
     )
+    return [_(error.message) % error.values for error in errors]
 
 
 @transaction.atomic
