@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
+from django.utils.translation import gettext as _
 
 from benefits import rules
 from benefits.forms import EstimateInput
@@ -162,13 +163,13 @@ def assess(household: Household, as_of: dt.date | None = None) -> rules.Assessme
     as_of = as_of or today()
     members, incomes, assets = rule_inputs(household, as_of)
     if not members:
-        raise DomainError("家庭没有在册成员 / the household has no current member")
+        raise DomainError(_("家庭没有在册成员"))
     standard = standard_in_force(household.region, household.area, as_of).monthly_amount
     params = parameters_in_force(household.region, as_of)
     try:
         return rules.assess_household(members, incomes, assets, household.area, standard, params, as_of)
     except rules.RuleInputError as exc:
-        raise DomainError(f"无法核算：{exc} / cannot assess: {exc}") from exc
+        raise DomainError(_("无法核算：%(exc)s") % {"exc": exc}) from exc
 
 
 def assessment_json(assessment: rules.Assessment) -> dict:
@@ -202,14 +203,14 @@ def estimate(payload: dict) -> dict:
     """
     form = EstimateInput(data=payload)
     if not form.is_valid():
-        raise DomainError("输入有误 / invalid input", field_errors=form.errors)
+        raise DomainError(_("输入有误"), field_errors=form.errors)
     data = form.validated_data
     region = Region.objects.filter(code=data["region"]).first()
     if region is None:
-        raise DomainError("未知的行政区划代码 / unknown region code", field_errors={"region": ["未知的行政区划代码"]})
+        raise DomainError(_("未知的行政区划代码"), field_errors={"region": ["未知的行政区划代码"]})
     area = region.effective_area() or data.get("area")
     if not area:
-        raise DomainError("请选择乡镇或社区/村，或注明城乡 / choose a township or community, or give the area",
+        raise DomainError(_("请选择乡镇或社区/村，或注明城乡"),
                           field_errors={"region": ["该区划未区分城乡，请选择乡镇或社区/村，或填写 area"]})
     as_of = data.get("as_of") or today()
     try:
@@ -236,7 +237,7 @@ def estimate(payload: dict) -> dict:
         incomes.append(rules.Income(member_index=item["member"], kind=item["kind"],
                                     monthly_amount=item["monthly_amount"]))
     if errors:
-        raise DomainError("输入有误 / invalid input", field_errors=errors)
+        raise DomainError(_("输入有误"), field_errors=errors)
     try:
         result = rules.assess_household(members, incomes, rules.Assets(), area, standard, params, as_of)
     except rules.RuleInputError as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from benefits.checks.sources import AMOUNT, DATE, ID, INT, REGION, ROSTER_STATUS, Source, normalise_header
 from reemployment.core.errors import DomainError
@@ -52,8 +53,7 @@ def detect_encoding(raw: bytes) -> str:
             continue
         return encoding
     raise FileRejected(
-        "文件编码无法识别：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV，或 XLSX / "
-        "the file is not valid UTF-8, GBK or GB18030 text; save it as CSV in one of those encodings or as XLSX",
+        _("文件编码无法识别：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV，或 XLSX"),
         code="bad_encoding",
     )
 
@@ -61,21 +61,20 @@ def detect_encoding(raw: bytes) -> str:
 def read_table(raw: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
     """Bytes → DataFrame of stripped strings (empty cells ""), and the encoding or "xlsx"."""
     if not raw.strip():
-        raise FileRejected("文件为空 / the file is empty", code="empty")
+        raise FileRejected(_("文件为空"), code="empty")
     if raw.startswith(OLE2_MAGIC):
-        raise FileRejected("不支持旧版 .xls 文件，请另存为 XLSX 或 CSV / legacy .xls is not supported; "
-                           "save as XLSX or CSV", code="bad_format")
+        raise FileRejected(_("不支持旧版 .xls 文件，请另存为 XLSX 或 CSV"), code="bad_format")
     if raw.startswith(XLSX_MAGIC):
         try:
             frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
         except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-            raise FileRejected(f"XLSX 文件已损坏或格式不正确 / the XLSX file is damaged or malformed ({exc})",
+            raise FileRejected(_("XLSX 文件已损坏或格式不正确（%(error)s）") % {"error": exc},
                                code="malformed") from exc
         encoding = "xlsx"
     else:
         encoding = detect_encoding(raw)
         if b"\x00" in raw[:4096]:
-            raise FileRejected("文件不是文本表格（含二进制内容） / the file is binary, not a CSV table",
+            raise FileRejected(_("文件不是文本表格（含二进制内容）"),
                                code="malformed")
         # Blank lines are read as (empty) rows, not skipped, so that the index follows the physical lines
         # and the error report's row numbers are the line numbers a person sees (as for XLSX). Blank lines
@@ -85,11 +84,11 @@ def read_table(raw: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
             frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding=encoding,
                                 skipinitialspace=True, skip_blank_lines=False, skiprows=leading)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise FileRejected(f"CSV 格式错误，无法解析 / malformed CSV: {exc}", code="malformed") from exc
+            raise FileRejected(_("CSV 格式错误，无法解析：%(error)s") % {"error": exc}, code="malformed") from exc
         frame.index = frame.index + leading
         frame.attrs["header_row"] = leading + 1
     if frame.shape[1] == 0:
-        raise FileRejected("文件没有表头 / the file has no header row", code="malformed")
+        raise FileRejected(_("文件没有表头"), code="malformed")
     frame = frame.fillna("")
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.strip()
@@ -192,17 +191,17 @@ def validate(frame: pd.DataFrame, source: Source, *, region_codes: set[str] | No
         column = header_map.get(normalise_header(header))
         if column is None:
             errors.append({"row": header_row, "column": str(header), "value": "",
-                           "message": f"未知的列“{header}” / unknown column {header!r} for source {source.key}"})
+                           "message": _("未知的列“%(header)s”") % {"header": header}})
         elif column.field in rename.values():
             errors.append({"row": header_row, "column": str(header), "value": "",
-                           "message": f"列“{column.label}”重复 / column {column.field} appears twice"})
+                           "message": _("列“%(label)s”重复") % {"label": column.label}})
         else:
             rename[header] = column.field
     present = set(rename.values())
     for column in source.columns:
         if column.required and column.field not in present:
             errors.append({"row": header_row, "column": column.label, "value": "",
-                           "message": f"缺少必填列“{column.label}” / required column {column.label} is missing"})
+                           "message": _("缺少必填列“%(label)s”") % {"label": column.label}})
     if errors:  # the header is wrong: rows cannot be read meaningfully
         return Validated(frame=pd.DataFrame(), errors=errors, error_count=len(errors))
 
@@ -219,41 +218,39 @@ def validate(frame: pd.DataFrame, source: Source, *, region_codes: set[str] | No
         values = data[column.field]
         blank = (values == "").to_numpy(dtype=bool)
         if column.required:
-            problems.append((blank, column.label, values, f"“{column.label}”不能为空 / {column.label} is required"))
+            problems.append((blank, column.label, values, _("“%(label)s”不能为空") % {"label": column.label}))
         if column.type == ID:
             normalised = values.str.upper()
             bad = ~valid_id_numbers(normalised) & ~blank
             problems.append((bad, column.label, values.map(mask_id_number) if bad.any() else values,
-                             ("身份证号码无效（位数、出生日期或校验位错误） / invalid ID number "
-                              "(length, birth date or check character)")))
+                             (_("身份证号码无效（位数、出生日期或校验位错误）"))))
             out[column.field] = normalised
         elif column.type == DATE:
             parsed = parse_dates(values)
             bad = parsed.isna().to_numpy(dtype=bool) & ~blank
             problems.append((bad, column.label, values,
-                             "日期无法识别，应为 2024-03-05 等格式 / unparsable date (use e.g. 2024-03-05)"))
+                             _("日期无法识别，应为 2024-03-05 等格式")))
             out[column.field] = parsed
         elif column.type == AMOUNT:
             cents = parse_amount_cents(values)
             bad = cents.isna().to_numpy(dtype=bool) & ~blank
             problems.append((bad, column.label, values,
-                             ("金额无法识别，应为不超过两位小数的非负数 / unparsable amount (non-negative, "
-                              "at most 2 decimals)")))
+                             (_("金额无法识别，应为不超过两位小数的非负数"))))
             out[column.field + "_cents"] = cents
         elif column.type == INT:
             numbers = pd.to_numeric(values.where(values.str.fullmatch(r"\d{1,6}").fillna(False)), errors="coerce")
             bad = numbers.isna().to_numpy(dtype=bool) & ~blank
-            problems.append((bad, column.label, values, "应为整数 / must be a whole number"))
+            problems.append((bad, column.label, values, _("应为整数")))
             out[column.field] = numbers.astype("Int64")
         elif column.type == REGION:
             known = values.isin(region_codes or set()).to_numpy(dtype=bool)
             problems.append((~known & ~blank, column.label, values,
-                             "行政区划代码不在本辖区内 / region code unknown or outside your jurisdiction"))
+                             _("行政区划代码不在本辖区内")))
             out[column.field] = values
         elif column.type == ROSTER_STATUS:
             mapped = values.map(ROSTER_STATUS_VALUES)
             bad = mapped.isna().to_numpy(dtype=bool) & ~blank
-            problems.append((bad, column.label, values, "脱贫状态应为“未脱贫”或“已脱贫” / status must be 未脱贫 or 已脱贫"))
+            problems.append((bad, column.label, values, _("脱贫状态应为“未脱贫”或“已脱贫”")))
             out[column.field] = mapped
         else:
             out[column.field] = values

@@ -19,6 +19,7 @@ import pandas as pd
 from django.apps import apps
 from django.db.models import BigIntegerField, Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Round
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -70,7 +71,7 @@ def payable_on_q(day: dt.date, prefix: str = "") -> Q:
 
 def check_region(user, region: Region) -> Region:
     if not in_jurisdiction(user, region):
-        raise DomainError("该区域不在您的辖区 / this region is outside your jurisdiction", code="not_found",
+        raise DomainError(_("该区域不在您的辖区"), code="not_found",
                           status=404)
     return region
 
@@ -356,7 +357,7 @@ def build_report(user, *, region: Region, start: dt.date, end: dt.date) -> list[
     """All report tables for a region of the user's jurisdiction and a period (inclusive)."""
     check_region(user, region)
     if end < start:
-        raise DomainError("结束日期早于开始日期 / the end date is before the start date", code="bad_period")
+        raise DomainError(_("结束日期早于开始日期"), code="bad_period")
     return [
         table_by_area_category(user, region, end),
         table_coverage(user, region, end),

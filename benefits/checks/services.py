@@ -17,6 +17,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.checks import matching, parsing
 from benefits.checks.models import (
@@ -66,8 +67,7 @@ DEATH_OUTCOMES = {DEATH_CONFIRMED: "确认死亡", DEATH_REJECTED: "驳回（数
 
 def _set_status(obj, new_status: str, table: dict) -> None:
     if new_status not in table[obj.status]:
-        raise Conflict(f"状态不能从 {obj.status} 变为 {new_status} / cannot change status from {obj.status} "
-                       f"to {new_status}", code="invalid_transition")
+        raise Conflict(_("状态不能从 %(before)s 变为 %(after)s") % {"before": obj.status, "after": new_status}, code="invalid_transition")
     obj.status = new_status
 
 
@@ -84,22 +84,19 @@ def department_file_upload(*, actor, source: str, region: Region, name: str, con
                            process: bool = True) -> DepartmentFile:
     """Accept an upload (county staff): size and duplicate checks, store, queue the processing task."""
     if source not in SOURCES:
-        raise DomainError(f"未知的数据来源 {source} / unknown source {source}", code="unknown_source")
+        raise DomainError(_("未知的数据来源 %(source)s") % {"source": source}, code="unknown_source")
     require(actor, region, UPLOAD_ROLES)
     if region.level not in {RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE}:
-        raise DomainError("比对文件按县（区）上传 / department files are uploaded for a county", code="not_county")
+        raise DomainError(_("比对文件按县（区）上传"), code="not_county")
     if len(content) > settings.MAX_IMPORT_BYTES:
-        raise DomainError(f"文件过大：{len(content)} 字节，上限 {settings.MAX_IMPORT_BYTES} 字节 / file too large: "
-                          f"{len(content)} bytes, limit {settings.MAX_IMPORT_BYTES}", code="too_large")
+        raise DomainError(_("文件过大：%(content)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {"content": len(content), "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES}, code="too_large")
     if not content.strip():
-        raise DomainError("文件为空 / the file is empty", code="empty")
+        raise DomainError(_("文件为空"), code="empty")
     digest = hashlib.sha256(content).hexdigest()
     earlier = DepartmentFile.objects.filter(sha256=digest).exclude(status=FileStatus.REJECTED).first()
     if earlier is not None:
         raise Conflict(
-            f"该文件已于 {timezone.localtime(earlier.uploaded_at):%Y-%m-%d %H:%M} 上传过（“{earlier.original_name}”，"
-            f"编号 {earlier.pk}），不能重复导入 / this file was already uploaded on "
-            f"{timezone.localtime(earlier.uploaded_at):%Y-%m-%d} as #{earlier.pk}; the same content is imported once",
+            _("该文件已于 %(uploaded)s 上传过（“%(original_name)s”，编号 %(earlier_pk)s），不能重复导入") % {"uploaded": format(timezone.localtime(earlier.uploaded_at), "%Y-%m-%d %H:%M"), "original_name": earlier.original_name, "earlier_pk": earlier.pk},
             code="duplicate_file",
         )
     suffix = ".xlsx" if content.startswith(parsing.XLSX_MAGIC) else ".csv"
@@ -165,9 +162,9 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
         return _reject(department_file, errors=[{"row": 0, "column": "", "value": "", "message": exc.message}],
                        error_count=1, message=exc.message)
     except OSError as exc:
-        return _reject(department_file, errors=[], error_count=0, message=f"文件无法读取 / cannot read the file: {exc}")
+        return _reject(department_file, errors=[], error_count=0, message=_("文件无法读取：%(error)s") % {"error": exc})
     del raw
-    _progress(department_file, 10, "读取完成，正在校验 / read, validating")
+    _progress(department_file, 10, _("读取完成，正在校验"))
     region_codes = None
     if department_file.source == ROSTER_SOURCE:
         region_codes = set(Region.objects.filter(path__startswith=department_file.region.path)
@@ -178,9 +175,8 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
     if validated.error_count:
         return _reject(department_file, errors=validated.errors, error_count=validated.error_count, rows=rows,
                        encoding=encoding,
-                       message=f"{validated.error_count} 行有错误，整个文件未导入 / {validated.error_count} rows have "
-                               f"errors; nothing was imported")
-    _progress(department_file, 30, "校验通过，正在比对 / valid, matching")
+                       message=_("%(error_count)s 行有错误，整个文件未导入") % {"error_count": validated.error_count})
+    _progress(department_file, 30, _("校验通过，正在比对"))
     try:
         if department_file.source == ROSTER_SOURCE:
             return _load_roster(department_file, validated.frame, encoding=encoding, rows=rows)
@@ -190,11 +186,10 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
         # Findings are recorded in batches (each batch with its reviews in one transaction): say how many
         # were recorded before the failure. Sending the file again adds the rest (open flags are not repeated).
         recorded = Flag.objects.filter(department_file_id=department_file.pk).count()
-        message = f"处理失败 / processing failed: {type(exc).__name__}"
+        message = _("处理失败：%(error)s") % {"error": type(exc).__name__}
         if recorded:
-            message = (f"处理失败，失败前已登记疑点 {recorded} 个；重新上传该文件可继续，已登记的不会重复 / processing "
-                       f"failed ({type(exc).__name__}) after {recorded} flags were recorded; upload the file again "
-                       f"to record the rest")
+            message = (_("处理失败（%(error)s），失败前已登记疑点 %(recorded)s 个；重新上传该文件可继续，已登记的不会重复") % {
+                "error": type(exc).__name__, "recorded": recorded})
         _reject(department_file, errors=[], error_count=0, message=message, flags_created=recorded)
         raise
 
@@ -208,7 +203,7 @@ def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: 
     ctx = matching.CheckContext(region=region, params=parameters_in_force(region, today()), as_of=today(),
                                 members=members)
     findings = matching.CHECKERS[department_file.source](matched, ctx)
-    recording = f"发现 {len(findings)} 个疑点，正在登记 / {len(findings)} findings, recording"
+    recording = _("发现 %(findings)s 个疑点，正在登记") % {"findings": len(findings)}
     _progress(department_file, 75, recording)
     created = _record_findings(department_file, findings,
                                progress=lambda share: _progress(department_file, 75 + 24 * share, recording))
@@ -223,8 +218,7 @@ def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: 
         department_file.progress = 100
         department_file.errors = []
         department_file.error_count = 0
-        department_file.message = (f"{rows} 行，匹配 {len(matched)} 行，新增疑点 {len(created)} 个 / {rows} rows, "
-                                   f"{len(matched)} matched, {len(created)} new flags")
+        department_file.message = (_("%(rows)s 行，匹配 %(matched)s 行，新增疑点 %(created)s 个") % {"rows": rows, "matched": len(matched), "created": len(created)})
         department_file.finished_at = timezone.now()
         department_file.save()
         audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.file_processed",
@@ -308,7 +302,7 @@ def _feed_death_report(*, actor, flag: Flag, finding: matching.Finding) -> Death
             )
     except DomainError as exc:
         logger.warning("death report refused for flag %s: %s", flag.pk, exc.code)
-        flag.details = {**flag.details, "death_report": f"未记入死亡报告 / not entered in the death report: {exc.message}"}
+        flag.details = {**flag.details, "death_report": _("未记入死亡报告：%(error)s") % {"error": exc.message}}
         return None
     flag.details = {**flag.details, "death_report": report.pk}
     return report
@@ -337,7 +331,7 @@ def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows:
         department_file.rows = rows
         department_file.matched_rows = matched
         department_file.progress = 100
-        department_file.message = f"建档立卡 {rows} 人，匹配到家庭成员 {matched} 人 / {rows} persons, {matched} matched"
+        department_file.message = _("建档立卡 %(rows)s 人，匹配到家庭成员 %(matched)s 人") % {"rows": rows, "matched": matched}
         department_file.finished_at = timezone.now()
         department_file.save()
         audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.roster_loaded",
@@ -385,22 +379,20 @@ def flag_resolve(*, actor, flag: Flag, note: str, outcome: str = "") -> Flag:
     require(actor, flag.household.region, RESOLVE_ROLES)
     note = (note or "").strip()
     if len(note) < 2:
-        raise DomainError("请填写处理说明 / a resolution note is required", field_errors={"note": ["required"]})
+        raise DomainError(_("请填写处理说明"), field_errors={"note": ["required"]})
     if FlagStatus.RESOLVED not in FLAG_TRANSITIONS[flag.status]:
         _set_status(flag, FlagStatus.RESOLVED, FLAG_TRANSITIONS)  # raises the usual Conflict
     report = pending_death_report(flag)
     if report is None:
         if outcome:
-            raise DomainError("此疑点没有待确认的死亡信息，无需选择核实结论 / this flag has no death waiting for "
-                              "confirmation", field_errors={"outcome": ["not applicable"]})
+            raise DomainError(_("此疑点没有待确认的死亡信息，无需选择核实结论"), field_errors={"outcome": ["not applicable"]})
         return _resolve(actor, flag, note)
     if outcome == DEATH_CONFIRMED:
         death_report_confirm(actor=actor, report=report, note=note)
     elif outcome == DEATH_REJECTED:
         death_report_reject(actor=actor, report=report, note=note)
     else:
-        raise DomainError("请选择核实结论：确认死亡，或驳回（数据有误） / choose whether the death is confirmed or "
-                          "rejected as a data error", field_errors={"outcome": ["required"]})
+        raise DomainError(_("请选择核实结论：确认死亡，或驳回（数据有误）"), field_errors={"outcome": ["required"]})
     flag.refresh_from_db()  # resolved by death_flag_settle, in this transaction
     return flag
 
@@ -433,18 +425,18 @@ def _refer_to_application(actor, row: dict, poor_household_number: str) -> tuple
     otherwise the follow-up stays a referral note. Returns the household and a line for the note."""
     ids = row.get("registered_household_ids") or []
     if not ids:
-        return None, "\n该户未在本系统登记家庭信息，请先登记。/ not registered here yet."
+        return None, "\n" + _("该户未在本系统登记家庭信息，请先登记。")
     household = Household.objects.select_related("region").get(pk=ids[0])
     if is_system(actor) or actor.role != Role.COMMUNITY:
-        return household, "\n由社区/村工作人员受理申请。/ to be taken by community/village staff."
+        return household, "\n" + _("由社区/村工作人员受理申请。")
     try:
         with transaction.atomic():
             application = application_submit(
                 actor=actor, household=household,
                 reason=f"建档立卡比对：未脱贫户 {poor_household_number} 未纳入低保（应保未保），转介申请")
     except DomainError as exc:
-        return household, f"\n未能受理申请：{exc.message}"
-    return household, f"\n已受理低保申请 {application.number}。/ application {application.number} taken."
+        return household, "\n" + _("未能受理申请：%(error)s") % {"error": exc.message}
+    return household, "\n" + _("已受理低保申请 %(number)s。") % {"number": application.number}
 
 
 @transaction.atomic
@@ -455,11 +447,11 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
     一户保一人 / 已脱贫仍享受 → a flag on the dibao household and a DATA_FLAG review.
     """
     if finding not in FINDINGS:
-        raise DomainError(f"未知的比对结论 {finding} / unknown finding {finding}")
+        raise DomainError(_("未知的比对结论 %(finding)s") % {"finding": finding})
     lists = roster_reconciliation(actor)
     row = next((r for r in lists[finding] if r["poor_household_number"] == poor_household_number), None)
     if row is None:
-        raise DomainError("该户不在此比对清单或不在您的辖区 / this household is not on that list in your jurisdiction",
+        raise DomainError(_("该户不在此比对清单或不在您的辖区"),
                           code="not_found", status=404)
     region = Region.objects.get(pk=row["region_id"])
     require(actor, region, RESOLVE_ROLES)
@@ -470,8 +462,7 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
     household, review = None, None
     if finding == FINDING_UNCOVERED:
         kind = FollowUpKind.REFERRAL
-        note = (f"建档立卡未脱贫户 {poor_household_number}（{row['persons']} 人）未纳入低保：请社区/村入户核实并协助提出低保申请。"
-                " / registered-poor household not covered: visit and help it apply.")
+        note = (_("建档立卡未脱贫户 %(poor_household_number)s（%(persons)s 人）未纳入低保：请社区/村入户核实并协助提出低保申请。") % {"poor_household_number": poor_household_number, "persons": row['persons']})
         household, application_note = _refer_to_application(actor, row, poor_household_number)
         note += application_note
     else:
@@ -489,7 +480,7 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
         if flag.review_id != review.pk:
             flag.review = review
             flag.save(update_fields=["review"])
-        note = reason + "：已发起复核 / review opened."
+        note = reason + _("：已发起复核")
     follow_up = FollowUp.objects.create(kind=kind, finding=finding, region=region,
                                         poor_household_number=poor_household_number, household=household,
                                         review=review, note=note, created_by=actor_user(actor))

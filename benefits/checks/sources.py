@@ -24,6 +24,7 @@ import yaml
 from django.conf import settings
 from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Column types understood by benefits.checks.parsing
@@ -150,19 +151,19 @@ class ColumnsFileError(ImproperlyConfigured):
         self.path = path
         self.errors = errors
         lines = "\n".join(f"  - {e}" for e in errors)
-        super().__init__(f"列名配置文件有误，未启用 / DEPARTMENT_COLUMNS_FILE {path} is invalid:\n{lines}")
+        super().__init__(gettext("列名配置文件 %(path)s 有误，未启用：\n%(lines)s") % {"path": path, "lines": lines})
 
 
 def _header_list(value, where: str, errors: list[str]) -> list[str]:
     if not isinstance(value, list) or not value:
-        errors.append(f"{where}: 应为非空的列名列表 / must be a non-empty list of header names")
+        errors.append(gettext("%(where)s: 应为非空的列名列表") % {"where": where})
         return []
     headers = []
     for index, header in enumerate(value):
         if not isinstance(header, str | int) or isinstance(header, bool) or not str(header).strip():
-            errors.append(f"{where}[{index}]: 列名应为非空文字 / a header name must be non-empty text")
+            errors.append(gettext("%(where)s[%(index)s]: 列名应为非空文字") % {"where": where, "index": index})
         elif len(str(header).strip()) > MAX_HEADER_LENGTH:
-            errors.append(f"{where}[{index}]: 列名过长（最多 {MAX_HEADER_LENGTH} 字） / header name too long")
+            errors.append(gettext("%(where)s[%(index)s]: 列名过长（最多 %(MAX_HEADER_LENGTH)s 字）") % {"where": where, "index": index, "MAX_HEADER_LENGTH": MAX_HEADER_LENGTH})
         else:
             headers.append(str(header).strip())
     return headers
@@ -180,15 +181,15 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        raise ColumnsFileError(path, ["文件内容应为“来源 → 字段 → 列名”的映射 / the file must map sources to fields"])
+        raise ColumnsFileError(path, [gettext("文件内容应为“来源 → 字段 → 列名”的映射")])
     merged = dict(defaults)
     for key, fields in config.items():
         source = defaults.get(str(key))
         if source is None:
-            errors.append(f"{key}: 未知的数据来源，可用：{'、'.join(defaults)} / unknown source")
+            errors.append(gettext("%(key)s: 未知的数据来源，可用：%(defaults)s") % {"key": key, "defaults": '、'.join(defaults)})
             continue
         if not isinstance(fields, dict) or not fields:
-            errors.append(f"{key}: 应为“字段 → 列名”的映射 / must map fields to header names")
+            errors.append(gettext("%(key)s: 应为“字段 → 列名”的映射") % {"key": key})
             continue
         by_field = {column.field: column for column in source.columns}
         columns = dict(by_field)
@@ -196,12 +197,12 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
             where = f"{key}.{field_name}"
             column = by_field.get(str(field_name))
             if column is None:
-                errors.append(f"{where}: 该来源没有此字段，可用：{'、'.join(by_field)} / unknown field for this source")
+                errors.append(gettext("%(where)s: 该来源没有此字段，可用：%(by_field)s") % {"where": where, "by_field": '、'.join(by_field)})
                 continue
             if isinstance(spec, dict):
                 unknown = set(spec) - {"add", "replace"}
                 if unknown or not spec:
-                    errors.append(f"{where}: 只能有 add / replace / only 'add' and 'replace' are allowed")
+                    errors.append(gettext("%(where)s: 只能有 add / replace") % {"where": where})
                     continue
                 base = _header_list(spec["replace"], f"{where}.replace", errors) if "replace" in spec \
                     else list(column.headers)
@@ -217,8 +218,7 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
                 normalised = normalise_header(header)
                 other = owners.setdefault(normalised, column.field)
                 if other != column.field:
-                    errors.append(f"{key}: 列名“{header}”同时对应 {other} 和 {column.field} / header {header!r} "
-                                  f"would name both {other} and {column.field}")
+                    errors.append(gettext("%(key)s: 列名“%(header)s”同时对应 %(other)s 和 %(field)s") % {"key": key, "header": header, "other": other, "field": column.field})
         merged[source.key] = replace(source, columns=tuple(columns[c.field] for c in source.columns))
     if errors:
         raise ColumnsFileError(path, errors)
@@ -231,13 +231,14 @@ def load_columns_file(path: str, defaults: Mapping[str, Source] | None = None) -
         with open(path, encoding="utf-8-sig") as handle:
             config = yaml.safe_load(handle)
     except OSError as exc:
-        raise ColumnsFileError(path, [f"无法读取 / cannot read it: {exc.strerror or exc}"]) from exc
+        raise ColumnsFileError(path, [gettext("无法读取：%(error)s") % {"error": exc.strerror or exc}]) from exc
     except UnicodeDecodeError as exc:
-        raise ColumnsFileError(path, ["应为 UTF-8 编码 / it must be UTF-8 text"]) from exc
+        raise ColumnsFileError(path, [gettext("应为 UTF-8 编码")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行 / line {mark.line + 1}: " if mark is not None else ""
-        problem = f"{where}YAML/JSON 格式错误 / not valid YAML or JSON ({getattr(exc, 'problem', None) or exc})"
+        where = gettext("第 %(line)s 行：") % {"line": mark.line + 1} if mark is not None else ""
+        problem = gettext("%(where)sYAML/JSON 格式错误（%(error)s）") % {
+            "where": where, "error": getattr(exc, "problem", None) or exc}
         raise ColumnsFileError(path, [problem]) from exc
     return merge_columns(DEFAULT_SOURCES if defaults is None else defaults, config, path=path)
 
@@ -293,6 +294,5 @@ def check_columns_file(app_configs=None, **kwargs):
         load_columns_file(path)
     except ColumnsFileError as exc:
         return [Error(str(exc), id="benefits_checks.E001",
-                      hint="见 docs/department-checks.md “列名配置” / see docs/department-checks.md, "
-                           "\"Column names as configuration\"")]
+                      hint=gettext("见 docs/department-checks.md “列名配置”"))]
     return []

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -73,7 +74,7 @@ class UploadView(AdminPage):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > settings.MAX_IMPORT_BYTES:
-                form.add_error("file", f"文件过大：{upload.size} 字节，上限 {settings.MAX_IMPORT_BYTES} 字节 / file too large")
+                form.add_error("file", gettext("文件过大：%(size)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {"size": upload.size, "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES})
             else:
                 try:
                     department_file = services.department_file_upload(
@@ -82,7 +83,7 @@ class UploadView(AdminPage):
                 except DomainError as exc:
                     form.add_error(None, exc.message)
                 else:
-                    messages.success(request, "文件已上传，正在后台处理 / uploaded; processing in the background")
+                    messages.success(request, gettext("文件已上传，正在后台处理"))
                     return redirect("checks_file_status", pk=department_file.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -204,10 +205,10 @@ class PovertyView(AdminPage):
         try:
             if number:
                 services.poverty_follow_up(actor=request.user, finding=finding, poor_household_number=number)
-                messages.success(request, f"已发起跟进：{number} / follow-up created")
+                messages.success(request, gettext("已发起跟进：%(number)s") % {"number": number})
             else:
                 done = services.poverty_follow_up_all(actor=request.user, finding=finding)
-                messages.success(request, f"已发起跟进 {len(done)} 户 / {len(done)} follow-ups")
+                messages.success(request, gettext("已发起跟进 %(done)s 户") % {"done": len(done)})
         except DomainError as exc:
             if exc.status == 404:
                 raise Http404 from exc

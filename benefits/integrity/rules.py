@@ -10,13 +10,30 @@ No Django, no database, no clock: the parameters are passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reemployment.money import round_yuan
 
 WRONGFUL_PAYMENT = "wrongful_payment"
 FALSE_CERTIFICATE = "false_certificate"
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for ``makemessages`` (benefits/locale) without importing Django: the service
+    that reports a :class:`FineError` translates it in the request's language."""
+    return message
+
+
+@dataclass(frozen=True)
+class FineError:
+    """Why a fine is refused: ``message`` is the Chinese msgid, ``values`` fill its %(name)s fields."""
+
+    message: str
+    values: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.values
 
 
 @dataclass(frozen=True)
@@ -38,23 +55,22 @@ def fine_bounds(*, kind: str, serious: bool, amount_wrongly_paid: Decimal, multi
 
 
 def fine_errors(*, kind: str, serious: bool, amount_wrongly_paid: Decimal, fine: Decimal, multiplier_min: Decimal,
-                multiplier_max: Decimal, false_certificate_max: Decimal) -> list[str]:
-    """Why a fine is not allowed (empty when it is). Messages are Chinese first, then English."""
+                multiplier_max: Decimal, false_certificate_max: Decimal) -> list[FineError]:
+    """Why a fine is not allowed (empty when it is), as untranslated :class:`FineError`s."""
     if fine < 0:
-        return ["罚款不能为负 / the fine cannot be negative"]
+        return [FineError(gettext_noop("罚款不能为负"))]
     if kind == WRONGFUL_PAYMENT and amount_wrongly_paid <= 0:
-        return ["骗取低保金案件须填写违规领取金额 / a wrongful-payment case needs the amount wrongly paid"]
+        return [FineError(gettext_noop("骗取低保金案件须填写违规领取金额"))]
     bounds = fine_bounds(kind=kind, serious=serious, amount_wrongly_paid=amount_wrongly_paid,
                          multiplier_min=multiplier_min, multiplier_max=multiplier_max,
                          false_certificate_max=false_certificate_max)
     if kind == WRONGFUL_PAYMENT and not serious:
         if fine != 0:
-            return ["情节不严重的案件不处罚款，只追回 / only serious cases are fined; this one is recovered only"]
+            return [FineError(gettext_noop("情节不严重的案件不处罚款，只追回"))]
         return []
     if kind == WRONGFUL_PAYMENT and fine == 0:
         return []  # a serious case may still be decided without a fine
     if fine < bounds.minimum or fine > bounds.maximum:
-        message = (f"罚款应在 {bounds.minimum} 至 {bounds.maximum} 元之间 / the fine must be between "
-                   f"{bounds.minimum} and {bounds.maximum} yuan")
-        return [message]
+        return [FineError(gettext_noop("罚款应在 %(minimum)s 至 %(maximum)s 元之间"),
+                          {"minimum": bounds.minimum, "maximum": bounds.maximum})]
     return []

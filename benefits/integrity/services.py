@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits import hooks
 from benefits import services as benefit_services
@@ -54,14 +55,14 @@ def _require(actor, region: Region | None, roles=CASEWORK_ROLES) -> None:
     """Staff act only inside their jurisdiction and in the right role (the administrator role in any);
     a system string actor is the service; no actor at all is refused (integrity records name a person)."""
     if actor is None or (not is_system(actor) and not getattr(actor, "is_authenticated", False)):
-        raise PermissionDenied("请先登录 / please log in")
+        raise PermissionDenied(_("请先登录"))
     if not may_act(actor, region, {*roles, Role.ADMIN}):
-        raise PermissionDenied("该记录不在您的辖区或您无此权限 / outside your jurisdiction or role")
+        raise PermissionDenied(_("该记录不在您的辖区或您无此权限"))
 
 
 def _check_transition(table: dict, current: str, new: str, label: str) -> None:
     if new not in table[current]:
-        raise Conflict(f"{label}不能从“{current}”变为“{new}” / cannot change from {current} to {new}",
+        raise Conflict(_("%(label)s不能从“%(current)s”变为“%(new)s”") % {"label": label, "current": current, "new": new},
                        code="invalid_transition")
 
 
@@ -78,15 +79,15 @@ def cadre_relative_register(*, actor, member: Member, cadre_name: str, cadre_pos
     cadre_name, cadre_post = cadre_name.strip(), cadre_post.strip()
     errors = {}
     if not cadre_name:
-        errors["cadre_name"] = ["请填写干部姓名 / required"]
+        errors["cadre_name"] = [_("请填写干部姓名")]
     if not cadre_post:
-        errors["cadre_post"] = ["请填写干部职务 / required"]
+        errors["cadre_post"] = [_("请填写干部职务")]
     if relation not in CadreRelation.values:
-        errors["relation"] = ["未知关系 / unknown relation"]
+        errors["relation"] = [_("未知关系")]
     if registered_on and registered_on > today():
-        errors["registered_on"] = ["备案日期不能晚于今天 / cannot be in the future"]
+        errors["registered_on"] = [_("备案日期不能晚于今天")]
     if errors:
-        raise DomainError("备案信息不完整 / the registration is incomplete", field_errors=errors)
+        raise DomainError(_("备案信息不完整"), field_errors=errors)
     existing = CadreRelative.objects.filter(member=member, cadre_name=cadre_name, cadre_post=cadre_post).first()
     if existing:
         return existing
@@ -149,25 +150,25 @@ def tip_off_submit(*, text: str, region_code: str | None = None, household_numbe
     region_code = (region_code or "").strip()
     errors: dict[str, list[str]] = {}
     if len(text) < TIP_OFF_TEXT_MIN:
-        errors["text"] = [f"请至少写 {TIP_OFF_TEXT_MIN} 个字，说明所举报的情况 / at least {TIP_OFF_TEXT_MIN} characters"]
+        errors["text"] = [_("请至少写 %(TIP_OFF_TEXT_MIN)s 个字，说明所举报的情况") % {"TIP_OFF_TEXT_MIN": TIP_OFF_TEXT_MIN}]
     elif len(text) > TIP_OFF_TEXT_MAX:
-        errors["text"] = [f"举报内容不超过 {TIP_OFF_TEXT_MAX} 字 / at most {TIP_OFF_TEXT_MAX} characters"]
+        errors["text"] = [_("举报内容不超过 %(TIP_OFF_TEXT_MAX)s 字") % {"TIP_OFF_TEXT_MAX": TIP_OFF_TEXT_MAX}]
     if len(contact) > 100:
-        errors["contact"] = ["联系方式不超过 100 字 / at most 100 characters"]
+        errors["contact"] = [_("联系方式不超过 100 字")]
     if not anonymous and not contact:
-        errors["contact"] = ["实名举报请留联系方式 / a named tip-off needs a contact"]
+        errors["contact"] = [_("实名举报请留联系方式")]
     if household_number and not HOUSEHOLD_NUMBER.match(household_number):
-        errors["household_number"] = ["户编号格式不正确 / not a household number"]
+        errors["household_number"] = [_("户编号格式不正确")]
     region = None
     if region_code:
         if not REGION_CODE.match(region_code):
-            errors["region_code"] = ["行政区划代码格式不正确 / not a region code"]
+            errors["region_code"] = [_("行政区划代码格式不正确")]
         else:
             region = Region.objects.filter(code=region_code).first()
             if region is None:
-                errors["region_code"] = ["未知的行政区划代码 / unknown region code"]
+                errors["region_code"] = [_("未知的行政区划代码")]
     if errors:
-        raise DomainError("举报信息有误，请修改后再提交 / please correct the tip-off", field_errors=errors)
+        raise DomainError(_("举报信息有误，请修改后再提交"), field_errors=errors)
     household = Household.objects.select_related("region").filter(number=household_number).first() \
         if household_number else None
     if household is not None:
@@ -192,10 +193,10 @@ def tip_off_record(*, actor, text: str, region: Region, household: Household | N
     _require(actor, region)
     text = (text or "").strip()
     if not TIP_OFF_TEXT_MIN <= len(text) <= TIP_OFF_TEXT_MAX:
-        raise DomainError(f"举报内容应为 {TIP_OFF_TEXT_MIN}–{TIP_OFF_TEXT_MAX} 字 / text length out of range",
+        raise DomainError(_("举报内容应为 %(TIP_OFF_TEXT_MIN)s–%(TIP_OFF_TEXT_MAX)s 字") % {"TIP_OFF_TEXT_MIN": TIP_OFF_TEXT_MIN, "TIP_OFF_TEXT_MAX": TIP_OFF_TEXT_MAX},
                           field_errors={"text": ["length"]})
     if household is not None and not region.contains(household.region):
-        raise DomainError("被举报家庭不在所选辖区 / the household is outside the region",
+        raise DomainError(_("被举报家庭不在所选辖区"),
                           field_errors={"household": ["outside region"]})
     tip_off = TipOff.objects.create(
         channel=TipOffChannel.STAFF, text=text, region=region, household=household,
@@ -222,7 +223,7 @@ def tip_off_assign(*, actor, tip_off: TipOff, assignee) -> TipOff:
     if getattr(assignee, "role", None) not in CASEWORK_ROLES or not (
         assignee.role == Role.ADMIN or in_jurisdiction(assignee, tip_off.region)
     ):
-        raise DomainError("承办人须为该辖区的工作人员 / the assignee must be staff of that jurisdiction",
+        raise DomainError(_("承办人须为该辖区的工作人员"),
                           field_errors={"assignee": ["outside jurisdiction"]})
     _check_transition(TIP_OFF_TRANSITIONS, tip_off.status, TipOffStatus.ASSIGNED, "举报")
     before = audit.snapshot(tip_off, _TIP_OFF_FIELDS)
@@ -260,9 +261,9 @@ def tip_off_close(*, actor, tip_off: TipOff, outcome: str, findings: str) -> Tip
     tip_off = _lock_tip_off(tip_off)
     _require(actor, tip_off.region, roles={Role.TOWNSHIP, Role.COUNTY, Role.ADMIN})
     if outcome not in TipOffOutcome.values:
-        raise DomainError("请选择办理结果 / choose an outcome", field_errors={"outcome": ["required"]})
+        raise DomainError(_("请选择办理结果"), field_errors={"outcome": ["required"]})
     if not findings.strip():
-        raise DomainError("请填写核查情况 / findings are required", field_errors={"findings": ["required"]})
+        raise DomainError(_("请填写核查情况"), field_errors={"findings": ["required"]})
     _check_transition(TIP_OFF_TRANSITIONS, tip_off.status, TipOffStatus.CLOSED, "举报")
     before = audit.snapshot(tip_off, _TIP_OFF_FIELDS)
     tip_off.status = TipOffStatus.CLOSED
@@ -286,11 +287,11 @@ def fraud_case_open(*, actor, household: Household, kind: str, summary: str,
     household = Household.objects.select_related("region").get(pk=household.pk)
     _require(actor, household.region)
     if kind not in FraudKind.values:
-        raise DomainError("未知案件类型 / unknown case kind", field_errors={"kind": ["unknown"]})
+        raise DomainError(_("未知案件类型"), field_errors={"kind": ["unknown"]})
     if not summary.strip():
-        raise DomainError("请填写案情 / a summary is required", field_errors={"summary": ["required"]})
+        raise DomainError(_("请填写案情"), field_errors={"summary": ["required"]})
     if amount_wrongly_paid < 0:
-        raise DomainError("金额不能为负 / the amount cannot be negative", field_errors={"amount_wrongly_paid": ["<0"]})
+        raise DomainError(_("金额不能为负"), field_errors={"amount_wrongly_paid": ["<0"]})
     case = FraudCase.objects.create(household=household, kind=kind, summary=summary.strip(), tip_off=tip_off,
                                     amount_wrongly_paid=round_yuan(amount_wrongly_paid), opened_by=actor_user(actor))
     audit.record(actor=actor, action="integrity.fraud_open", obj=case, region=household.region,
@@ -302,11 +303,12 @@ def check_fine(*, case: FraudCase, serious: bool, fine_amount: Decimal, amount_w
                as_of: dt.date) -> list[str]:
     """The fine bounds of the parameters in force for the household's region (rules.fine_errors)."""
     params = parameters_in_force(case.household.region, as_of)
-    return rules.fine_errors(
+    errors = rules.fine_errors(
         kind=case.kind, serious=serious, amount_wrongly_paid=amount_wrongly_paid, fine=fine_amount,
         multiplier_min=params.fraud_fine_multiplier_min, multiplier_max=params.fraud_fine_multiplier_max,
         false_certificate_max=params.false_certificate_fine_max,
     )
+    return [_(error.message) % error.values for error in errors]
 
 
 @transaction.atomic
@@ -320,7 +322,7 @@ def fraud_case_decide(*, actor, case: FraudCase, decision: str, serious: bool, f
     amount = round_yuan(case.amount_wrongly_paid if amount_wrongly_paid is None else amount_wrongly_paid)
     fine_amount = round_yuan(fine_amount)
     if not decision.strip():
-        raise DomainError("请填写处理决定 / a decision is required", field_errors={"decision": ["required"]})
+        raise DomainError(_("请填写处理决定"), field_errors={"decision": ["required"]})
     errors = check_fine(case=case, serious=serious, fine_amount=fine_amount, amount_wrongly_paid=amount, as_of=today())
     if errors:
         raise DomainError(errors[0], field_errors={"fine_amount": errors}, code="fine_out_of_bounds")
@@ -354,10 +356,10 @@ FLAG_SOURCE = "checks.flag"  # a death received from benefits.checks: source_id 
 
 def _check_death_date(member: Member, died_on: dt.date) -> None:
     if died_on > today():
-        raise DomainError("死亡日期不能晚于今天 / the date of death cannot be in the future",
+        raise DomainError(_("死亡日期不能晚于今天"),
                           field_errors={"died_on": ["future"]})
     if died_on < member.birth_date:
-        raise DomainError("死亡日期早于出生日期 / the date of death is before the birth date",
+        raise DomainError(_("死亡日期早于出生日期"),
                           field_errors={"died_on": ["before birth"]})
 
 
@@ -458,10 +460,9 @@ def death_report_record(*, actor, member: Member, died_on: dt.date, source: str 
     if existing:
         if existing.died_on != died_on:
             if existing.status == DeathReportStatus.PENDING:
-                raise Conflict(f"该成员有待确认的部门比对死亡信息（死亡日期 {existing.died_on}），请先在死亡报告中确认或驳回 / "
-                               f"a pending imported death (on {existing.died_on}) must be confirmed or rejected first",
+                raise Conflict(_("该成员有待确认的部门比对死亡信息（死亡日期 %(died_on)s），请先在死亡报告中确认或驳回") % {"died_on": existing.died_on},
                                code="conflict")
-            raise Conflict("该成员已有死亡报告，日期不同 / a death report with another date exists", code="conflict")
+            raise Conflict(_("该成员已有死亡报告，日期不同"), code="conflict")
         if existing.status == DeathReportStatus.PENDING:
             return death_report_confirm(actor=actor, report=existing,
                                         note=f"工作人员登记死亡报告{f'（{source}）' if source else ''}，与部门比对信息一致")
@@ -507,7 +508,7 @@ def death_report_receive(*, actor, member: Member, died_on: dt.date, source: str
 def _require_staff_user(actor) -> None:
     # Confirming a death changes the household's record: a person decides, never the import itself.
     if is_system(actor) or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("部门比对的死亡信息须由工作人员核实 / a staff member must confirm or reject it")
+        raise PermissionDenied(_("部门比对的死亡信息须由工作人员核实"))
 
 
 def _lock_death_report(report: DeathReport) -> DeathReport:
@@ -551,7 +552,7 @@ def death_report_reject(*, actor, report: DeathReport, note: str) -> DeathReport
     _require(actor, report.household.region, roles=DEATH_CONFIRM_ROLES)
     note = (note or "").strip()
     if len(note) < 2:
-        raise DomainError("请填写驳回理由（如 经入户核实本人健在） / give the reason for rejecting it",
+        raise DomainError(_("请填写驳回理由（如 经入户核实本人健在）"),
                           field_errors={"note": ["required"]})
     _check_transition(DEATH_REPORT_TRANSITIONS, report.status, DeathReportStatus.REJECTED, "死亡报告")
     before = audit.snapshot(report, _DEATH_FIELDS)

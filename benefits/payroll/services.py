@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.models import PAYABLE_STATUSES, Enrolment, EnrolmentStatus, Household, Member
 from benefits.payroll.models import (
@@ -51,23 +52,22 @@ def parse_month(value) -> dt.date:
     text = str(value).strip()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})(-01)?", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise DomainError(f"月份格式应为 YYYY-MM：{text!r} / month must be YYYY-MM", code="bad_month")
+        raise DomainError(_("月份格式应为 YYYY-MM：%(text)s") % {"text": repr(text)}, code="bad_month")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def require_county_staff(actor, region: Region) -> None:
     """Payroll and its personal-data exports are county civil-affairs business (or admin/system)."""
     if actor is None or (not is_system(actor) and not getattr(actor, "is_authenticated", False)):
-        raise PermissionDenied("请先登录 / please log in")
+        raise PermissionDenied(_("请先登录"))
     if not may_act(actor, region, {Role.COUNTY, Role.ADMIN}):
-        raise PermissionDenied("只有本县民政局工作人员可以办理发放 / only county civil-affairs staff of this county")
+        raise PermissionDenied(_("只有本县民政局工作人员可以办理发放"))
 
 
 def _change_run_status(run: PayrollRun, new_status: str) -> None:
     if new_status not in RUN_TRANSITIONS[run.status]:
         raise Conflict(
-            f"发放批次不能从“{RunStatus(run.status).label}”变为“{RunStatus(new_status).label}” / "
-            f"cannot change a payroll run from {run.status} to {new_status}",
+            _("发放批次不能从“%(before)s”变为“%(after)s”") % {"before": RunStatus(run.status).label, "after": RunStatus(new_status).label},
             code="invalid_transition",
         )
     run.status = new_status
@@ -79,7 +79,7 @@ def _lock_run(run_id: int) -> PayrollRun:
 
 def _county(region: Region) -> Region:
     if region.level != RegionLevel.COUNTY:
-        raise DomainError(f"{region.name} 不是县/区，发放按县办理 / payroll runs per county", code="not_a_county")
+        raise DomainError(_("%(name)s 不是县/区，发放按县办理") % {"name": region.name}, code="not_a_county")
     return region
 
 
@@ -247,7 +247,7 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
     with transaction.atomic():
         run = _lock_run(run.pk)
         if run.is_locked:
-            raise Conflict(f"{run} 已锁定，不能重新计算 / the month is locked", code="locked")
+            raise Conflict(_("%(run)s 已锁定，不能重新计算") % {"run": run}, code="locked")
         if RunStatus.COMPUTED not in RUN_TRANSITIONS[run.status]:
             _change_run_status(run, RunStatus.COMPUTED)  # raises with the right message
         run.progress_done, run.progress_total, run.last_error = 0, len(batches) + 1, ""
@@ -262,7 +262,7 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
         with transaction.atomic():
             run = _lock_run(run.pk)
             if run.is_locked:
-                raise Conflict(f"{run} 已锁定 / the month was locked during the computation", code="locked")
+                raise Conflict(_("%(run)s 已锁定") % {"run": run}, code="locked")
             with connection.cursor() as cursor:
                 added += _insert_batch(cursor, run, first, start, start + batch_size)
             run.progress_done += 1
@@ -270,7 +270,7 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
     with transaction.atomic():
         run = _lock_run(run.pk)
         if run.is_locked:
-            raise Conflict(f"{run} 已锁定 / the month is locked", code="locked")
+            raise Conflict(_("%(run)s 已锁定") % {"run": run}, code="locked")
         before = {"status": run.status, "lines": run.lines, "total_amount": run.total_amount}
         _change_run_status(run, RunStatus.COMPUTED)
         _store_totals(run)
@@ -296,7 +296,7 @@ def payroll_run_request(*, actor, county: Region, month) -> PayrollRun:
     run = payroll_run_open(actor=actor, county=county, month=month)
     run = _lock_run(run.pk)
     if run.is_locked:
-        raise Conflict(f"{run} 已锁定 / the month is locked", code="locked")
+        raise Conflict(_("%(run)s 已锁定") % {"run": run}, code="locked")
     run.progress_done, run.progress_total, run.last_error = 0, 1, ""  # queued: the progress bar polls
     run.save(update_fields=["progress_done", "progress_total", "last_error"])
     audit.record(actor=actor, action="payroll.request", obj=run, region=run.county)
@@ -369,14 +369,14 @@ def bank_file_download(*, actor, run: PayrollRun, fmt: str) -> PayrollRun:
 
     Returns the run; the caller streams the file (``benefits.payroll.exports``)."""
     if fmt not in {"csv", "xlsx"}:
-        raise DomainError("文件格式应为 csv 或 xlsx / format must be csv or xlsx", code="bad_format")
+        raise DomainError(_("文件格式应为 csv 或 xlsx"), code="bad_format")
     run = PayrollRun.objects.select_related("county").get(pk=run.pk)
     require_county_staff(actor, run.county)
     if not is_system(actor) and not actor.is_superuser and actor.role != Role.COUNTY:
         # Personal data: the county's civil-affairs staff only, not the system administrator role.
-        raise PermissionDenied("银行文件仅限本县民政局工作人员 / bank files are for county staff only")
+        raise PermissionDenied(_("银行文件仅限本县民政局工作人员"))
     if run.status == RunStatus.DRAFT:
-        raise Conflict("尚未计算，无银行文件 / the payroll has not been computed yet", code="not_computed")
+        raise Conflict(_("尚未计算，无银行文件"), code="not_computed")
     audit.record(actor=actor, action="payroll.bank_file_download", obj=run, region=run.county,
                  after={"format": fmt, "lines": run.lines, "total_amount": run.total_amount})
     return run
@@ -391,13 +391,13 @@ def overpayment_create(*, actor, household: Household, amount: Decimal, reason: 
                        month=None, source_type: str = "", source_id: str = "") -> Overpayment:
     """Record an amount paid that was not due. Idempotent per paid line and source."""
     if reason not in OverpaymentReason.values:
-        raise DomainError(f"未知原因 {reason} / unknown reason")
+        raise DomainError(_("未知原因 %(reason)s") % {"reason": reason})
     amount = round_yuan(amount)
     if amount <= 0:
-        raise DomainError("追回金额必须大于零 / the amount to recover must be positive", code="bad_amount")
+        raise DomainError(_("追回金额必须大于零"), code="bad_amount")
     if payment_line is not None:
         if payment_line.household_id != household.pk:
-            raise DomainError("发放明细不属于该家庭 / the payment line is not this household's")
+            raise DomainError(_("发放明细不属于该家庭"))
         existing = Overpayment.objects.filter(payment_line=payment_line, source_type=source_type,
                                               source_id=str(source_id)).first()
         if existing:
@@ -421,16 +421,15 @@ def overpayment_decide(*, actor, overpayment: Overpayment, status: str, decision
     overpayment = Overpayment.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=overpayment.pk)
     require_county_staff(actor, overpayment.household.region)
     if status not in OVERPAYMENT_TRANSITIONS[overpayment.status]:
-        raise Conflict(f"追回款不能从“{OverpaymentStatus(overpayment.status).label}”变为“{status}” / "
-                       f"cannot change an overpayment from {overpayment.status} to {status}",
+        raise Conflict(_("追回款不能从“%(before)s”变为“%(after)s”") % {"before": OverpaymentStatus(overpayment.status).label, "after": status},
                        code="invalid_transition")
     if not decision.strip():
-        raise DomainError("请填写处理决定 / a decision is required", field_errors={"decision": ["required"]})
+        raise DomainError(_("请填写处理决定"), field_errors={"decision": ["required"]})
     before = audit.snapshot(overpayment)
     if status == OverpaymentStatus.RECOVERED:
         recovered = round_yuan(recovered_amount if recovered_amount is not None else overpayment.amount)
         if recovered <= 0 or recovered > overpayment.amount:
-            raise DomainError("实际追回金额应大于零且不超过应追回金额 / recovered amount must be in (0, amount]",
+            raise DomainError(_("实际追回金额应大于零且不超过应追回金额"),
                               field_errors={"recovered_amount": ["out of range"]})
         overpayment.recovered_amount = recovered
     overpayment.status = status

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from benefits.models import (
     APPLICATION_ACTIONS,
@@ -43,13 +44,13 @@ def _require_step_role(actor, application, action: str) -> None:
     jurisdiction (no exceptions, not even for the system administrator: separation of duties)."""
     roles = APPLICATION_ACTIONS[action].roles
     if is_system(actor) or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("须由工作人员办理 / a staff member must do this step")
+        raise PermissionDenied(_("须由工作人员办理"))
     if actor.role not in roles:
         labels = "或".join(str(Role(role).label) for role in sorted(roles))
-        raise PermissionDenied(f"该环节须由{labels}办理 / this step is done by {'/'.join(sorted(roles))} staff",
+        raise PermissionDenied(_("该环节须由%(labels)s办理") % {"labels": labels},
                                code="wrong_role")
     if not in_jurisdiction(actor, application.household.region):
-        raise PermissionDenied("该申请不在您的辖区 / this application is outside your jurisdiction",
+        raise PermissionDenied(_("该申请不在您的辖区"),
                                code="not_in_jurisdiction")
 
 
@@ -58,8 +59,7 @@ def _lock_application(application, expected_step: str | None):
     locked = Application.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=application.pk)
     if locked.step != expected:
         raise Conflict(
-            f"该申请已由他人办理，当前环节为“{locked.get_step_display()}”，请刷新 / "
-            f"the application has moved on to {locked.step}; reload and try again", code="stale_step")
+            _("该申请已由他人办理，当前环节为“%(step)s”，请刷新") % {"step": locked.get_step_display()}, code="stale_step")
     return locked
 
 
@@ -67,10 +67,10 @@ def _check_move(application, action: str, on: dt.date) -> str:
     target = APPLICATION_ACTIONS[action].target
     if application.step not in application_sources(application, action, on):
         raise Conflict(
-            f"当前环节“{application.get_step_display()}”不能办理“{ApplicationAction(action).label}”，环节不能跳过 / "
-            f"cannot {action} an application at step {application.step}", code="invalid_step")
+            _("当前环节“%(step)s”不能办理“%(action)s”，环节不能跳过") % {
+                "step": application.get_step_display(), "action": ApplicationAction(action).label}, code="invalid_step")
     if application.has_open_objection():
-        raise Conflict("公示异议尚未处理，流程暂停 / an objection is pending: the application is paused",
+        raise Conflict(_("公示异议尚未处理，流程暂停"),
                        code="objection_pending")
     return target
 
@@ -104,20 +104,20 @@ def attachment_add(*, actor, application, upload, event=None):
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_ATTACHMENT_BYTES:
-        raise DomainError(f"附件不能超过 {settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB / the file is too large",
+        raise DomainError(_("附件不能超过 %(megabytes)s MB") % {"megabytes": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
                           field_errors={"file": ["文件过大"]})
     if size == 0:
-        raise DomainError("附件为空 / the file is empty", field_errors={"file": ["空文件"]})
+        raise DomainError(_("附件为空"), field_errors={"file": ["空文件"]})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_ATTACHMENT_TYPES:
-        raise DomainError("附件只能是 PDF、JPG 或 PNG / only PDF, JPEG or PNG files are accepted",
+        raise DomainError(_("附件只能是 PDF、JPG 或 PNG"),
                           field_errors={"file": ["类型不允许"]})
     content_type, magics = ALLOWED_ATTACHMENT_TYPES[extension]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(magic) for magic in magics):
-        raise DomainError("文件内容与扩展名不符 / the file's content does not match its extension",
+        raise DomainError(_("文件内容与扩展名不符"),
                           field_errors={"file": ["内容与类型不符"]})
     safe_name = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isalnum() or ch in "._-")[-100:] or f"file.{extension}"
     attachment = Attachment(application=application, event=event, original_name=name[:200],

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.models import (
     Household,
@@ -41,11 +42,11 @@ def recipient_account_create(*, actor, household: Household, password: str):
     require(actor, household.region, ACCOUNT_ROLES, what=HOUSEHOLD)
     head = household.head
     if head is None:
-        raise DomainError("家庭没有登记户主 / the household has no head", code="no_head")
+        raise DomainError(_("家庭没有登记户主"), code="no_head")
     if household.account_id:
-        raise Conflict("该家庭已有登录账号 / the household already has a login", code="account_exists")
+        raise Conflict(_("该家庭已有登录账号"), code="account_exists")
     if User.objects.filter(username=head.id_number).exists():
-        raise Conflict("该身份证号已有账号 / a login with this ID number exists", code="account_exists")
+        raise Conflict(_("该身份证号已有账号"), code="account_exists")
     user = User(username=head.id_number, role=Role.RECIPIENT, display_name=head.name)
     _check_password(password, user)
     user.set_password(password)
@@ -64,7 +65,7 @@ def recipient_password_reset(*, actor, household: Household, password: str):
     household = Household.objects.select_for_update(of=("self",)).select_related("region", "account").get(pk=household.pk)
     require(actor, household.region, ACCOUNT_ROLES, what=HOUSEHOLD)
     if household.account is None:
-        raise DomainError("该家庭还没有登录账号 / the household has no login", code="no_account")
+        raise DomainError(_("该家庭还没有登录账号"), code="no_account")
     _check_password(password, household.account)
     household.account.set_password(password)
     household.account.save(update_fields=["password"])
@@ -77,7 +78,7 @@ def change_report(*, actor, household: Household, kind: str, details: str,
                   new_monthly_earnings: Decimal | None = None):
     """A recipient reports a change (报告变化) → a CHANGE_REPORT review for the caseworker."""
     if getattr(actor, "household", None) is None or actor.household.pk != household.pk:
-        raise PermissionDenied("只能报告本户的变化 / you can report changes of your own household only")
+        raise PermissionDenied(_("只能报告本户的变化"))
     text = f"[{kind}] {details}".strip()
     if new_monthly_earnings is not None:
         text += f"（新月收入 {round_yuan(new_monthly_earnings)} 元）"

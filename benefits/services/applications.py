@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits import hooks
 from benefits.models import (
@@ -55,23 +56,22 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
                               submitted_by=actor_user(actor))
     _require_step_role(actor, application, ApplicationAction.SUBMIT)
     if household.enrolments.exclude(status=EnrolmentStatus.ENDED).exists():
-        raise Conflict("该家庭已在保，不能重复申请 / the household is already enrolled", code="already_enrolled")
+        raise Conflict(_("该家庭已在保，不能重复申请"), code="already_enrolled")
     if household.applications.filter(step__in=OPEN_APPLICATION_STEPS).exists():
-        raise Conflict("该家庭已有办理中的申请 / the household already has an application in progress",
+        raise Conflict(_("该家庭已有办理中的申请"),
                        code="duplicate_application")
     if not household.members.filter(died_on__isnull=True, left_on__isnull=True).exists():
-        raise DomainError("请先登记家庭成员 / register the household's members first")
+        raise DomainError(_("请先登记家庭成员"))
     data = {}
     if fast_track:
         if job_start is None or job_end is None:
-            raise DomainError("快速通道须填写就业起止日期 / the fast track needs the job's start and end dates",
+            raise DomainError(_("快速通道须填写就业起止日期"),
                               field_errors={"job_end": ["必填"]})
         # Assessed and recorded (parameters used, the job it follows) as a work-incentive rule application.
         assessment = hooks.fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
                                        as_of=submitted_on)
         if not assessment["eligible"]:
-            raise DomainError(f"就业结束超出 {assessment['window_months']} 个月快速通道期限 / "
-                              "the job ended outside the fast-track window", field_errors={"job_end": ["超出期限"]})
+            raise DomainError(_("就业结束超出 %(window_months)s 个月快速通道期限") % {"window_months": assessment['window_months']}, field_errors={"job_end": ["超出期限"]})
         application.fast_track = True
         application.fast_track_job_start, application.fast_track_job_end = job_start, job_end
         data = {"fast_track": True, "job_start": job_start, "job_end": job_end,
@@ -84,7 +84,7 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
             application.number = f"SQ{household.region.code}{timezone.now():%Y%m%d%H%M%S%f}"[:30]
             application.save()
     except IntegrityError as exc:
-        raise Conflict("该家庭已有办理中的申请 / the household already has an application in progress",
+        raise Conflict(_("该家庭已有办理中的申请"),
                        code="duplicate_application") from exc
     application.number = f"SQ{household.region.code[:9]}{application.pk:08d}"
     application.save(update_fields=["number"])
@@ -107,23 +107,23 @@ def application_survey(*, actor, application, findings: str, verified_incomes: d
     _require_step_role(actor, application, ApplicationAction.SURVEY)
     target = _check_move(application, ApplicationAction.SURVEY, on)
     if not findings.strip():
-        raise DomainError("请填写入户调查情况 / record the survey findings", field_errors={"findings": ["必填"]})
+        raise DomainError(_("请填写入户调查情况"), field_errors={"findings": ["必填"]})
     verified_incomes = {int(k): v for k, v in (verified_incomes or {}).items()}
     items = list(IncomeItem.objects.filter(household=application.household).order_by("id"))
     missing = [item.pk for item in items if item.pk not in verified_incomes]
     if missing:
-        raise DomainError(f"收入须逐项核实，尚未核实：{missing} / verify every income item",
+        raise DomainError(_("收入须逐项核实，尚未核实：%(missing)s") % {"missing": missing},
                           field_errors={"verified_incomes": [f"未核实的收入项：{missing}"]})
     unknown = set(verified_incomes) - {item.pk for item in items}
     if unknown:
-        raise DomainError(f"收入项不属于该家庭：{sorted(unknown)} / unknown income items",
+        raise DomainError(_("收入项不属于该家庭：%(unknown)s") % {"unknown": sorted(unknown)},
                           field_errors={"verified_incomes": ["收入项不属于该家庭"]})
     checks = []
     for item in items:
         declared = item.monthly_amount
         verified = round_yuan(Decimal(str(verified_incomes[item.pk])))
         if verified < 0:
-            raise DomainError("核实金额不能为负 / a verified amount cannot be negative")
+            raise DomainError(_("核实金额不能为负"))
         if item.quantity is None and verified != declared:
             before = audit.snapshot(item)
             item.monthly_amount = verified
@@ -160,11 +160,10 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
     params = _workflow_params(application.household, on)
     group = [name.strip() for name in group if name and name.strip()]
     if len(set(group)) < params.appraisal_group_min:
-        raise DomainError(f"评议小组至少 {params.appraisal_group_min} 人 / the appraisal group needs at least "
-                          f"{params.appraisal_group_min} members", field_errors={"group": ["人数不足"]})
+        raise DomainError(_("评议小组至少 %(appraisal_group_min)s 人") % {"appraisal_group_min": params.appraisal_group_min}, field_errors={"group": ["人数不足"]})
     votes = (votes_for, votes_against, abstentions)
     if any(v < 0 for v in votes) or sum(votes) > len(set(group)):
-        raise DomainError("票数与评议人数不符 / the votes do not match the group",
+        raise DomainError(_("票数与评议人数不符"),
                           field_errors={"votes_for": ["票数有误"]})
     result = "passed" if votes_for * 2 > len(set(group)) else "not_passed"
     before_step = application.step
@@ -200,8 +199,7 @@ def application_post_notice(*, actor, application, expected_step: str | None = N
 
 def _require_notice_over(application, on: dt.date) -> None:
     if application.notice_end is None or on <= application.notice_end:
-        raise Conflict(f"公示期至 {application.notice_end} 结束，期满后方可办理 / the notice period runs until "
-                       f"{application.notice_end}", code="notice_running")
+        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {"notice_end": application.notice_end}, code="notice_running")
 
 
 @transaction.atomic
@@ -214,7 +212,7 @@ def application_review(*, actor, application, opinion: str, agree: bool = True, 
     target = _check_move(application, ApplicationAction.REVIEW, on)
     _require_notice_over(application, on)
     if not opinion.strip():
-        raise DomainError("请填写审核意见 / record the review opinion", field_errors={"opinion": ["必填"]})
+        raise DomainError(_("请填写审核意见"), field_errors={"opinion": ["必填"]})
     before_step = application.step
     application.step = target
     application.township_opinion = opinion
@@ -233,8 +231,8 @@ def application_approve(*, actor, application, reason: str = "", expected_step: 
     target = _check_move(application, ApplicationAction.APPROVE, on)
     assessment = assess(application.household, on)
     if not assessment.eligible:
-        raise Conflict("按规则核算不符合条件，不能批准：" + "；".join(assessment.reasons) +
-                       " / not eligible under the rules", code="not_eligible")
+        raise Conflict(_("按规则核算不符合条件，不能批准：%(reasons)s") % {"reasons": "；".join(assessment.reasons)},
+                       code="not_eligible")
     days = _workflow_params(application.household, on).approval_notice_days
     before_step = application.step
     application.step = target
@@ -273,7 +271,7 @@ def application_reject(*, actor, application, reason: str, expected_step: str | 
     _require_step_role(actor, application, ApplicationAction.REJECT)
     target = _check_move(application, ApplicationAction.REJECT, on)
     if not reason.strip():
-        raise DomainError("不予批准须说明理由 / a rejection needs a reason", field_errors={"reason": ["必填"]})
+        raise DomainError(_("不予批准须说明理由"), field_errors={"reason": ["必填"]})
     before_step = application.step
     application.step = target
     application.decision_reason = reason

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from benefits.models import (
     Asset,
@@ -39,10 +40,10 @@ def _add_flag(household: Household, flag: str, note: str) -> None:
 def household_save(*, actor, instance: Household) -> Household:
     """Create or edit a household (登记家庭). The region must be a community/village in the actor's jurisdiction."""
     if instance.region_id is None:
-        raise DomainError("请选择户籍所在社区/村 / choose the community or village", field_errors={"region": ["必填"]})
+        raise DomainError(_("请选择户籍所在社区/村"), field_errors={"region": ["必填"]})
     require(actor, instance.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.region.level != RegionLevel.COMMUNITY:
-        raise DomainError("家庭须登记在社区或村 / a household is registered at a community or village",
+        raise DomainError(_("家庭须登记在社区或村"),
                           field_errors={"region": ["须为社区/村"]})
     instance.area = instance.region.effective_area() or instance.area or "rural"
     if not instance.number:
@@ -84,8 +85,7 @@ def member_save(*, actor, instance) -> object:
                 audit.record(actor=actor, action="household.flag", obj=household, region=household.region,
                              note=note)
             raise Conflict(
-                f"该身份证号已登记在家庭 {other.household.number}，两户均已标记“一人多户” / "
-                f"this person is already a member of household {other.household.number}; both are flagged",
+                _("该身份证号已登记在家庭 %(number)s，两户均已标记“一人多户”") % {"number": other.household.number},
                 code="person_in_two_households")
     with transaction.atomic():
         before = None
@@ -109,12 +109,12 @@ def member_move(*, actor, member, to_household: Household, relation: str | None 
     require(actor, source.region, RECORD_ROLES, what=HOUSEHOLD)
     require(actor, to_household.region, RECORD_ROLES, what=HOUSEHOLD)
     if source.pk == to_household.pk:
-        raise DomainError("成员已在该家庭 / the member is already in this household",
+        raise DomainError(_("成员已在该家庭"),
                           field_errors={"to_household": ["已在该家庭"]})
     if not member.is_current:
-        raise DomainError("已死亡或已离户的成员不能迁移 / a member who died or left cannot be moved")
+        raise DomainError(_("已死亡或已离户的成员不能迁移"))
     if relation is not None and relation not in Relation.values:
-        raise DomainError("与户主关系无效 / invalid relation", field_errors={"relation": ["无效"]})
+        raise DomainError(_("与户主关系无效"), field_errors={"relation": ["无效"]})
     before = audit.snapshot(member)
     member.previous_household = source
     member.household = to_household
@@ -156,21 +156,20 @@ def income_save(*, actor, instance):
     require(actor, household.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.quantity is not None:
         if instance.kind != "agricultural":
-            raise DomainError("实物数量仅用于农业实物收入 / quantity is for agricultural income in kind",
+            raise DomainError(_("实物数量仅用于农业实物收入"),
                               field_errors={"quantity": ["仅农业实物收入"]})
         prices = parameters_in_force(household.region, today()).agricultural_prices
         if instance.unit not in prices:
-            raise DomainError(f"没有公布 {instance.unit} 的折算价格 / no published price for {instance.unit}",
+            raise DomainError(_("没有公布 %(unit)s 的折算价格") % {"unit": instance.unit},
                               field_errors={"unit": [f"可选：{'、'.join(prices)}"]})
         instance.monthly_amount = Decimal("0.00")
     if instance.work_costs and to_decimal(instance.work_costs) > 0:
         # Only documented costs of earning a wage count (e.g. travel to a job away from home) [R4].
         if instance.kind != "wages":
-            raise DomainError("就业必要成本只适用于工资收入 / work costs apply to wages only",
+            raise DomainError(_("就业必要成本只适用于工资收入"),
                               field_errors={"work_costs": ["仅工资收入"]})
         if not (instance.note or "").strip():
-            raise DomainError("请在说明中写明就业必要成本的依据（如外出务工的交通、住宿票据）/ "
-                              "document the work costs in the note (e.g. travel and lodging receipts)",
+            raise DomainError(_("请在说明中写明就业必要成本的依据（如外出务工的交通、住宿票据）"),
                               field_errors={"note": ["须说明就业必要成本"]})
     before = None
     if instance.pk:

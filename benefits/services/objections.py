@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from benefits.models import (
     APPLICATION_ACTIONS,
@@ -28,7 +29,7 @@ def _require_objection_role(actor, application, action: str) -> None:
         return
     roles = APPLICATION_ACTIONS[action].roles
     if is_system(actor) or actor.role not in roles:
-        raise PermissionDenied("须由经办工作人员办理公示异议 / caseworkers of the jurisdiction handle objections",
+        raise PermissionDenied(_("须由经办工作人员办理公示异议"),
                                code="wrong_role")
     require(actor, application.household.region, CASEWORK_ROLES, what=HOUSEHOLD)
 
@@ -42,16 +43,14 @@ def objection_raise(*, actor, application, text: str, raised_by: str = "", on: d
     application = _lock_application(application, None)
     _require_objection_role(actor, application, ApplicationAction.OBJECTION)
     if application.step not in APPLICATION_ACTIONS[ApplicationAction.OBJECTION].sources:
-        raise Conflict("只有公示期间可以提出异议 / objections are taken during a notice period",
+        raise Conflict(_("只有公示期间可以提出异议"),
                        code="not_in_notice")
     if application.notice_end is None or on > application.notice_end:
-        raise Conflict(f"公示期已于 {application.notice_end} 结束，不再受理异议 / the notice period ended on "
-                       f"{application.notice_end}; objections are no longer taken", code="notice_over")
+        raise Conflict(_("公示期已于 %(notice_end)s 结束，不再受理异议") % {"notice_end": application.notice_end}, code="notice_over")
     if application.notice_start is not None and on < application.notice_start:
-        raise Conflict(f"公示期自 {application.notice_start} 开始 / the notice period starts on "
-                       f"{application.notice_start}", code="not_in_notice")
+        raise Conflict(_("公示期自 %(notice_start)s 开始") % {"notice_start": application.notice_start}, code="not_in_notice")
     if not text.strip():
-        raise DomainError("请填写异议内容 / describe the objection", field_errors={"text": ["必填"]})
+        raise DomainError(_("请填写异议内容"), field_errors={"text": ["必填"]})
     objection = Objection.objects.create(application=application, raised_on=on, raised_by=raised_by, text=text)
     event = _step_event(application, action=ApplicationAction.OBJECTION, actor=actor,
                         step_before=application.step, findings=text, data={"objection": objection.pk})
@@ -74,9 +73,9 @@ def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt
     application = _lock_application(objection.application, None)
     _require_objection_role(actor, application, ApplicationAction.OBJECTION_RESOLVED)
     if objection.status != ObjectionStatus.OPEN:
-        raise Conflict("该异议已处理 / this objection is already resolved", code="already_resolved")
+        raise Conflict(_("该异议已处理"), code="already_resolved")
     if not resolution.strip():
-        raise DomainError("请填写处理结果 / record the resolution", field_errors={"resolution": ["必填"]})
+        raise DomainError(_("请填写处理结果"), field_errors={"resolution": ["必填"]})
     transition = APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED]
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution, objection.resolved_by, objection.resolved_on = resolution, actor_user(actor), on

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.integrity.models import DeathReport
 from benefits.models import (
@@ -43,7 +44,7 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
                 enrolment: Enrolment | None = None, source_type: str = "", source_id: str = "") -> Review:
     """Open a review (复核) — idempotent per household, kind and source: an open one is returned as is."""
     if kind not in ReviewKind.values:
-        raise DomainError(f"未知复核类型 {kind} / unknown review kind {kind}")
+        raise DomainError(_("未知复核类型 %(kind)s") % {"kind": kind})
     existing = Review.objects.filter(household=household, kind=kind, source_type=source_type,
                                      source_id=str(source_id), status=ReviewStatus.OPEN).first()
     if existing:
@@ -156,13 +157,13 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     review = Review.objects.select_for_update(of=("self",)).select_related("household__region", "enrolment").get(pk=review.pk)
     require(actor, review.household.region, {Role.TOWNSHIP, Role.COUNTY, Role.ADMIN}, what=HOUSEHOLD)
     if review.status != ReviewStatus.OPEN:
-        raise Conflict("该复核已处理 / this review is already decided", code="already_decided")
+        raise Conflict(_("该复核已处理"), code="already_decided")
     if outcome not in ReviewOutcome.values:
-        raise DomainError("请选择复核结论 / choose an outcome", field_errors={"outcome": ["无效"]})
+        raise DomainError(_("请选择复核结论"), field_errors={"outcome": ["无效"]})
     if not findings.strip():
-        raise DomainError("请填写核查情况 / record the findings", field_errors={"findings": ["必填"]})
+        raise DomainError(_("请填写核查情况"), field_errors={"findings": ["必填"]})
     if new_category and new_category not in Category.values:
-        raise DomainError("类别无效 / invalid category", field_errors={"new_category": ["无效"]})
+        raise DomainError(_("类别无效"), field_errors={"new_category": ["无效"]})
     assessment = assess(review.household, on)
     enrolment = review.enrolment
     if enrolment is not None:
@@ -176,8 +177,7 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     if (stop_from is not None and outcome == ReviewOutcome.KEEP
             and assessment.household_size != enrolment.persons):
         raise DomainError(
-            f"家庭成员已死亡，保障人数由 {enrolment.persons} 人变为 {assessment.household_size} 人，"
-            "须调整保障金或停保 / a member has died: change or end the benefit",
+            _("家庭成员已死亡，保障人数由 %(persons)s 人变为 %(household_size)s 人，须调整保障金或停保") % {"persons": enrolment.persons, "household_size": assessment.household_size},
             field_errors={"outcome": ["须调整或停保"]})
     settled = None
     if current:
