@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reemployment.core.append_only import AppendOnlyModel
 from reemployment.core.models import Area, Region, Role, today
 from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
 
@@ -331,8 +332,11 @@ class EnrolmentEventKind(models.TextChoices):
     TRANSITION_END = "transition_end", _("过渡期结束")
 
 
-class EnrolmentEvent(models.Model):
+class EnrolmentEvent(AppendOnlyModel):
     """Append-only history of an enrolment (有进有出 [R1]): entries, exits, changes."""
+
+    append_only_update_message = "待遇变动记录只能追加 / enrolment history is append-only"
+    append_only_delete_message = "待遇变动记录不能删除 / enrolment history cannot be deleted"
 
     REGION_FIELD = "enrolment__household__region"
 
@@ -358,13 +362,6 @@ class EnrolmentEvent(models.Model):
         verbose_name_plural = _("待遇变动记录")
         ordering = ["enrolment", "at", "id"]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("待遇变动记录只能追加 / enrolment history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("待遇变动记录不能删除 / enrolment history cannot be deleted")
 
 
 class ReviewKind(models.TextChoices):
@@ -584,8 +581,11 @@ class Application(models.Model):
         return self.objections.filter(status=ObjectionStatus.OPEN).exists()
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnlyModel):
     """Append-only record of each step of an application: who, when, what was found."""
+
+    append_only_update_message = "办理记录只能追加 / application history is append-only"
+    append_only_delete_message = "办理记录不能删除 / application history cannot be deleted"
 
     REGION_FIELD = "application__household__region"
 
@@ -609,13 +609,6 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("办理记录只能追加 / application history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("办理记录不能删除 / application history cannot be deleted")
 
 
 def attachment_path(instance, filename: str) -> str:

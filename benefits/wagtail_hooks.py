@@ -18,7 +18,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import Button
 
@@ -35,6 +34,7 @@ from benefits.models import (
     Review,
 )
 from reemployment.core.admin_views import (
+    PermissionMenuItem,
     ScopedCreateView,
     ScopedEditView,
     ScopedIndexView,
@@ -375,9 +375,8 @@ class ReviewViewSet(ActionViewSetMixin, ScopedModelViewSet):
                            "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
 
 
-class PostEntryQueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("benefits.view_review")
+class PostEntryQueueMenuItem(PermissionMenuItem):
+    permission = "benefits.view_review"
 
 
 class PostEntryQueueViewSet(ViewSet):

@@ -19,10 +19,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.views import View
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from reemployment.core.admin_views import ScopedIndexView, ScopedInspectView
+from reemployment.core.admin_views import DisabledView, ScopedIndexView, ScopedInspectView
 from reemployment.core.errors import DomainError
 from reemployment.core.scoping import scope_model
 
@@ -48,20 +47,6 @@ class Action:
 
 def _allowed(user, action: Action, obj=None) -> bool:
     return user.has_perm(action.permission) and action.available(user, obj)
-
-
-class DisabledView(View):
-    """Stands in for a generic view the viewset switches off: the URL stays (so Wagtail can reverse it)
-    but answers 404. Wagtail's ModelViewSet has no ``add_view_enabled``/``edit_view_enabled`` switches."""
-
-    template_name = ""  # read by ModelViewSet when it builds the view's kwargs
-
-    @classmethod
-    def as_view(cls, **initkwargs):
-        def view(request, *args, **kwargs):
-            raise Http404("not available here")
-
-        return view
 
 
 class HideDisabledMixin:

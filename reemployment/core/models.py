@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reemployment.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 
 class Area(models.TextChoices):
     """Urban (城市) or rural (农村): decides the standard and the category rules."""
@@ -181,24 +183,14 @@ APPEND_ONLY_UPDATE = "审计记录只能追加，不能修改 / audit events are
 APPEND_ONLY_DELETE = "审计记录不能删除 / audit events cannot be deleted"
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(AppendOnlyQuerySet):
     """Audit events are append-only: bulk ``update()`` and ``delete()`` are refused too.
 
     Database triggers (migration 0002) refuse UPDATE and DELETE of audit rows from any other path.
     """
 
-    def update(self, **kwargs):
-        raise ValidationError(APPEND_ONLY_UPDATE)
 
-    def delete(self):
-        raise ValidationError(APPEND_ONLY_DELETE)
-
-    update.alters_data = True
-    delete.alters_data = True
-    delete.queryset_only = True  # as Django's: no Manager.delete()
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One audited change (审计记录): who, when, what, before and after. Append-only."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -217,6 +209,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
+    append_only_update_message = APPEND_ONLY_UPDATE
+    append_only_delete_message = APPEND_ONLY_DELETE
+
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -228,13 +223,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(APPEND_ONLY_UPDATE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(APPEND_ONLY_DELETE)
 
 
 class Standard(models.Model):
