@@ -1,10 +1,14 @@
-"""Small pieces shared by the payroll and integrity admin (Wagtail): actions as forms calling services.
+"""Object actions of the staff admin (Wagtail): one explicit form per action, each calling one service.
 
-An :class:`Action` is a form plus the service call it triggers. A viewset with
-:class:`ActionsMixin` serves ``<pk>/do/<action>/`` for actions on a record (buttons on its page)
-and ``create/<action>/`` for actions that create one (buttons on the list). The record is always
-fetched through ``scope_model`` (404 outside the jurisdiction) and the user must hold the action's
-model permission (403 otherwise); the service checks the role and jurisdiction again.
+An :class:`Action` names its label, its form class and the service call it runs; a viewset with
+:class:`ActionsMixin` serves ``<pk>/do/<action>/`` for actions on a record (buttons on its page) and
+``create/<action>/`` for actions that create one (buttons on the list). Which service runs is decided
+by which action was registered under the URL's name — never by comparing values of a form.
+
+The record is always fetched through ``scope_model`` (404 outside the jurisdiction). An action that
+names a ``permission`` answers 403 to a user without it, or when it is not ``available`` for the
+record; the service checks role, step and jurisdiction again, and its :class:`DomainError` is shown
+on the form.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from reemployment.core.admin_views import DisabledView, ScopedIndexView, ScopedI
 from reemployment.core.errors import DomainError
 from reemployment.core.scoping import scope_model
 
+# The generic views an action-only viewset switches off: every change goes through an action's service.
+ACTIONS_ONLY = frozenset({"add", "edit", "delete", "copy"})
 
-class ActionForm(forms.Form):
-    """Forms of actions receive the user and the record (None when creating)."""
+
+class ActionFormMixin:
+    """Forms of actions receive the user and the record (None when the action creates one)."""
 
     def __init__(self, *args, user=None, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,18 +42,29 @@ class ActionForm(forms.Form):
         self.obj = obj
 
 
+class ActionForm(ActionFormMixin, forms.Form):
+    pass
+
+
+class ActionModelForm(ActionFormMixin, forms.ModelForm):
+    """An action that adds a related record (a member to a household) from a model form."""
+
+
+def _always(user, obj) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Action:
     label: str
-    form_class: type[ActionForm]
-    run: Callable  # (user, obj, cleaned_data) -> result; obj is None for create actions
-    permission: str  # "app_label.codename" the user must hold
-    available: Callable = field(default=lambda user, obj: True)  # show the button?
+    form_class: type[forms.BaseForm]
+    run: Callable  # (user, obj, form) -> result; obj is None for create actions
+    permission: str | None = None  # "app_label.codename" the user must hold (403 otherwise)
+    available: Callable = field(default=_always)  # (user, obj) -> bool: show the button?
     help_text: str = ""
 
-
-def _allowed(user, action: Action, obj=None) -> bool:
-    return user.has_perm(action.permission) and action.available(user, obj)
+    def shown_to(self, user, obj=None) -> bool:
+        return (self.permission is None or user.has_perm(self.permission)) and self.available(user, obj)
 
 
 class HideDisabledMixin:
@@ -68,6 +86,8 @@ class HideDisabledMixin:
 
 
 class ActionIndexView(ScopedIndexView):
+    """The list, with a header button per create action the user may run."""
+
     create_actions: dict = {}
 
     @cached_property
@@ -75,55 +95,72 @@ class ActionIndexView(ScopedIndexView):
         buttons = list(super().header_buttons)
         namespace = self.index_url_name.split(":")[0]
         for name, action in self.create_actions.items():
-            if _allowed(self.request.user, action):
+            if action.shown_to(self.request.user):
                 buttons.append(HeaderButton(action.label, url=reverse(f"{namespace}:create", args=(name,)),
                                             icon_name="plus"))
         return buttons
 
 
 class ActionInspectView(ScopedInspectView):
+    """A record's page, with a button per action the user may run on it. ``extra_labels`` names
+    computed fields (``get_<name>_display_value``) shown beside the model's."""
+
     object_actions: dict = {}
+    extra_labels: dict = {}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.extra_labels:
+            return self.extra_labels[field_name]
+        return super().get_field_label(field_name, field)
 
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         namespace = self.index_url_name.split(":")[0]
         for priority, (name, action) in enumerate(self.object_actions.items(), start=30):
-            if _allowed(self.request.user, action, self.object):
+            if action.shown_to(self.request.user, self.object):
                 buttons.append(Button(action.label, url=reverse(f"{namespace}:action", args=(self.object.pk, name)),
                                       icon_name="arrow-right", priority=priority))
         return buttons
 
 
 class ActionsMixin:
-    """Adds ``<pk>/do/<action>/`` and ``create/<action>/`` to a ScopedModelViewSet, and switches off the
-    generic add/edit/delete/copy views (``disabled_views``): every change goes through an action's service."""
+    """Adds ``<pk>/do/<action>/`` and ``create/<action>/`` to a ScopedModelViewSet.
+
+    ``disabled_views`` (e.g. :data:`ACTIONS_ONLY`) switches generic views off and hides their links.
+    ``refuse_unavailable``: answer 403 to an action that is not ``available`` for the record; off
+    where the service's own error explains better (a step already taken in another tab).
+    """
 
     object_actions: dict = {}
     create_actions: dict = {}
-    disabled_views = frozenset({"add", "edit", "delete", "copy"})
-    index_base_class = ActionIndexView
+    disabled_views: frozenset = frozenset()
+    refuse_unavailable = True
+    action_template_name = "core/admin/action_form.html"
     copy_view_enabled = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        hidden = {"disabled_views": self.disabled_views}
-        self.index_view_class = type("Index", (HideDisabledMixin, self.index_base_class),
-                                     {"create_actions": self.create_actions, **hidden})
-        inspect_base = self.inspect_view_class
-        if not issubclass(inspect_base, ActionInspectView):
-            inspect_base = type("Inspect", (ActionInspectView, inspect_base), {})
-        self.inspect_view_class = type("Inspect", (HideDisabledMixin, inspect_base),
-                                       {"object_actions": self.object_actions, **hidden})
+        self.index_view_class = self._with(self.index_view_class, ActionIndexView,
+                                           create_actions=self.create_actions)
+        self.inspect_view_class = self._with(self.inspect_view_class, ActionInspectView,
+                                             object_actions=self.object_actions)
         for name in self.disabled_views:
             setattr(self, f"{name}_view_class", DisabledView)
 
+    def _with(self, view_class, action_class, **attrs):
+        """``view_class`` with the action buttons, and without links to ``disabled_views``."""
+        bases = (view_class,) if issubclass(view_class, action_class) else (action_class, view_class)
+        if self.disabled_views:
+            bases = (HideDisabledMixin, *bases)
+            attrs["disabled_views"] = self.disabled_views
+        return type(view_class.__name__, bases, attrs)
+
     def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/do/<slug:action>/", self.action_view, name="action"),
-            path("create/<slug:action>/", self.create_view, name="create"),
-        ]
+        patterns = [*super().get_urlpatterns(), path("<int:pk>/do/<slug:action>/", self.action_view, name="action")]
+        if self.create_actions:
+            patterns.append(path("create/<slug:action>/", self.create_view, name="create"))
+        return patterns
 
     def scoped_object(self, request, pk):
         return get_object_or_404(scope_model(self.model._default_manager.all(), request.user), pk=pk)
@@ -133,8 +170,7 @@ class ActionsMixin:
         if spec is None:
             raise Http404("unknown action")
         obj = self.scoped_object(request, pk)
-        back = reverse(self.get_url_name("inspect"), args=(obj.pk,))
-        return self._handle(request, spec, obj, back)
+        return self._handle(request, spec, obj, reverse(self.get_url_name("inspect"), args=(obj.pk,)))
 
     def create_view(self, request, action):
         spec = self.create_actions.get(action)
@@ -142,8 +178,13 @@ class ActionsMixin:
             raise Http404("unknown action")
         return self._handle(request, spec, None, reverse(self.get_url_name("index")))
 
+    def _refused(self, user, spec: Action, obj) -> bool:
+        if spec.permission is not None and not user.has_perm(spec.permission):
+            return True
+        return self.refuse_unavailable and not spec.available(user, obj)
+
     def _handle(self, request, spec: Action, obj, back_url):
-        if not _allowed(request.user, spec, obj):
+        if self._refused(request.user, spec, obj):
             # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
             return HttpResponseForbidden("无权执行此操作 / not allowed")
         bound = request.method == "POST"
@@ -151,7 +192,7 @@ class ActionsMixin:
                                user=request.user, obj=obj)
         if bound and form.is_valid():
             try:
-                result = spec.run(request.user, obj, form.cleaned_data)
+                result = spec.run(request.user, obj, form)
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 for name, errors in exc.field_errors.items():
@@ -159,11 +200,12 @@ class ActionsMixin:
                         form.add_error(name, errors)
             else:
                 messages.success(request, f"{spec.label}：已完成")
-                target = result if result is not None and hasattr(result, "pk") else obj
+                # An action on a record returns to it; one that creates a record opens it.
+                target = obj if obj is not None else result
                 if target is not None and isinstance(target, self.model):
                     return redirect(self.get_url_name("inspect"), target.pk)
                 return redirect(back_url)
-        return TemplateResponse(request, "payroll/admin/action_form.html", {
+        return TemplateResponse(request, self.action_template_name, {
             "title": spec.label, "subtitle": str(obj) if obj is not None else "", "form": form,
             "summary": spec.help_text, "back_url": back_url,
         })
