@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from reemployment.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
@@ -235,7 +234,6 @@ class Standard(models.Model):
     )
     valid_from = models.DateField(_("生效日期"))
     note = models.CharField(_("依据"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("低保标准")
@@ -261,7 +259,6 @@ class ParameterSet(models.Model):
     valid_from = models.DateField(_("生效日期"))
     values = models.JSONField(_("参数值"), default=dict)
     note = models.CharField(_("依据"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("政策参数")
