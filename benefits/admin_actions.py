@@ -7,9 +7,6 @@ runs the service. The service checks role, step and jurisdiction; its DomainErro
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -32,18 +29,18 @@ from benefits.models import (
     ReviewOutcome,
     ReviewStatus,
 )
+from reemployment.core.admin_actions import Action, ActionForm, ActionModelForm
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Role, today
 from reemployment.dates import next_month_start
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(ActionForm):
     expected_step = forms.CharField(widget=forms.HiddenInput, required=False)
     attachment = forms.FileField(label=_("附件（PDF/JPG/PNG，可选）"), required=False)
 
     def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
         if obj is not None and hasattr(obj, "step"):
             self.fields["expected_step"].initial = obj.step
 
@@ -111,29 +108,23 @@ class ResolveForm(AttachmentForm):
         self.fields["objection"].queryset = obj.objections.filter(status=ObjectionStatus.OPEN)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(ActionForm):
     reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}))
     fast_track = forms.BooleanField(label=_("快速通道（就业结束后再次申请）"), required=False)
     job_start = forms.DateField(label=_("就业开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     job_end = forms.DateField(label=_("就业结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     attachment = forms.FileField(label=_("申请材料（PDF/JPG/PNG，可选）"), required=False)
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
-
-class PasswordForm(forms.Form):
+class PasswordForm(ActionForm):
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
-
-class NoUniqueModelForm(forms.ModelForm):
+class NoUniqueModelForm(ActionModelForm):
     """The service checks uniqueness (and flags a person in two households), not the form."""
 
     def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, obj=obj, **kwargs)
         self.household = obj
 
     def validate_unique(self):
@@ -166,7 +157,7 @@ class AssetForm(NoUniqueModelForm):
         fields = ["kind", "value", "description"]
 
 
-class DecideForm(forms.Form):
+class DecideForm(ActionForm):
     outcome = forms.ChoiceField(label=_("复核结论"), choices=ReviewOutcome.choices)
     findings = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 4}))
     new_category = forms.ChoiceField(label=_("调整后类别（调整时，可空则按规则核算）"),
@@ -174,11 +165,8 @@ class DecideForm(forms.Form):
     new_amount = forms.DecimalField(label=_("调整后月保障金（可空则按规则核算）"), required=False, min_value=0,
                                     max_digits=12, decimal_places=2)
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
-
-class MoveMemberForm(forms.Form):
+class MoveMemberForm(ActionForm):
     """Move a member to another household (分户/迁入) — an existing one by its number, or a new one."""
 
     to_household = forms.CharField(label=_("迁入家庭的户编号"), max_length=20, required=False,
@@ -187,8 +175,7 @@ class MoveMemberForm(forms.Form):
     relation = forms.ChoiceField(label=_("在迁入家庭中与户主关系"), choices=Relation.choices)
 
     def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
         if obj is not None:
             self.fields["relation"].initial = obj.relation
 
@@ -216,13 +203,12 @@ def _move_member(user, member, form):
         return services.member_move(actor=user, member=member, to_household=target, relation=data["relation"])
 
 
-class EnrolmentStatusForm(forms.Form):
+class EnrolmentStatusForm(ActionForm):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
         self.fields["effective_on"].initial = today()
 
 
@@ -239,14 +225,6 @@ class EnrolmentEndForm(EnrolmentStatusForm):
         if self.obj is not None and value < self.obj.start_date:
             raise forms.ValidationError(_("停发日期不能早于待遇起始日期 %(d)s") % {"d": self.obj.start_date})
         return value
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    form_class: type
-    run: Callable  # (user, obj, form) -> message
-    available: Callable  # (user, obj) -> bool: show the button
 
 
 def _is(role):
@@ -274,35 +252,35 @@ def _move(action: str):
 APPLICATION_ACTIONS = {
     "survey": Action(_("入户调查"), SurveyForm, lambda u, o, f: services.application_survey(
         actor=u, application=o, findings=f.cleaned_data["findings"], verified_incomes=f.verified(),
-        expected_step=f.step(), attachments=f.uploads()), _move(ApplicationAction.SURVEY)),
+        expected_step=f.step(), attachments=f.uploads()), available=_move(ApplicationAction.SURVEY)),
     "appraise": Action(_("民主评议"), AppraiseForm, lambda u, o, f: services.application_appraise(
         actor=u, application=o, group=f.cleaned_data["group"].splitlines(), votes_for=f.cleaned_data["votes_for"],
         votes_against=f.cleaned_data["votes_against"], abstentions=f.cleaned_data["abstentions"] or 0,
         opinions=f.cleaned_data["opinions"], expected_step=f.step(), attachments=f.uploads()),
-        _move(ApplicationAction.APPRAISE)),
+        available=_move(ApplicationAction.APPRAISE)),
     "post_notice": Action(_("张榜公示"), AttachmentForm, lambda u, o, f: services.application_post_notice(
         actor=u, application=o, expected_step=f.step(), attachments=f.uploads()),
-        _move(ApplicationAction.POST_NOTICE)),
+        available=_move(ApplicationAction.POST_NOTICE)),
     "review": Action(_("乡镇/街道审核"), ReviewForm, lambda u, o, f: services.application_review(
         actor=u, application=o, opinion=f.cleaned_data["opinion"], agree=f.cleaned_data["agree"],
-        expected_step=f.step(), attachments=f.uploads()), _move(ApplicationAction.REVIEW)),
+        expected_step=f.step(), attachments=f.uploads()), available=_move(ApplicationAction.REVIEW)),
     "approve": Action(_("批准"), ReasonForm, lambda u, o, f: services.application_approve(
         actor=u, application=o, reason=f.cleaned_data["reason"], expected_step=f.step(), attachments=f.uploads()),
-        _move(ApplicationAction.APPROVE)),
+        available=_move(ApplicationAction.APPROVE)),
     "reject": Action(_("不予批准"), RejectForm, lambda u, o, f: services.application_reject(
         actor=u, application=o, reason=f.cleaned_data["reason"], expected_step=f.step(), attachments=f.uploads()),
-        _move(ApplicationAction.REJECT)),
+        available=_move(ApplicationAction.REJECT)),
     "enrol": Action(_("纳入并发证"), EnrolForm, lambda u, o, f: services.application_enrol(
         actor=u, application=o, expected_step=f.step(),
         recipient_password=f.cleaned_data["recipient_password"] or None, attachments=f.uploads()),
-        _move(ApplicationAction.ENROL)),
+        available=_move(ApplicationAction.ENROL)),
     "objection": Action(_("登记公示异议"), ObjectionForm, lambda u, o, f: services.objection_raise(
         actor=u, application=o, text=f.cleaned_data["text"], raised_by=f.cleaned_data["raised_by"],
-        attachments=f.uploads()), _move(ApplicationAction.OBJECTION)),
+        attachments=f.uploads()), available=_move(ApplicationAction.OBJECTION)),
     "resolve": Action(_("处理异议"), ResolveForm, lambda u, o, f: services.objection_resolve(
         actor=u, objection=f.cleaned_data["objection"], upheld=f.cleaned_data["upheld"],
         resolution=f.cleaned_data["resolution"], attachments=f.uploads()),
-        _move(ApplicationAction.OBJECTION_RESOLVED)),
+        available=_move(ApplicationAction.OBJECTION_RESOLVED)),
 }
 
 
@@ -328,18 +306,18 @@ def _add(service):
 
 
 HOUSEHOLD_ACTIONS = {
-    "add_member": Action(_("添加成员"), MemberForm, _add(services.member_save), lambda u, o: _staff(u)),
-    "add_income": Action(_("添加收入"), IncomeForm, _add(services.income_save), lambda u, o: _staff(u)),
-    "add_asset": Action(_("添加财产"), AssetForm, _add(services.asset_save), lambda u, o: _staff(u)),
-    "submit": Action(_("受理低保申请"), SubmitForm, _submit, _may_submit),
+    "add_member": Action(_("添加成员"), MemberForm, _add(services.member_save), available=lambda u, o: _staff(u)),
+    "add_income": Action(_("添加收入"), IncomeForm, _add(services.income_save), available=lambda u, o: _staff(u)),
+    "add_asset": Action(_("添加财产"), AssetForm, _add(services.asset_save), available=lambda u, o: _staff(u)),
+    "submit": Action(_("受理低保申请"), SubmitForm, _submit, available=_may_submit),
     "create_account": Action(_("创建对象登录账号"), PasswordForm, lambda u, o, f: services.recipient_account_create(
-        actor=u, household=o, password=f.cleaned_data["password"]), lambda u, o: _staff(u) and not o.account_id),
+        actor=u, household=o, password=f.cleaned_data["password"]), available=lambda u, o: _staff(u) and not o.account_id),
     "reset_password": Action(_("重置对象登录密码"), PasswordForm, lambda u, o, f: services.recipient_password_reset(
-        actor=u, household=o, password=f.cleaned_data["password"]), lambda u, o: _staff(u) and bool(o.account_id)),
+        actor=u, household=o, password=f.cleaned_data["password"]), available=lambda u, o: _staff(u) and bool(o.account_id)),
 }
 
 MEMBER_ACTIONS = {
-    "move": Action(_("迁至其他家庭"), MoveMemberForm, _move_member, lambda u, o: _staff(u) and o.is_current),
+    "move": Action(_("迁至其他家庭"), MoveMemberForm, _move_member, available=lambda u, o: _staff(u) and o.is_current),
 }
 
 
@@ -351,18 +329,18 @@ def _county_to(status):
 ENROLMENT_ACTIONS = {
     "suspend": Action(_("暂停发放"), EnrolmentStatusForm, lambda u, o, f: services.enrolment_suspend(
         actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
-        _county_to(EnrolmentStatus.SUSPENDED)),
+        available=_county_to(EnrolmentStatus.SUSPENDED)),
     "resume": Action(_("恢复发放"), EnrolmentStatusForm, lambda u, o, f: services.enrolment_resume(
         actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
-        lambda u, o: _is(Role.COUNTY)(u) and o.status == EnrolmentStatus.SUSPENDED),
+        available=lambda u, o: _is(Role.COUNTY)(u) and o.status == EnrolmentStatus.SUSPENDED),
     "end": Action(_("停保（退出）"), EnrolmentEndForm, lambda u, o, f: services.enrolment_end(
         actor=u, enrolment=o, reason=f.cleaned_data["reason"], effective_on=f.cleaned_data["effective_on"]),
-        _county_to(EnrolmentStatus.ENDED)),
+        available=_county_to(EnrolmentStatus.ENDED)),
 }
 
 REVIEW_ACTIONS = {
     "decide": Action(_("复核处理"), DecideForm, lambda u, o, f: services.review_decide(
         actor=u, review=o, outcome=f.cleaned_data["outcome"], findings=f.cleaned_data["findings"],
         new_category=f.cleaned_data["new_category"] or None, new_amount=f.cleaned_data["new_amount"]),
-        lambda u, o: getattr(u, "role", None) in {Role.TOWNSHIP, Role.COUNTY} and o.status == ReviewStatus.OPEN),
+        available=lambda u, o: getattr(u, "role", None) in {Role.TOWNSHIP, Role.COUNTY} and o.status == ReviewStatus.OPEN),
 }

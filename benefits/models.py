@@ -19,8 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from reemployment.core.append_only import AppendOnlyModel
 from reemployment.core.models import Area, Region, Role, today
 from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
 
@@ -100,7 +100,6 @@ class Household(models.Model):
     flags = models.JSONField(_("提示标记"), default=list, blank=True,
                              help_text=_("例如 person_in_two_households, carve_out (人户分离)"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("家庭")
@@ -146,7 +145,6 @@ class Member(models.Model):
         Household, verbose_name=_("原家庭"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("从另一户迁入时记录原户，用于发现“拆户单保”(人户分离)"),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("家庭成员")
@@ -201,7 +199,6 @@ class IncomeItem(models.Model):
                                      validators=[MinValueValidator(Decimal("0.00"))])
     away_from_home = models.BooleanField(_("外出务工"), default=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("收入")
@@ -224,7 +221,6 @@ class Asset(models.Model):
     value = models.DecimalField(_("金额/估值(元)"), **MONEY, default=Decimal("0.00"),
                                 validators=[MinValueValidator(Decimal("0.00"))])
     description = models.CharField(_("说明"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("家庭财产")
@@ -331,8 +327,11 @@ class EnrolmentEventKind(models.TextChoices):
     TRANSITION_END = "transition_end", _("过渡期结束")
 
 
-class EnrolmentEvent(models.Model):
+class EnrolmentEvent(AppendOnlyModel):
     """Append-only history of an enrolment (有进有出 [R1]): entries, exits, changes."""
+
+    append_only_update_message = "待遇变动记录只能追加 / enrolment history is append-only"
+    append_only_delete_message = "待遇变动记录不能删除 / enrolment history cannot be deleted"
 
     REGION_FIELD = "enrolment__household__region"
 
@@ -358,13 +357,6 @@ class EnrolmentEvent(models.Model):
         verbose_name_plural = _("待遇变动记录")
         ordering = ["enrolment", "at", "id"]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("待遇变动记录只能追加 / enrolment history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("待遇变动记录不能删除 / enrolment history cannot be deleted")
 
 
 class ReviewKind(models.TextChoices):
@@ -418,7 +410,6 @@ class Review(models.Model):
     new_category = models.CharField(_("调整后类别"), max_length=1, choices=Category.choices, blank=True)
     new_amount = models.DecimalField(_("调整后金额"), **MONEY, null=True, blank=True)
     assessment = models.JSONField(_("复核测算"), null=True, blank=True)
-    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.household.number}"
@@ -584,8 +575,11 @@ class Application(models.Model):
         return self.objections.filter(status=ObjectionStatus.OPEN).exists()
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnlyModel):
     """Append-only record of each step of an application: who, when, what was found."""
+
+    append_only_update_message = "办理记录只能追加 / application history is append-only"
+    append_only_delete_message = "办理记录不能删除 / application history cannot be deleted"
 
     REGION_FIELD = "application__household__region"
 
@@ -609,13 +603,6 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("办理记录只能追加 / application history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("办理记录不能删除 / application history cannot be deleted")
 
 
 def attachment_path(instance, filename: str) -> str:

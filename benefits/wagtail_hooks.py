@@ -6,21 +6,17 @@ decisions, recipient logins) are buttons on the record's page leading to ``<pk>/
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.widgets.button import Button
 
 from benefits import admin_actions, selectors, services
 from benefits.models import (
@@ -34,14 +30,14 @@ from benefits.models import (
     Relation,
     Review,
 )
+from reemployment.core.admin_actions import ActionInspectView, ActionsMixin
 from reemployment.core.admin_views import (
+    PermissionMenuItem,
     ScopedCreateView,
     ScopedEditView,
     ScopedIndexView,
-    ScopedInspectView,
     ScopedModelViewSet,
 )
-from reemployment.core.errors import DomainError
 from reemployment.core.models import today as local_today
 from reemployment.core.scoping import scope_model
 
@@ -55,55 +51,12 @@ def _table(headers, rows) -> str:
                        body or mark_safe("<tr><td>—</td></tr>"))
 
 
-class ActionInspectView(ScopedInspectView):
-    """Inspect view with the record's related lists and the action buttons the user may use."""
+class BenefitActionsMixin(ActionsMixin):
+    """Benefit actions check nothing in the view beyond the jurisdiction: the service decides (role,
+    step) and its error — e.g. a step already taken in another tab — is shown on the form."""
 
-    actions: dict = {}
-    extra_labels: dict = {}
-
-    def get_field_label(self, field_name, field):
-        if field_name in self.extra_labels:
-            return self.extra_labels[field_name]
-        return super().get_field_label(field_name, field)
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        namespace = self.index_url_name.split(":")[0]
-        for priority, (name, action) in enumerate(self.actions.items(), start=30):
-            if action.available(self.request.user, self.object):
-                buttons.append(Button(action.label, url=reverse(f"{namespace}:action", args=(self.object.pk, name)),
-                                      icon_name="arrow-right", priority=priority))
-        return buttons
-
-
-class ActionViewSetMixin:
-    """Adds ``<pk>/do/<action>/``: a scoped object, the action's form, the service."""
-
-    actions: dict = {}
-
-    def get_urlpatterns(self):
-        return [*super().get_urlpatterns(),
-                path("<int:pk>/do/<slug:action>/", self.action_view, name="action")]
-
-    def action_view(self, request, pk, action):
-        spec = self.actions.get(action)
-        if spec is None:
-            raise Http404("unknown action")
-        obj = get_object_or_404(scope_model(self.model._default_manager.all(), request.user), pk=pk)
-        form = spec.form_class(request.POST or None, request.FILES or None, obj=obj)
-        if request.method == "POST" and form.is_valid():
-            try:
-                spec.run(request.user, obj, form)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"{spec.label}：已完成")
-                return redirect(self.get_url_name("inspect"), obj.pk)
-        return TemplateResponse(request, "benefits/admin/action_form.html", {
-            "title": spec.label, "subtitle": str(obj), "form": form,
-            "back_url": reverse(self.get_url_name("inspect"), args=(obj.pk,)),
-        })
+    refuse_unavailable = False
+    copy_view_enabled = False
 
 
 def _index(*related):
@@ -133,7 +86,6 @@ def _save(service):
 
 
 class HouseholdInspectView(ActionInspectView):
-    actions = admin_actions.HOUSEHOLD_ACTIONS
     extra_labels = {"member_table": _("家庭成员"), "income_table": _("收入"), "asset_table": _("财产"),
                     "application_table": _("申请"), "enrolment_table": _("待遇")}
 
@@ -166,13 +118,13 @@ class HouseholdInspectView(ActionInspectView):
              e.next_review_on) for e in self.object.enrolments.all()])
 
 
-class HouseholdViewSet(ActionViewSetMixin, ScopedModelViewSet):
+class HouseholdViewSet(BenefitActionsMixin, ScopedModelViewSet):
     name = "benefit_households"
     model = Household
     index_view_class = _index("region")
     icon = "group"
     menu_label = _("家庭")
-    actions = admin_actions.HOUSEHOLD_ACTIONS
+    object_actions = admin_actions.HOUSEHOLD_ACTIONS
     inspect_view_class = HouseholdInspectView
     add_view_class = CreateView
     edit_view_class = EditView
@@ -189,18 +141,13 @@ class HouseholdViewSet(ActionViewSetMixin, ScopedModelViewSet):
     copy_view_enabled = False
 
 
-class MemberInspectView(ActionInspectView):
-    actions = admin_actions.MEMBER_ACTIONS
-
-
-class MemberViewSet(ActionViewSetMixin, ScopedModelViewSet):
+class MemberViewSet(BenefitActionsMixin, ScopedModelViewSet):
     name = "benefit_members"
     model = Member
     index_view_class = _index("household")
     icon = "user"
     menu_label = _("家庭成员")
-    actions = admin_actions.MEMBER_ACTIONS
-    inspect_view_class = MemberInspectView
+    object_actions = admin_actions.MEMBER_ACTIONS
     add_view_class = CreateView
     edit_view_class = EditView
     save_service = _save(services.member_save)
@@ -259,7 +206,6 @@ class AssetViewSet(ScopedModelViewSet):
 
 
 class ApplicationInspectView(ActionInspectView):
-    actions = admin_actions.APPLICATION_ACTIONS
     extra_labels = {"step_history": _("办理记录"), "objection_table": _("公示异议"),
                     "attachment_table": _("附件")}
 
@@ -280,13 +226,13 @@ class ApplicationInspectView(ActionInspectView):
             for a in self.object.attachments.all()])
 
 
-class ApplicationViewSet(ActionViewSetMixin, ScopedModelViewSet):
+class ApplicationViewSet(BenefitActionsMixin, ScopedModelViewSet):
     name = "benefit_applications"
     model = Application
     index_view_class = _index("household")
     icon = "form"
     menu_label = _("低保申请")
-    actions = admin_actions.APPLICATION_ACTIONS
+    object_actions = admin_actions.APPLICATION_ACTIONS
     inspect_view_class = ApplicationInspectView
     add_view_enabled = False  # submitted from the household's page
     edit_view_enabled = False  # moved only by the step actions
@@ -318,7 +264,6 @@ class ApplicationViewSet(ActionViewSetMixin, ScopedModelViewSet):
 
 
 class EnrolmentInspectView(ActionInspectView):
-    actions = admin_actions.ENROLMENT_ACTIONS
     extra_labels = {"event_table": _("待遇变动记录")}
 
     def get_event_table_display_value(self):
@@ -328,13 +273,13 @@ class EnrolmentInspectView(ActionInspectView):
              e.reason) for e in self.object.events.all()])
 
 
-class EnrolmentViewSet(ActionViewSetMixin, ScopedModelViewSet):
+class EnrolmentViewSet(BenefitActionsMixin, ScopedModelViewSet):
     name = "benefit_enrolments"
     model = Enrolment
     index_view_class = _index("household")
     icon = "tick-inverse"
     menu_label = _("低保待遇")
-    actions = admin_actions.ENROLMENT_ACTIONS
+    object_actions = admin_actions.ENROLMENT_ACTIONS
     inspect_view_class = EnrolmentInspectView
     add_view_enabled = False
     edit_view_enabled = False
@@ -351,18 +296,13 @@ class EnrolmentViewSet(ActionViewSetMixin, ScopedModelViewSet):
                            "transition_until", "event_table"]
 
 
-class ReviewInspectView(ActionInspectView):
-    actions = admin_actions.REVIEW_ACTIONS
-
-
-class ReviewViewSet(ActionViewSetMixin, ScopedModelViewSet):
+class ReviewViewSet(BenefitActionsMixin, ScopedModelViewSet):
     name = "benefit_reviews"
     model = Review
     index_view_class = _index("household")
     icon = "doc-full"
     menu_label = _("复核")
-    actions = admin_actions.REVIEW_ACTIONS
-    inspect_view_class = ReviewInspectView
+    object_actions = admin_actions.REVIEW_ACTIONS
     add_view_enabled = False
     edit_view_enabled = False
     delete_view_enabled = False
@@ -375,9 +315,8 @@ class ReviewViewSet(ActionViewSetMixin, ScopedModelViewSet):
                            "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
 
 
-class PostEntryQueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("benefits.view_review")
+class PostEntryQueueMenuItem(PermissionMenuItem):
+    permission = "benefits.view_review"
 
 
 class PostEntryQueueViewSet(ViewSet):

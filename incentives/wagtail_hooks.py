@@ -5,14 +5,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from benefits.models import Member
 from incentives import services, views
 from incentives.models import PublicLabourRecord, RuleApplication, TransitionProposal
-from reemployment.core.admin_views import ScopedChoicesForm, ScopedModelViewSet
+from reemployment.core.admin_views import PermissionMenuItem, ScopedChoicesForm, ScopedModelViewSet
 from reemployment.core.scoping import scope_model
 
 
@@ -109,12 +108,7 @@ def register_incentive_urls():
     ]
 
 
-class LabourReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("incentives.view_publiclabourrecord")
-
-
 @hooks.register("register_admin_menu_item")
 def register_labour_report_menu_item():
-    return LabourReportMenuItem(_("公益性劳动月度情况"), reverse("incentives_public_labour_report"),
-                                icon_name="list-ul", order=310)
+    return PermissionMenuItem(_("公益性劳动月度情况"), reverse("incentives_public_labour_report"),
+                              icon_name="list-ul", order=310, permission="incentives.view_publiclabourrecord")

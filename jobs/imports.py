@@ -13,18 +13,18 @@ Columns (Chinese or English header): 用人单位/employer, 岗位名称/title, 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 
 from jobs.matching.pipeline import vacancy_tokens
 from jobs.matching.text import normalise_certificates, normalise_occupation
 from jobs.models import Employer, Hours, Vacancy, VacancyStatus
-from reemployment.core import audit
+from reemployment.core import audit, tables
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, today
 from reemployment.core.scoping import in_jurisdiction
@@ -66,34 +66,17 @@ class ImportReport:
 
 
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """The uploaded file as a DataFrame of strings (CSV: UTF-8, UTF-8 with BOM, or GBK)."""
+    """The uploaded file as a DataFrame of strings, columns renamed to the model's (shared reader:
+    CSV in UTF-8, UTF-8 with BOM, GBK or GB18030, or XLSX)."""
     name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        try:
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise DomainError(f"无法读取 Excel 文件：{exc} / cannot read the XLSX file") from exc
-    elif name.endswith((".csv", ".txt")):
-        text = None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise DomainError("CSV 文件编码无法识别（请用 UTF-8 或 GBK） / the CSV must be UTF-8 or GBK")
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    else:
+    if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
         raise DomainError("只支持 .csv 或 .xlsx 文件 / only .csv or .xlsx files")
-    frame = frame.fillna("")
+    frame, _ = tables.read_table(content, filename, max_bytes=settings.MAX_IMPORT_BYTES, max_rows=MAX_ROWS)
     frame.columns = [HEADERS.get(str(c).strip(), HEADERS.get(str(c).strip().lower(), str(c).strip()))
                      for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise DomainError(f"缺少列：{'、'.join(missing)} / missing columns: {', '.join(missing)}")
-    if len(frame) > MAX_ROWS:
-        raise DomainError(f"一次最多导入 {MAX_ROWS} 行 / at most {MAX_ROWS} rows per file")
     return frame
 
 
@@ -119,8 +102,8 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
     for region in regions_by_code.values():
         regions_by_name.setdefault(region.name, []).append(region)
     pending: list[Vacancy] = []
-    for offset, row in enumerate(frame.to_dict("records")):
-        line = offset + 2  # header is row 1
+    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        line = index + 2  # as in the spreadsheet: the header is row 1
         messages = []
         values = {k: str(v).strip() for k, v in row.items()}
         for column in REQUIRED:

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
-from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -28,40 +25,29 @@ from jobs.models import (
     Vacancy,
     VacancyStatus,
 )
-from reemployment.core.admin_views import ScopedInspectView, ScopedModelViewSet
-from reemployment.core.models import Region
-from reemployment.core.scoping import regions_for, scope_model
+from reemployment.core.admin_views import (
+    PermissionMenuItem,
+    ScopedChoicesForm,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
+from reemployment.core.scoping import scope_model
 
 
-class ScopedChoicesForm(WagtailAdminModelForm):
-    """Limits every foreign-key choice to records the user may see."""
+class JobsChoicesForm(ScopedChoicesForm):
+    """Choices of the jobs forms: only open vacancies can be referred to; lists load what they show."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.for_user
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None or user is None:
-                continue
-            model = queryset.model
-            if model is Region:
-                field.queryset = regions_for(user)
-            elif model is Employer:
-                field.queryset = selectors.employers_for(user)
-            elif model is Member:
-                field.queryset = scope_model(Member.objects.select_related("household"), user)
-            elif model is JobSeeker:
-                field.queryset = selectors.seekers_for(user)
-            elif model is Vacancy:
-                field.queryset = selectors.vacancies_for(user).filter(selectors.open_vacancy_q())
+    choice_querysets = {
+        **ScopedChoicesForm.choice_querysets,
+        Employer: lambda user, queryset: selectors.employers_for(user),
+        Member: lambda user, queryset: scope_model(Member.objects.select_related("household"), user),
+        JobSeeker: lambda user, queryset: selectors.seekers_for(user),
+        Vacancy: lambda user, queryset: selectors.vacancies_for(user).filter(selectors.open_vacancy_q()),
+    }
 
 
 class ScopedFormViewSet(ScopedModelViewSet):
-    form_base = ScopedChoicesForm
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(self.model, form=self.form_base, fields=self.get_form_fields(),
-                                 formfield_callback=self.formfield_for_dbfield)
+    form_base = JobsChoicesForm
 
 
 # ---------------------------------------------------------------------- employers and vacancies
@@ -162,7 +148,7 @@ class JobSeekerViewSet(ScopedFormViewSet):
 # ---------------------------------------------------------------------- referrals and outcomes
 
 
-class ReferralForm(ScopedChoicesForm):
+class ReferralForm(JobsChoicesForm):
     """Create: seeker + vacancy. Edit: the outcome (hire details are extra fields)."""
 
     start_date = forms.DateField(label=_("上岗日期（录用时填写）"), required=False)
@@ -229,7 +215,7 @@ class HireViewSet(ScopedModelViewSet):
 # ---------------------------------------------------------------------- sanction proposals
 
 
-class SanctionDecisionForm(ScopedChoicesForm):
+class SanctionDecisionForm(JobsChoicesForm):
     decision = forms.ChoiceField(label=_("处理"), choices=[("", "—"), ("confirm", _("确认")),
                                                          ("dismiss", _("驳回"))], required=False)
 
@@ -289,14 +275,10 @@ def register_jobs_admin_urls():
     ]
 
 
-class ObligedMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("jobs.view_jobseeker")
-
-
 @hooks.register("register_admin_menu_item")
 def register_obliged_menu_item():
-    return ObligedMenuItem(_("应登记未登记"), reverse("jobs_admin_obliged"), icon_name="warning", order=301)
+    return PermissionMenuItem(_("应登记未登记"), reverse("jobs_admin_obliged"), icon_name="warning", order=301,
+                              permission="jobs.view_jobseeker")
 
 
 def matches_link(seeker):

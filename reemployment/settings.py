@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "django_celery_results",
-    "simple_history",
     "axes",
     "csp",
 ]
@@ -105,7 +104,6 @@ MIDDLEWARE = [
     # inside CSRF (it must see whether the page used a token before the cookie is set).
     "cms.cache.PortalPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -10,15 +10,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms.models import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from reemployment.core.admin_views import ScopedIndexView, ScopedModelViewSet
-from reemployment.core.models import STAFF_ROLES, User
-from reemployment.core.scoping import regions_for, scope_model
+from reemployment.core.admin_views import (
+    PermissionMenuItem,
+    ScopedChoicesForm,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
+from reemployment.core.scoping import scope_model
 from training import admin_views, services
 from training.models import (
     AccountabilityReview,
@@ -29,26 +31,6 @@ from training.models import (
     SubsidyStatus,
     TrainingWish,
 )
-
-
-class ScopedChoicesForm(WagtailAdminModelForm):
-    """Limits every foreign-key choice to what the user may see (regions, providers, members,
-    staff), so a form never lists records from outside the jurisdiction."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.for_user
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None:
-                continue
-            model = queryset.model
-            if model._meta.label == "core.Region":
-                field.queryset = regions_for(user)
-            elif model is User:
-                field.queryset = scope_model(User.objects.filter(role__in=STAFF_ROLES, is_active=True), user)
-            elif hasattr(model, "REGION_FIELD"):
-                field.queryset = scope_model(queryset, user)
 
 
 class WishForm(ScopedChoicesForm):
@@ -88,16 +70,6 @@ class CourseForm(ScopedChoicesForm):
         help_text=_("学员获证后按此名称参与岗位匹配（与岗位“要求证书”同一目录），如 焊工（初级）职业技能等级证书 → 焊工证"))
 
 
-class ScopedFormMixin:
-    form_base = ScopedChoicesForm
-
-    def get_form_class(self, for_update=False):
-        from django.forms import modelform_factory
-
-        return modelform_factory(self.model, form=self.form_base, fields=self.form_fields,
-                                 formfield_callback=self.formfield_for_dbfield)
-
-
 def _save_provider(*, actor, instance):
     return services.provider_save(actor=actor, provider=instance)
 
@@ -114,7 +86,7 @@ def _save_wish(*, actor, instance):
     return services.training_wish_save(actor=actor, wish=instance)
 
 
-class ProviderViewSet(ScopedFormMixin, ScopedModelViewSet):
+class ProviderViewSet(ScopedModelViewSet):
     model = Provider
     icon = "group"
     menu_label = _("培训机构")
@@ -137,7 +109,7 @@ class CourseIndexView(ScopedIndexView):
         return buttons
 
 
-class CourseViewSet(ScopedFormMixin, ScopedModelViewSet):
+class CourseViewSet(ScopedModelViewSet):
     model = Course
     icon = "doc-full"
     menu_label = _("培训班")
@@ -190,7 +162,7 @@ class ReviewIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("course", "owner")
 
 
-class ReviewViewSet(ScopedFormMixin, ScopedModelViewSet):
+class ReviewViewSet(ScopedModelViewSet):
     model = AccountabilityReview
     icon = "warning"
     menu_label = _("责任倒查")
@@ -236,7 +208,7 @@ class SubsidyViewSet(ScopedModelViewSet):
     copy_view_enabled = False
 
 
-class WishViewSet(ScopedFormMixin, ScopedModelViewSet):
+class WishViewSet(ScopedModelViewSet):
     model = TrainingWish
     icon = "form"
     menu_label = _("培训意愿登记")
@@ -272,15 +244,6 @@ def register_training_urls():
         path("training/report/", admin_views.TrainingReportView.as_view(), name="training_report"),
         path("training/survey/", admin_views.SurveyView.as_view(), name="training_survey"),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_reports_menu_item")

@@ -1,7 +1,7 @@
 """Reading and validating department files with pandas: all rows, all errors, nothing written.
 
-:func:`read_table` turns the uploaded bytes (CSV in UTF-8, UTF-8 with BOM, GBK or GB18030; or
-XLSX) into a DataFrame of strings. :func:`validate` checks every row against the source's
+:func:`read_table` (the shared reader, ``reemployment.core.tables``) turns the uploaded bytes (CSV
+in UTF-8, UTF-8 with BOM, GBK or GB18030; or XLSX) into a DataFrame of strings. :func:`validate` checks every row against the source's
 columns, vectorised (1,000,000 rows in a few seconds), and returns normalised columns plus a
 row-by-row error report. Row numbers are those a person sees in a spreadsheet: the header is
 row 1, the first data row is row 2.
@@ -9,9 +9,7 @@ row 1, the first data row is row 2.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,17 +17,15 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from benefits.checks.sources import AMOUNT, DATE, ID, INT, REGION, ROSTER_STATUS, Source, normalise_header
-from reemployment.core.errors import DomainError
+from reemployment.core.tables import OLE2_MAGIC, XLSX_MAGIC, TableRejected, detect_encoding, read_table
 from reemployment.idcard import WEIGHTS, mask_id_number
 
 MAX_REPORTED_ERRORS = 1000
-XLSX_MAGIC = b"PK\x03\x04"
-# Legacy .xls (OLE2) files: refused with a message asking for XLSX or CSV.
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
-
-class FileRejected(DomainError):
-    """The file cannot be read at all (encoding, format, size); no row was looked at."""
+# Department files are read by the shared table reader; these names stay this module's API.
+FileRejected = TableRejected
+__all__ = ["MAX_REPORTED_ERRORS", "OLE2_MAGIC", "XLSX_MAGIC", "FileRejected", "Validated", "detect_encoding",
+           "read_table", "valid_id_numbers", "validate"]
 
 
 @dataclass
@@ -40,71 +36,6 @@ class Validated:
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     encoding: str = ""
-
-
-def detect_encoding(raw: bytes) -> str:
-    """The text encoding of a CSV: UTF-8 with BOM, UTF-8, GBK or GB18030 (strict decoding)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gbk", "gb18030"):
-        try:
-            raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise FileRejected(
-        _("文件编码无法识别：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV，或 XLSX"),
-        code="bad_encoding",
-    )
-
-
-def read_table(raw: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
-    """Bytes → DataFrame of stripped strings (empty cells ""), and the encoding or "xlsx"."""
-    if not raw.strip():
-        raise FileRejected(_("文件为空"), code="empty")
-    if raw.startswith(OLE2_MAGIC):
-        raise FileRejected(_("不支持旧版 .xls 文件，请另存为 XLSX 或 CSV"), code="bad_format")
-    if raw.startswith(XLSX_MAGIC):
-        try:
-            frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
-        except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-            raise FileRejected(_("XLSX 文件已损坏或格式不正确（%(error)s）") % {"error": exc},
-                               code="malformed") from exc
-        encoding = "xlsx"
-    else:
-        encoding = detect_encoding(raw)
-        if b"\x00" in raw[:4096]:
-            raise FileRejected(_("文件不是文本表格（含二进制内容）"),
-                               code="malformed")
-        # Blank lines are read as (empty) rows, not skipped, so that the index follows the physical lines
-        # and the error report's row numbers are the line numbers a person sees (as for XLSX). Blank lines
-        # before the header are skipped and counted.
-        leading = _leading_blank_lines(raw)
-        try:
-            frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding=encoding,
-                                skipinitialspace=True, skip_blank_lines=False, skiprows=leading)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise FileRejected(_("CSV 格式错误，无法解析：%(error)s") % {"error": exc}, code="malformed") from exc
-        frame.index = frame.index + leading
-        frame.attrs["header_row"] = leading + 1
-    if frame.shape[1] == 0:
-        raise FileRejected(_("文件没有表头"), code="malformed")
-    frame = frame.fillna("")
-    for column in frame.columns:
-        frame[column] = frame[column].astype(str).str.strip()
-    # Fully empty lines (common at the end of spreadsheet exports) are not rows.
-    frame = frame[(frame != "").any(axis=1)]
-    return frame, encoding
-
-
-def _leading_blank_lines(raw: bytes) -> int:
-    """How many lines before the header hold nothing but spaces (the encodings we accept are ASCII-compatible
-    for line ends and spaces, so the bytes can be looked at directly)."""
-    count, position = 0, 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    while (end := raw.find(b"\n", position)) != -1 and not raw[position:end].strip():
-        count += 1
-        position = end + 1
-    return count
 
 
 def valid_id_numbers(series: pd.Series) -> np.ndarray:

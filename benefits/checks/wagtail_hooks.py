@@ -5,7 +5,6 @@ from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -14,7 +13,12 @@ from benefits.checks import services, views
 from benefits.checks.dashboard import dashboard_data
 from benefits.checks.models import DepartmentFile, Flag, FlagKind, FollowUp
 from benefits.checks.selectors import flags_for
-from reemployment.core.admin_views import ScopedEditView, ScopedIndexView, ScopedModelViewSet
+from reemployment.core.admin_views import (
+    PermissionMenuItem,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
 
 
 class FlagResolveForm(forms.ModelForm):
@@ -144,15 +148,6 @@ def register_checks_urls():
         path("checks/reports/", views.ReportView.as_view(), name="checks_reports"),
         path("checks/poverty/", views.PovertyView.as_view(), name="checks_poverty"),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

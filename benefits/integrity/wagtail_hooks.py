@@ -29,7 +29,7 @@ from benefits.integrity.models import (
     TipOffStatus,
 )
 from benefits.models import Household, Member
-from benefits.payroll.admin_support import Action, ActionForm, ActionIndexView, ActionsMixin
+from reemployment.core.admin_actions import ACTIONS_ONLY, Action, ActionForm, ActionIndexView, ActionsMixin
 from reemployment.core.admin_views import ScopedModelViewSet
 from reemployment.core.models import Role, User, today
 from reemployment.core.scoping import JURISDICTION_ROLES, regions_for, scope_model
@@ -160,18 +160,18 @@ def _can_move(table, new_status):
 CADRE_CREATE = {
     "register": Action(
         label=_("新增备案"), form_class=CadreForm, permission="integrity.add_cadrerelative",
-        run=lambda user, obj, d: services.cadre_relative_register(
-            actor=user, member=d["member_id_number"], cadre_name=d["cadre_name"], cadre_post=d["cadre_post"],
-            relation=d["relation"], cadre_unit=d["cadre_unit"], registered_on=d["registered_on"], note=d["note"]),
+        run=lambda user, obj, form: services.cadre_relative_register(
+            actor=user, member=form.cleaned_data["member_id_number"], cadre_name=form.cleaned_data["cadre_name"], cadre_post=form.cleaned_data["cadre_post"],
+            relation=form.cleaned_data["relation"], cadre_unit=form.cleaned_data["cadre_unit"], registered_on=form.cleaned_data["registered_on"], note=form.cleaned_data["note"]),
     ),
 }
 
 TIP_OFF_CREATE = {
     "record": Action(
         label=_("登记举报"), form_class=TipOffRecordForm, permission="integrity.add_tipoff",
-        run=lambda user, obj, d: services.tip_off_record(
-            actor=user, text=d["text"], region=d["region"], household=d["household_number"], contact=d["contact"],
-            anonymous=d["anonymous"]),
+        run=lambda user, obj, form: services.tip_off_record(
+            actor=user, text=form.cleaned_data["text"], region=form.cleaned_data["region"], household=form.cleaned_data["household_number"], contact=form.cleaned_data["contact"],
+            anonymous=form.cleaned_data["anonymous"]),
         help_text=_("来信、来访、电话举报由工作人员登记；网站举报自动进入本列表。"),
     ),
 }
@@ -181,29 +181,29 @@ TIP_OFF_ACTIONS = {
         label=_("分派承办人"), form_class=AssignForm, permission="integrity.change_tipoff",
         available=lambda user, obj: obj is not None and TipOffStatus.ASSIGNED in TIP_OFF_TRANSITIONS[obj.status]
         and user.role in (Role.TOWNSHIP, Role.COUNTY, Role.ADMIN),
-        run=lambda user, obj, d: services.tip_off_assign(actor=user, tip_off=obj, assignee=d["assignee"]),
+        run=lambda user, obj, form: services.tip_off_assign(actor=user, tip_off=obj, assignee=form.cleaned_data["assignee"]),
     ),
     "investigate": Action(
         label=_("开始核查"), form_class=ConfirmForm, permission="integrity.change_tipoff",
         available=_can_move(TIP_OFF_TRANSITIONS, TipOffStatus.INVESTIGATING),
-        run=lambda user, obj, d: services.tip_off_investigate(actor=user, tip_off=obj),
+        run=lambda user, obj, form: services.tip_off_investigate(actor=user, tip_off=obj),
         help_text=_("被举报家庭明确时，同时发起举报核查复核。"),
     ),
     "close": Action(
         label=_("办结"), form_class=CloseForm, permission="integrity.change_tipoff",
         available=lambda user, obj: obj is not None and TipOffStatus.CLOSED in TIP_OFF_TRANSITIONS[obj.status]
         and user.role in (Role.TOWNSHIP, Role.COUNTY, Role.ADMIN),
-        run=lambda user, obj, d: services.tip_off_close(actor=user, tip_off=obj, outcome=d["outcome"],
-                                                        findings=d["findings"]),
+        run=lambda user, obj, form: services.tip_off_close(actor=user, tip_off=obj, outcome=form.cleaned_data["outcome"],
+                                                        findings=form.cleaned_data["findings"]),
     ),
 }
 
 FRAUD_CREATE = {
     "open": Action(
         label=_("立案"), form_class=FraudOpenForm, permission="integrity.add_fraudcase",
-        run=lambda user, obj, d: services.fraud_case_open(
-            actor=user, household=d["household_number"], kind=d["kind"], summary=d["summary"],
-            amount_wrongly_paid=d["amount_wrongly_paid"]),
+        run=lambda user, obj, form: services.fraud_case_open(
+            actor=user, household=form.cleaned_data["household_number"], kind=form.cleaned_data["kind"], summary=form.cleaned_data["summary"],
+            amount_wrongly_paid=form.cleaned_data["amount_wrongly_paid"]),
     ),
 }
 
@@ -211,9 +211,9 @@ FRAUD_ACTIONS = {
     "decide": Action(
         label=_("作出处理决定"), form_class=FraudDecideForm, permission="integrity.change_fraudcase",
         available=lambda user, obj: obj is not None and bool(FRAUD_TRANSITIONS[obj.status]),
-        run=lambda user, obj, d: services.fraud_case_decide(
-            actor=user, case=obj, decision=d["decision"], serious=d["serious"], fine_amount=d["fine_amount"],
-            amount_wrongly_paid=d["amount_wrongly_paid"]),
+        run=lambda user, obj, form: services.fraud_case_decide(
+            actor=user, case=obj, decision=form.cleaned_data["decision"], serious=form.cleaned_data["serious"], fine_amount=form.cleaned_data["fine_amount"],
+            amount_wrongly_paid=form.cleaned_data["amount_wrongly_paid"]),
         help_text=_("违规领取的金额登记为追回款；罚款须在政策参数规定的范围内。"),
     ),
 }
@@ -221,8 +221,8 @@ FRAUD_ACTIONS = {
 DEATH_CREATE = {
     "report": Action(
         label=_("死亡报告"), form_class=DeathForm, permission="integrity.add_deathreport",
-        run=lambda user, obj, d: services.death_report_record(
-            actor=user, member=d["member_id_number"], died_on=d["died_on"], source=d["source"]),
+        run=lambda user, obj, form: services.death_report_record(
+            actor=user, member=form.cleaned_data["member_id_number"], died_on=form.cleaned_data["died_on"], source=form.cleaned_data["source"]),
         help_text=_("次月起停发：家庭无其他成员的终止待遇，有其他成员的发起复核；死亡次月以后已发放的金额登记追回。"
                     "该成员已有待确认的部门比对死亡信息且日期一致的，本报告即确认该信息。"),
     ),
@@ -237,14 +237,14 @@ DEATH_ACTIONS = {
     "confirm": Action(
         label=_("确认死亡"), form_class=DeathConfirmForm, permission="integrity.confirm_deathreport",
         available=_pending_death,
-        run=lambda user, obj, d: services.death_report_confirm(actor=user, report=obj, note=d["note"]),
+        run=lambda user, obj, form: services.death_report_confirm(actor=user, report=obj, note=form.cleaned_data["note"]),
         help_text=_("确认后登记死亡日期，次月起停发：家庭无其他成员的终止待遇，有其他成员的发起复核；"
                     "死亡次月以后已发放的金额登记追回。对应的比对疑点同时办结。"),
     ),
     "reject": Action(
         label=_("驳回（数据有误）"), form_class=DeathRejectForm, permission="integrity.confirm_deathreport",
         available=_pending_death,
-        run=lambda user, obj, d: services.death_report_reject(actor=user, report=obj, note=d["note"]),
+        run=lambda user, obj, form: services.death_report_reject(actor=user, report=obj, note=form.cleaned_data["note"]),
         help_text=_("驳回后不改变家庭和待遇的任何信息，只记录驳回理由；对应的比对疑点同时办结。"),
     ),
 }
@@ -263,12 +263,13 @@ class CadreIndexView(ActionIndexView):
 
 
 class CadreRelativeViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "integrity_cadres"
     model = CadreRelative
     icon = "user"
     menu_label = _("干部近亲属备案")
     create_actions = CADRE_CREATE
-    index_base_class = CadreIndexView
+    index_view_class = CadreIndexView
     form_fields = ["note"]
     list_display = ["member", "relation", "cadre_name", "cadre_post", "registered_on", "registered_by"]
     list_filter = ["relation"]
@@ -297,6 +298,7 @@ class CadreRelativeViewSet(ActionsMixin, ScopedModelViewSet):
 
 
 class TipOffViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "integrity_tip_offs"
     model = TipOff
     icon = "mail"
@@ -316,6 +318,7 @@ class TipOffViewSet(ActionsMixin, ScopedModelViewSet):
 
 
 class FraudCaseViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "integrity_fraud_cases"
     model = FraudCase
     icon = "warning"
@@ -347,13 +350,14 @@ class DeathIndexView(ActionIndexView):
 
 
 class DeathReportViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "integrity_deaths"
     model = DeathReport
     icon = "doc-empty"
     menu_label = _("死亡报告")
     create_actions = DEATH_CREATE
     object_actions = DEATH_ACTIONS
-    index_base_class = DeathIndexView
+    index_view_class = DeathIndexView
     form_fields = ["source"]
     list_display = ["member", "household", "died_on", "report_month", "status", "source", "outcome", "stop_from",
                     "overpayment_count", "overpayment_amount"]

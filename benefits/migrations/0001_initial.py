@@ -3,7 +3,6 @@
 import benefits.models
 import django.core.validators
 import django.db.models.deletion
-import simple_history.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -94,7 +93,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history.models.HistoricalChanges (package removed)
         ),
         migrations.CreateModel(
             name='Household',
@@ -148,7 +147,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history.models.HistoricalChanges (package removed)
         ),
         migrations.CreateModel(
             name='HistoricalMember',
@@ -180,7 +179,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history.models.HistoricalChanges (package removed)
         ),
         migrations.CreateModel(
             name='HistoricalAsset',
@@ -202,7 +201,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history.models.HistoricalChanges (package removed)
         ),
         migrations.AddField(
             model_name='enrolment',
@@ -292,7 +291,7 @@ class Migration(migrations.Migration):
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history.models.HistoricalChanges (package removed)
         ),
         migrations.CreateModel(
             name='Review',

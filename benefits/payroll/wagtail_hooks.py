@@ -11,13 +11,6 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from benefits.payroll import exports, services
-from benefits.payroll.admin_support import (
-    Action,
-    ActionForm,
-    ActionIndexView,
-    ActionInspectView,
-    ActionsMixin,
-)
 from benefits.payroll.models import (
     OVERPAYMENT_TRANSITIONS,
     Overpayment,
@@ -25,6 +18,14 @@ from benefits.payroll.models import (
     PaymentLine,
     PayrollRun,
     RunStatus,
+)
+from reemployment.core.admin_actions import (
+    ACTIONS_ONLY,
+    Action,
+    ActionForm,
+    ActionIndexView,
+    ActionInspectView,
+    ActionsMixin,
 )
 from reemployment.core.admin_views import ScopedModelViewSet
 from reemployment.core.errors import DomainError
@@ -67,7 +68,7 @@ class DecideOverpaymentForm(ActionForm):
 RUN_CREATE_ACTIONS = {
     "compute": Action(
         label=_("计算月度发放"), form_class=RunForm, permission="payroll.add_payrollrun",
-        run=lambda user, obj, data: services.payroll_run_request(actor=user, county=data["county"], month=data["month"]),
+        run=lambda user, obj, form: services.payroll_run_request(actor=user, county=form.cleaned_data["county"], month=form.cleaned_data["month"]),
         help_text=_("按县、月计算：每户在保待遇一笔。重复计算不会重复发放；已锁定的月份不能再计算。"),
     ),
 }
@@ -81,23 +82,23 @@ RUN_ACTIONS = {
     "recompute": Action(
         label=_("重新计算"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
         available=_status_in(RunStatus.DRAFT, RunStatus.COMPUTED, RunStatus.REVIEWED),
-        run=lambda user, run, data: services.payroll_run_request(actor=user, county=run.county, month=run.month),
+        run=lambda user, run, form: services.payroll_run_request(actor=user, county=run.county, month=run.month),
         help_text=_("只补足缺少的发放明细、撤回已不应发放的明细，不会重复发放。"),
     ),
     "review": Action(
         label=_("审核通过"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
         available=_status_in(RunStatus.COMPUTED),
-        run=lambda user, run, data: services.payroll_run_review(actor=user, run=run),
+        run=lambda user, run, form: services.payroll_run_review(actor=user, run=run),
     ),
     "reopen": Action(
         label=_("撤回审核"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
         available=_status_in(RunStatus.REVIEWED),
-        run=lambda user, run, data: services.payroll_run_reopen(actor=user, run=run),
+        run=lambda user, run, form: services.payroll_run_reopen(actor=user, run=run),
     ),
     "lock": Action(
         label=_("锁定(确认发放)"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
         available=_status_in(RunStatus.REVIEWED),
-        run=lambda user, run, data: services.payroll_run_lock(actor=user, run=run),
+        run=lambda user, run, form: services.payroll_run_lock(actor=user, run=run),
         help_text=_("锁定后本月发放明细和合计不能再改变。"),
     ),
 }
@@ -106,9 +107,9 @@ OVERPAYMENT_ACTIONS = {
     "decide": Action(
         label=_("作出处理决定"), form_class=DecideOverpaymentForm, permission="payroll.change_overpayment",
         available=lambda user, o: o is not None and bool(OVERPAYMENT_TRANSITIONS[o.status]),
-        run=lambda user, o, data: services.overpayment_decide(
-            actor=user, overpayment=o, status=data["status"], decision=data["decision"],
-            recovered_amount=data.get("recovered_amount")),
+        run=lambda user, o, form: services.overpayment_decide(
+            actor=user, overpayment=o, status=form.cleaned_data["status"], decision=form.cleaned_data["decision"],
+            recovered_amount=form.cleaned_data.get("recovered_amount")),
     ),
 }
 
@@ -168,6 +169,7 @@ def progress_payload(run: PayrollRun) -> dict:
 
 
 class PayrollRunViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "payroll_runs"
     model = PayrollRun
     icon = "date"
@@ -216,12 +218,13 @@ class PayrollRunViewSet(ActionsMixin, ScopedModelViewSet):
 
 
 class PaymentLineViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "payroll_lines"
     model = PaymentLine
     icon = "list-ul"
     menu_label = _("发放明细")
     form_fields = ["amount"]  # required by ModelViewSet; lines are written by the payroll only
-    index_base_class = MemberSearchIndexView
+    index_view_class = MemberSearchIndexView
     list_display = ["household", "month", "amount", "persons", "category", "area", "region"]
     list_filter = ["month", "area", "category"]
     search_fields = MEMBER_SEARCH
@@ -230,13 +233,14 @@ class PaymentLineViewSet(ActionsMixin, ScopedModelViewSet):
 
 
 class OverpaymentViewSet(ActionsMixin, ScopedModelViewSet):
+    disabled_views = ACTIONS_ONLY
     name = "payroll_overpayments"
     model = Overpayment
     icon = "warning"
     menu_label = _("追回款")
     object_actions = OVERPAYMENT_ACTIONS
     form_fields = ["decision"]
-    index_base_class = MemberSearchIndexView
+    index_view_class = MemberSearchIndexView
     list_display = ["household", "month", "amount", "reason", "status", "recovered_amount", "created_at"]
     list_filter = ["status", "reason"]
     search_fields = MEMBER_SEARCH

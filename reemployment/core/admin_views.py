@@ -15,12 +15,13 @@ from django.forms import modelform_factory
 from django.http import Http404
 from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from reemployment.core.errors import DomainError
-from reemployment.core.models import Region
+from reemployment.core.models import STAFF_ROLES, Region, User
 from reemployment.core.scoping import region_field_of, regions_for, scope_model
 
 
@@ -35,9 +36,21 @@ def _scopable(model) -> bool:
     return region_field_of(model) == "region"
 
 
+def _staff_choices(user, queryset):
+    """A user picked in a form (an owner, an assignee) is active staff inside the user's jurisdiction."""
+    return scope_model(User.objects.filter(role__in=STAFF_ROLES, is_active=True), user)
+
+
 class ScopedChoicesForm(WagtailAdminModelForm):
     """Every foreign-key choice limited to the records the user may see (regions: their subtree),
-    so a form never lists — or accepts — another jurisdiction's records."""
+    so a form never lists — or accepts — another jurisdiction's records.
+
+    ``choice_querysets`` maps a model to ``(user, queryset) -> queryset`` for choices narrower than
+    the jurisdiction (e.g. only open vacancies); an app extends it in a subclass. Other models are
+    scoped by their region (``scope_model``); a model that has none is left as it is.
+    """
+
+    choice_querysets: dict = {User: _staff_choices}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +59,12 @@ class ScopedChoicesForm(WagtailAdminModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is None or user is None:
                 continue
-            if queryset.model is Region:
+            model = queryset.model
+            if model is Region:
                 field.queryset = regions_for(user)
-            elif _scopable(queryset.model):
+            elif model in self.choice_querysets:
+                field.queryset = self.choice_querysets[model](user, queryset)
+            elif _scopable(model):
                 field.queryset = scope_model(queryset, user)
 
 
@@ -100,6 +116,21 @@ class DisabledView(View):
             raise Http404("not available here")
 
         return view
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users holding ``permission`` ("app_label.codename"), given as a
+    keyword or, for a viewset's ``menu_item_class``, as a class attribute."""
+
+    permission = ""
+
+    def __init__(self, *args, permission: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if permission is not None:
+            self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
 
 
 class ServiceSaveMixin:

@@ -1,4 +1,8 @@
-"""The database backstop of append-only audit history (migration ``core.0002``).
+"""Append-only history: the model mixin every history table uses, and the database backstop of the
+audit table (migration ``core.0002``).
+
+:class:`AppendOnlyModel` refuses a second ``save()`` and any ``delete()`` of a row;
+:class:`AppendOnlyQuerySet` refuses bulk ``update()``/``delete()`` too.
 
 The triggers refuse every UPDATE and DELETE of an audit row. The one exception is emptying the
 whole database with ``manage.py flush`` (which the test suite's transactional tests run after
@@ -12,6 +16,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import models
 
 SQLITE_FUNCTION = "core_audit_flush_in_progress"
 
@@ -36,3 +43,36 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: give SQLite connections the trigger's function."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(SQLITE_FUNCTION, 0, flush_in_progress, deterministic=False)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` refused too, with the model's messages."""
+
+    def update(self, **kwargs):
+        raise ValidationError(self.model.append_only_update_message)
+
+    def delete(self):
+        raise ValidationError(self.model.append_only_delete_message)
+
+    update.alters_data = True
+    delete.alters_data = True
+    delete.queryset_only = True  # as Django's: no Manager.delete()
+
+
+class AppendOnlyModel(models.Model):
+    """A history row (audit event, application step, enrolment change): written once, never changed
+    or deleted through the ORM. Subclasses name the messages a person sees when something tries."""
+
+    append_only_update_message = "只能追加，不能修改 / append-only"
+    append_only_delete_message = "不能删除 / cannot be deleted"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(self.append_only_update_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.append_only_delete_message)

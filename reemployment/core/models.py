@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from reemployment.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class Area(models.TextChoices):
@@ -181,24 +182,14 @@ APPEND_ONLY_UPDATE = "审计记录只能追加，不能修改 / audit events are
 APPEND_ONLY_DELETE = "审计记录不能删除 / audit events cannot be deleted"
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(AppendOnlyQuerySet):
     """Audit events are append-only: bulk ``update()`` and ``delete()`` are refused too.
 
     Database triggers (migration 0002) refuse UPDATE and DELETE of audit rows from any other path.
     """
 
-    def update(self, **kwargs):
-        raise ValidationError(APPEND_ONLY_UPDATE)
 
-    def delete(self):
-        raise ValidationError(APPEND_ONLY_DELETE)
-
-    update.alters_data = True
-    delete.alters_data = True
-    delete.queryset_only = True  # as Django's: no Manager.delete()
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One audited change (审计记录): who, when, what, before and after. Append-only."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -217,6 +208,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
+    append_only_update_message = APPEND_ONLY_UPDATE
+    append_only_delete_message = APPEND_ONLY_DELETE
+
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -228,13 +222,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(APPEND_ONLY_UPDATE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(APPEND_ONLY_DELETE)
 
 
 class Standard(models.Model):
@@ -247,7 +234,6 @@ class Standard(models.Model):
     )
     valid_from = models.DateField(_("生效日期"))
     note = models.CharField(_("依据"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("低保标准")
@@ -273,7 +259,6 @@ class ParameterSet(models.Model):
     valid_from = models.DateField(_("生效日期"))
     values = models.JSONField(_("参数值"), default=dict)
     note = models.CharField(_("依据"), max_length=200, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("政策参数")
