@@ -104,7 +104,8 @@ def attachment_add(*, actor, application, upload, event=None):
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_ATTACHMENT_BYTES:
-        raise DomainError(_("附件不能超过 %(megabytes)s MB") % {"megabytes": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+        raise DomainError(_("附件不能超过 %(megabytes)s MB") % {
+            "megabytes": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
                           field_errors={"file": ["文件过大"]})
     if size == 0:
         raise DomainError(_("附件为空"), field_errors={"file": ["空文件"]})

@@ -71,7 +71,8 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
         assessment = hooks.fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
                                        as_of=submitted_on)
         if not assessment["eligible"]:
-            raise DomainError(_("就业结束超出 %(window_months)s 个月快速通道期限") % {"window_months": assessment['window_months']}, field_errors={"job_end": ["超出期限"]})
+            raise DomainError(_("就业结束超出 %(window_months)s 个月快速通道期限") % {
+                "window_months": assessment['window_months']}, field_errors={"job_end": ["超出期限"]})
         application.fast_track = True
         application.fast_track_job_start, application.fast_track_job_end = job_start, job_end
         data = {"fast_track": True, "job_start": job_start, "job_end": job_end,
@@ -160,7 +161,8 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
     params = _workflow_params(application.household, on)
     group = [name.strip() for name in group if name and name.strip()]
     if len(set(group)) < params.appraisal_group_min:
-        raise DomainError(_("评议小组至少 %(appraisal_group_min)s 人") % {"appraisal_group_min": params.appraisal_group_min}, field_errors={"group": ["人数不足"]})
+        raise DomainError(_("评议小组至少 %(appraisal_group_min)s 人") % {
+            "appraisal_group_min": params.appraisal_group_min}, field_errors={"group": ["人数不足"]})
     votes = (votes_for, votes_against, abstentions)
     if any(v < 0 for v in votes) or sum(votes) > len(set(group)):
         raise DomainError(_("票数与评议人数不符"),
@@ -199,7 +201,8 @@ def application_post_notice(*, actor, application, expected_step: str | None = N
 
 def _require_notice_over(application, on: dt.date) -> None:
     if application.notice_end is None or on <= application.notice_end:
-        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {"notice_end": application.notice_end}, code="notice_running")
+        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {
+            "notice_end": application.notice_end}, code="notice_running")
 
 
 @transaction.atomic

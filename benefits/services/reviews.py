@@ -177,7 +177,8 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     if (stop_from is not None and outcome == ReviewOutcome.KEEP
             and assessment.household_size != enrolment.persons):
         raise DomainError(
-            _("家庭成员已死亡，保障人数由 %(persons)s 人变为 %(household_size)s 人，须调整保障金或停保") % {"persons": enrolment.persons, "household_size": assessment.household_size},
+            _("家庭成员已死亡，保障人数由 %(persons)s 人变为 %(household_size)s 人，须调整保障金或停保") % {
+                "persons": enrolment.persons, "household_size": assessment.household_size},
             field_errors={"outcome": ["须调整或停保"]})
     settled = None
     if current:
