@@ -207,11 +207,11 @@ def estimate(payload: dict) -> dict:
     data = form.validated_data
     region = Region.objects.filter(code=data["region"]).first()
     if region is None:
-        raise DomainError(_("未知的行政区划代码"), field_errors={"region": ["未知的行政区划代码"]})
+        raise DomainError(_("未知的行政区划代码"), field_errors={"region": [_("未知的行政区划代码")]})
     area = region.effective_area() or data.get("area")
     if not area:
         raise DomainError(_("请选择乡镇或社区/村，或注明城乡"),
-                          field_errors={"region": ["该区划未区分城乡，请选择乡镇或社区/村，或填写 area"]})
+                          field_errors={"region": [_("该区划未区分城乡，请选择乡镇或社区/村，或填写 area")]})
     as_of = data.get("as_of") or today()
     try:
         standard = standard_in_force(region, area, as_of).monthly_amount

@@ -67,7 +67,8 @@ DEATH_OUTCOMES = {DEATH_CONFIRMED: "确认死亡", DEATH_REJECTED: "驳回（数
 
 def _set_status(obj, new_status: str, table: dict) -> None:
     if new_status not in table[obj.status]:
-        raise Conflict(_("状态不能从 %(before)s 变为 %(after)s") % {"before": obj.status, "after": new_status}, code="invalid_transition")
+        raise Conflict(_("状态不能从 %(before)s 变为 %(after)s") % {
+            "before": obj.status, "after": new_status}, code="invalid_transition")
     obj.status = new_status
 
 
@@ -89,14 +90,16 @@ def department_file_upload(*, actor, source: str, region: Region, name: str, con
     if region.level not in {RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE}:
         raise DomainError(_("比对文件按县（区）上传"), code="not_county")
     if len(content) > settings.MAX_IMPORT_BYTES:
-        raise DomainError(_("文件过大：%(content)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {"content": len(content), "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES}, code="too_large")
+        raise DomainError(_("文件过大：%(content)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {
+            "content": len(content), "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES}, code="too_large")
     if not content.strip():
         raise DomainError(_("文件为空"), code="empty")
     digest = hashlib.sha256(content).hexdigest()
     earlier = DepartmentFile.objects.filter(sha256=digest).exclude(status=FileStatus.REJECTED).first()
     if earlier is not None:
         raise Conflict(
-            _("该文件已于 %(uploaded)s 上传过（“%(original_name)s”，编号 %(earlier_pk)s），不能重复导入") % {"uploaded": format(timezone.localtime(earlier.uploaded_at), "%Y-%m-%d %H:%M"), "original_name": earlier.original_name, "earlier_pk": earlier.pk},
+            _("该文件已于 %(uploaded)s 上传过（“%(original_name)s”，编号 %(earlier_pk)s），不能重复导入") % {
+                "uploaded": format(timezone.localtime(earlier.uploaded_at), "%Y-%m-%d %H:%M"), "original_name": earlier.original_name, "earlier_pk": earlier.pk},
             code="duplicate_file",
         )
     suffix = ".xlsx" if content.startswith(parsing.XLSX_MAGIC) else ".csv"
@@ -162,7 +165,8 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
         return _reject(department_file, errors=[{"row": 0, "column": "", "value": "", "message": exc.message}],
                        error_count=1, message=exc.message)
     except OSError as exc:
-        return _reject(department_file, errors=[], error_count=0, message=_("文件无法读取：%(error)s") % {"error": exc})
+        return _reject(department_file, errors=[], error_count=0, message=_("文件无法读取：%(error)s") % {
+            "error": exc})
     del raw
     _progress(department_file, 10, _("读取完成，正在校验"))
     region_codes = None
@@ -218,7 +222,8 @@ def _check_rows(department_file: DepartmentFile, frame, *, encoding: str, rows: 
         department_file.progress = 100
         department_file.errors = []
         department_file.error_count = 0
-        department_file.message = (_("%(rows)s 行，匹配 %(matched)s 行，新增疑点 %(created)s 个") % {"rows": rows, "matched": len(matched), "created": len(created)})
+        department_file.message = (_("%(rows)s 行，匹配 %(matched)s 行，新增疑点 %(created)s 个") % {
+            "rows": rows, "matched": len(matched), "created": len(created)})
         department_file.finished_at = timezone.now()
         department_file.save()
         audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.file_processed",
@@ -331,7 +336,8 @@ def _load_roster(department_file: DepartmentFile, frame, *, encoding: str, rows:
         department_file.rows = rows
         department_file.matched_rows = matched
         department_file.progress = 100
-        department_file.message = _("建档立卡 %(rows)s 人，匹配到家庭成员 %(matched)s 人") % {"rows": rows, "matched": matched}
+        department_file.message = _("建档立卡 %(rows)s 人，匹配到家庭成员 %(matched)s 人") % {
+            "rows": rows, "matched": matched}
         department_file.finished_at = timezone.now()
         department_file.save()
         audit.record(actor=department_file.uploaded_by or SYSTEM_ACTOR, action="checks.roster_loaded",
@@ -462,7 +468,8 @@ def poverty_follow_up(*, actor, finding: str, poor_household_number: str) -> Fol
     household, review = None, None
     if finding == FINDING_UNCOVERED:
         kind = FollowUpKind.REFERRAL
-        note = (_("建档立卡未脱贫户 %(poor_household_number)s（%(persons)s 人）未纳入低保：请社区/村入户核实并协助提出低保申请。") % {"poor_household_number": poor_household_number, "persons": row['persons']})
+        note = (_("建档立卡未脱贫户 %(poor_household_number)s（%(persons)s 人）未纳入低保：请社区/村入户核实并协助提出低保申请。") % {
+            "poor_household_number": poor_household_number, "persons": row['persons']})
         household, application_note = _refer_to_application(actor, row, poor_household_number)
         note += application_note
     else:

@@ -163,7 +163,8 @@ def _header_list(value, where: str, errors: list[str]) -> list[str]:
         if not isinstance(header, str | int) or isinstance(header, bool) or not str(header).strip():
             errors.append(gettext("%(where)s[%(index)s]: 列名应为非空文字") % {"where": where, "index": index})
         elif len(str(header).strip()) > MAX_HEADER_LENGTH:
-            errors.append(gettext("%(where)s[%(index)s]: 列名过长（最多 %(MAX_HEADER_LENGTH)s 字）") % {"where": where, "index": index, "MAX_HEADER_LENGTH": MAX_HEADER_LENGTH})
+            errors.append(gettext("%(where)s[%(index)s]: 列名过长（最多 %(MAX_HEADER_LENGTH)s 字）") % {
+                "where": where, "index": index, "MAX_HEADER_LENGTH": MAX_HEADER_LENGTH})
         else:
             headers.append(str(header).strip())
     return headers
@@ -186,7 +187,8 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
     for key, fields in config.items():
         source = defaults.get(str(key))
         if source is None:
-            errors.append(gettext("%(key)s: 未知的数据来源，可用：%(defaults)s") % {"key": key, "defaults": '、'.join(defaults)})
+            errors.append(gettext("%(key)s: 未知的数据来源，可用：%(defaults)s") % {
+                "key": key, "defaults": '、'.join(defaults)})
             continue
         if not isinstance(fields, dict) or not fields:
             errors.append(gettext("%(key)s: 应为“字段 → 列名”的映射") % {"key": key})
@@ -197,7 +199,8 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
             where = f"{key}.{field_name}"
             column = by_field.get(str(field_name))
             if column is None:
-                errors.append(gettext("%(where)s: 该来源没有此字段，可用：%(by_field)s") % {"where": where, "by_field": '、'.join(by_field)})
+                errors.append(gettext("%(where)s: 该来源没有此字段，可用：%(by_field)s") % {
+                    "where": where, "by_field": '、'.join(by_field)})
                 continue
             if isinstance(spec, dict):
                 unknown = set(spec) - {"add", "replace"}
@@ -218,7 +221,8 @@ def merge_columns(defaults: Mapping[str, Source], config, *, path: str = "") -> 
                 normalised = normalise_header(header)
                 other = owners.setdefault(normalised, column.field)
                 if other != column.field:
-                    errors.append(gettext("%(key)s: 列名“%(header)s”同时对应 %(other)s 和 %(field)s") % {"key": key, "header": header, "other": other, "field": column.field})
+                    errors.append(gettext("%(key)s: 列名“%(header)s”同时对应 %(other)s 和 %(field)s") % {
+                        "key": key, "header": header, "other": other, "field": column.field})
         merged[source.key] = replace(source, columns=tuple(columns[c.field] for c in source.columns))
     if errors:
         raise ColumnsFileError(path, errors)

@@ -74,7 +74,8 @@ class UploadView(AdminPage):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > settings.MAX_IMPORT_BYTES:
-                form.add_error("file", gettext("文件过大：%(size)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {"size": upload.size, "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES})
+                form.add_error("file", gettext("文件过大：%(size)s 字节，上限 %(MAX_IMPORT_BYTES)s 字节") % {
+                    "size": upload.size, "MAX_IMPORT_BYTES": settings.MAX_IMPORT_BYTES})
             else:
                 try:
                     department_file = services.department_file_upload(

@@ -62,7 +62,8 @@ def _require(actor, region: Region | None, roles=CASEWORK_ROLES) -> None:
 
 def _check_transition(table: dict, current: str, new: str, label: str) -> None:
     if new not in table[current]:
-        raise Conflict(_("%(label)s不能从“%(current)s”变为“%(new)s”") % {"label": label, "current": current, "new": new},
+        raise Conflict(_("%(label)s不能从“%(current)s”变为“%(new)s”") % {
+            "label": label, "current": current, "new": new},
                        code="invalid_transition")
 
 
@@ -193,7 +194,8 @@ def tip_off_record(*, actor, text: str, region: Region, household: Household | N
     _require(actor, region)
     text = (text or "").strip()
     if not TIP_OFF_TEXT_MIN <= len(text) <= TIP_OFF_TEXT_MAX:
-        raise DomainError(_("举报内容应为 %(TIP_OFF_TEXT_MIN)s–%(TIP_OFF_TEXT_MAX)s 字") % {"TIP_OFF_TEXT_MIN": TIP_OFF_TEXT_MIN, "TIP_OFF_TEXT_MAX": TIP_OFF_TEXT_MAX},
+        raise DomainError(_("举报内容应为 %(TIP_OFF_TEXT_MIN)s–%(TIP_OFF_TEXT_MAX)s 字") % {
+            "TIP_OFF_TEXT_MIN": TIP_OFF_TEXT_MIN, "TIP_OFF_TEXT_MAX": TIP_OFF_TEXT_MAX},
                           field_errors={"text": ["length"]})
     if household is not None and not region.contains(household.region):
         raise DomainError(_("被举报家庭不在所选辖区"),
@@ -460,7 +462,8 @@ def death_report_record(*, actor, member: Member, died_on: dt.date, source: str 
     if existing:
         if existing.died_on != died_on:
             if existing.status == DeathReportStatus.PENDING:
-                raise Conflict(_("该成员有待确认的部门比对死亡信息（死亡日期 %(died_on)s），请先在死亡报告中确认或驳回") % {"died_on": existing.died_on},
+                raise Conflict(_("该成员有待确认的部门比对死亡信息（死亡日期 %(died_on)s），请先在死亡报告中确认或驳回") % {
+                    "died_on": existing.died_on},
                                code="conflict")
             raise Conflict(_("该成员已有死亡报告，日期不同"), code="conflict")
         if existing.status == DeathReportStatus.PENDING:

@@ -67,7 +67,8 @@ def require_county_staff(actor, region: Region) -> None:
 def _change_run_status(run: PayrollRun, new_status: str) -> None:
     if new_status not in RUN_TRANSITIONS[run.status]:
         raise Conflict(
-            _("发放批次不能从“%(before)s”变为“%(after)s”") % {"before": RunStatus(run.status).label, "after": RunStatus(new_status).label},
+            _("发放批次不能从“%(before)s”变为“%(after)s”") % {
+                "before": RunStatus(run.status).label, "after": RunStatus(new_status).label},
             code="invalid_transition",
         )
     run.status = new_status
@@ -421,7 +422,8 @@ def overpayment_decide(*, actor, overpayment: Overpayment, status: str, decision
     overpayment = Overpayment.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=overpayment.pk)
     require_county_staff(actor, overpayment.household.region)
     if status not in OVERPAYMENT_TRANSITIONS[overpayment.status]:
-        raise Conflict(_("追回款不能从“%(before)s”变为“%(after)s”") % {"before": OverpaymentStatus(overpayment.status).label, "after": status},
+        raise Conflict(_("追回款不能从“%(before)s”变为“%(after)s”") % {
+            "before": OverpaymentStatus(overpayment.status).label, "after": status},
                        code="invalid_transition")
     if not decision.strip():
         raise DomainError(_("请填写处理决定"), field_errors={"decision": ["required"]})

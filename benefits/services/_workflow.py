@@ -104,21 +104,22 @@ def attachment_add(*, actor, application, upload, event=None):
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None) or 0
     if size > settings.MAX_ATTACHMENT_BYTES:
-        raise DomainError(_("附件不能超过 %(megabytes)s MB") % {"megabytes": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-                          field_errors={"file": ["文件过大"]})
+        raise DomainError(_("附件不能超过 %(megabytes)s MB") % {
+            "megabytes": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+                          field_errors={"file": [_("文件过大")]})
     if size == 0:
-        raise DomainError(_("附件为空"), field_errors={"file": ["空文件"]})
+        raise DomainError(_("附件为空"), field_errors={"file": [_("空文件")]})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_ATTACHMENT_TYPES:
         raise DomainError(_("附件只能是 PDF、JPG 或 PNG"),
-                          field_errors={"file": ["类型不允许"]})
+                          field_errors={"file": [_("类型不允许")]})
     content_type, magics = ALLOWED_ATTACHMENT_TYPES[extension]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(magic) for magic in magics):
         raise DomainError(_("文件内容与扩展名不符"),
-                          field_errors={"file": ["内容与类型不符"]})
+                          field_errors={"file": [_("内容与类型不符")]})
     safe_name = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isalnum() or ch in "._-")[-100:] or f"file.{extension}"
     attachment = Attachment(application=application, event=event, original_name=name[:200],
                             content_type=content_type, size=size, uploaded_by=actor_user(actor))

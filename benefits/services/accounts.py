@@ -32,7 +32,8 @@ def _check_password(password: str, user=None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("密码不符合要求：" + " ".join(exc.messages), field_errors={"password": exc.messages}) from exc
+        raise DomainError(_("密码不符合要求：%(problems)s") % {"problems": " ".join(exc.messages)},
+                          field_errors={"password": exc.messages}) from exc
 
 
 @transaction.atomic

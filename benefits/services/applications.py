@@ -66,12 +66,13 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
     if fast_track:
         if job_start is None or job_end is None:
             raise DomainError(_("快速通道须填写就业起止日期"),
-                              field_errors={"job_end": ["必填"]})
+                              field_errors={"job_end": [_("必填")]})
         # Assessed and recorded (parameters used, the job it follows) as a work-incentive rule application.
         assessment = hooks.fast_track_assess(actor=actor, household=household, job_start=job_start, job_end=job_end,
                                        as_of=submitted_on)
         if not assessment["eligible"]:
-            raise DomainError(_("就业结束超出 %(window_months)s 个月快速通道期限") % {"window_months": assessment['window_months']}, field_errors={"job_end": ["超出期限"]})
+            raise DomainError(_("就业结束超出 %(window_months)s 个月快速通道期限") % {
+                "window_months": assessment['window_months']}, field_errors={"job_end": [_("超出期限")]})
         application.fast_track = True
         application.fast_track_job_start, application.fast_track_job_end = job_start, job_end
         data = {"fast_track": True, "job_start": job_start, "job_end": job_end,
@@ -107,17 +108,17 @@ def application_survey(*, actor, application, findings: str, verified_incomes: d
     _require_step_role(actor, application, ApplicationAction.SURVEY)
     target = _check_move(application, ApplicationAction.SURVEY, on)
     if not findings.strip():
-        raise DomainError(_("请填写入户调查情况"), field_errors={"findings": ["必填"]})
+        raise DomainError(_("请填写入户调查情况"), field_errors={"findings": [_("必填")]})
     verified_incomes = {int(k): v for k, v in (verified_incomes or {}).items()}
     items = list(IncomeItem.objects.filter(household=application.household).order_by("id"))
     missing = [item.pk for item in items if item.pk not in verified_incomes]
     if missing:
         raise DomainError(_("收入须逐项核实，尚未核实：%(missing)s") % {"missing": missing},
-                          field_errors={"verified_incomes": [f"未核实的收入项：{missing}"]})
+                          field_errors={"verified_incomes": [_("未核实的收入项：%(missing)s") % {"missing": missing}]})
     unknown = set(verified_incomes) - {item.pk for item in items}
     if unknown:
         raise DomainError(_("收入项不属于该家庭：%(unknown)s") % {"unknown": sorted(unknown)},
-                          field_errors={"verified_incomes": ["收入项不属于该家庭"]})
+                          field_errors={"verified_incomes": [_("收入项不属于该家庭")]})
     checks = []
     for item in items:
         declared = item.monthly_amount
@@ -160,11 +161,12 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
     params = _workflow_params(application.household, on)
     group = [name.strip() for name in group if name and name.strip()]
     if len(set(group)) < params.appraisal_group_min:
-        raise DomainError(_("评议小组至少 %(appraisal_group_min)s 人") % {"appraisal_group_min": params.appraisal_group_min}, field_errors={"group": ["人数不足"]})
+        raise DomainError(_("评议小组至少 %(appraisal_group_min)s 人") % {
+            "appraisal_group_min": params.appraisal_group_min}, field_errors={"group": [_("人数不足")]})
     votes = (votes_for, votes_against, abstentions)
     if any(v < 0 for v in votes) or sum(votes) > len(set(group)):
         raise DomainError(_("票数与评议人数不符"),
-                          field_errors={"votes_for": ["票数有误"]})
+                          field_errors={"votes_for": [_("票数有误")]})
     result = "passed" if votes_for * 2 > len(set(group)) else "not_passed"
     before_step = application.step
     application.step = target
@@ -199,7 +201,8 @@ def application_post_notice(*, actor, application, expected_step: str | None = N
 
 def _require_notice_over(application, on: dt.date) -> None:
     if application.notice_end is None or on <= application.notice_end:
-        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {"notice_end": application.notice_end}, code="notice_running")
+        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {
+            "notice_end": application.notice_end}, code="notice_running")
 
 
 @transaction.atomic
@@ -212,7 +215,7 @@ def application_review(*, actor, application, opinion: str, agree: bool = True, 
     target = _check_move(application, ApplicationAction.REVIEW, on)
     _require_notice_over(application, on)
     if not opinion.strip():
-        raise DomainError(_("请填写审核意见"), field_errors={"opinion": ["必填"]})
+        raise DomainError(_("请填写审核意见"), field_errors={"opinion": [_("必填")]})
     before_step = application.step
     application.step = target
     application.township_opinion = opinion
@@ -271,7 +274,7 @@ def application_reject(*, actor, application, reason: str, expected_step: str | 
     _require_step_role(actor, application, ApplicationAction.REJECT)
     target = _check_move(application, ApplicationAction.REJECT, on)
     if not reason.strip():
-        raise DomainError(_("不予批准须说明理由"), field_errors={"reason": ["必填"]})
+        raise DomainError(_("不予批准须说明理由"), field_errors={"reason": [_("必填")]})
     before_step = application.step
     application.step = target
     application.decision_reason = reason

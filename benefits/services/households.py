@@ -40,11 +40,11 @@ def _add_flag(household: Household, flag: str, note: str) -> None:
 def household_save(*, actor, instance: Household) -> Household:
     """Create or edit a household (登记家庭). The region must be a community/village in the actor's jurisdiction."""
     if instance.region_id is None:
-        raise DomainError(_("请选择户籍所在社区/村"), field_errors={"region": ["必填"]})
+        raise DomainError(_("请选择户籍所在社区/村"), field_errors={"region": [_("必填")]})
     require(actor, instance.region, RECORD_ROLES, what=HOUSEHOLD)
     if instance.region.level != RegionLevel.COMMUNITY:
         raise DomainError(_("家庭须登记在社区或村"),
-                          field_errors={"region": ["须为社区/村"]})
+                          field_errors={"region": [_("须为社区/村")]})
     instance.area = instance.region.effective_area() or instance.area or "rural"
     if not instance.number:
         count = Household.objects.filter(region=instance.region).count() + 1
@@ -110,11 +110,11 @@ def member_move(*, actor, member, to_household: Household, relation: str | None 
     require(actor, to_household.region, RECORD_ROLES, what=HOUSEHOLD)
     if source.pk == to_household.pk:
         raise DomainError(_("成员已在该家庭"),
-                          field_errors={"to_household": ["已在该家庭"]})
+                          field_errors={"to_household": [_("已在该家庭")]})
     if not member.is_current:
         raise DomainError(_("已死亡或已离户的成员不能迁移"))
     if relation is not None and relation not in Relation.values:
-        raise DomainError(_("与户主关系无效"), field_errors={"relation": ["无效"]})
+        raise DomainError(_("与户主关系无效"), field_errors={"relation": [_("无效")]})
     before = audit.snapshot(member)
     member.previous_household = source
     member.household = to_household
@@ -157,20 +157,20 @@ def income_save(*, actor, instance):
     if instance.quantity is not None:
         if instance.kind != "agricultural":
             raise DomainError(_("实物数量仅用于农业实物收入"),
-                              field_errors={"quantity": ["仅农业实物收入"]})
+                              field_errors={"quantity": [_("仅农业实物收入")]})
         prices = parameters_in_force(household.region, today()).agricultural_prices
         if instance.unit not in prices:
             raise DomainError(_("没有公布 %(unit)s 的折算价格") % {"unit": instance.unit},
-                              field_errors={"unit": [f"可选：{'、'.join(prices)}"]})
+                              field_errors={"unit": [_("可选：%(units)s") % {"units": "、".join(prices)}]})
         instance.monthly_amount = Decimal("0.00")
     if instance.work_costs and to_decimal(instance.work_costs) > 0:
         # Only documented costs of earning a wage count (e.g. travel to a job away from home) [R4].
         if instance.kind != "wages":
             raise DomainError(_("就业必要成本只适用于工资收入"),
-                              field_errors={"work_costs": ["仅工资收入"]})
+                              field_errors={"work_costs": [_("仅工资收入")]})
         if not (instance.note or "").strip():
             raise DomainError(_("请在说明中写明就业必要成本的依据（如外出务工的交通、住宿票据）"),
-                              field_errors={"note": ["须说明就业必要成本"]})
+                              field_errors={"note": [_("须说明就业必要成本")]})
     before = None
     if instance.pk:
         before = audit.snapshot(IncomeItem.objects.select_for_update().get(pk=instance.pk))

@@ -46,11 +46,13 @@ def objection_raise(*, actor, application, text: str, raised_by: str = "", on: d
         raise Conflict(_("只有公示期间可以提出异议"),
                        code="not_in_notice")
     if application.notice_end is None or on > application.notice_end:
-        raise Conflict(_("公示期已于 %(notice_end)s 结束，不再受理异议") % {"notice_end": application.notice_end}, code="notice_over")
+        raise Conflict(_("公示期已于 %(notice_end)s 结束，不再受理异议") % {
+            "notice_end": application.notice_end}, code="notice_over")
     if application.notice_start is not None and on < application.notice_start:
-        raise Conflict(_("公示期自 %(notice_start)s 开始") % {"notice_start": application.notice_start}, code="not_in_notice")
+        raise Conflict(_("公示期自 %(notice_start)s 开始") % {
+            "notice_start": application.notice_start}, code="not_in_notice")
     if not text.strip():
-        raise DomainError(_("请填写异议内容"), field_errors={"text": ["必填"]})
+        raise DomainError(_("请填写异议内容"), field_errors={"text": [_("必填")]})
     objection = Objection.objects.create(application=application, raised_on=on, raised_by=raised_by, text=text)
     event = _step_event(application, action=ApplicationAction.OBJECTION, actor=actor,
                         step_before=application.step, findings=text, data={"objection": objection.pk})
@@ -75,7 +77,7 @@ def objection_resolve(*, actor, objection, upheld: bool, resolution: str, on: dt
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict(_("该异议已处理"), code="already_resolved")
     if not resolution.strip():
-        raise DomainError(_("请填写处理结果"), field_errors={"resolution": ["必填"]})
+        raise DomainError(_("请填写处理结果"), field_errors={"resolution": [_("必填")]})
     transition = APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED]
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution, objection.resolved_by, objection.resolved_on = resolution, actor_user(actor), on

@@ -159,11 +159,11 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     if review.status != ReviewStatus.OPEN:
         raise Conflict(_("该复核已处理"), code="already_decided")
     if outcome not in ReviewOutcome.values:
-        raise DomainError(_("请选择复核结论"), field_errors={"outcome": ["无效"]})
+        raise DomainError(_("请选择复核结论"), field_errors={"outcome": [_("无效")]})
     if not findings.strip():
-        raise DomainError(_("请填写核查情况"), field_errors={"findings": ["必填"]})
+        raise DomainError(_("请填写核查情况"), field_errors={"findings": [_("必填")]})
     if new_category and new_category not in Category.values:
-        raise DomainError(_("类别无效"), field_errors={"new_category": ["无效"]})
+        raise DomainError(_("类别无效"), field_errors={"new_category": [_("无效")]})
     assessment = assess(review.household, on)
     enrolment = review.enrolment
     if enrolment is not None:
@@ -177,8 +177,9 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     if (stop_from is not None and outcome == ReviewOutcome.KEEP
             and assessment.household_size != enrolment.persons):
         raise DomainError(
-            _("家庭成员已死亡，保障人数由 %(persons)s 人变为 %(household_size)s 人，须调整保障金或停保") % {"persons": enrolment.persons, "household_size": assessment.household_size},
-            field_errors={"outcome": ["须调整或停保"]})
+            _("家庭成员已死亡，保障人数由 %(persons)s 人变为 %(household_size)s 人，须调整保障金或停保") % {
+                "persons": enrolment.persons, "household_size": assessment.household_size},
+            field_errors={"outcome": [_("须调整或停保")]})
     settled = None
     if current:
         if outcome == ReviewOutcome.END:
