@@ -16,15 +16,18 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from benefits.models import Member
 from jobs import selectors, services
 from jobs.models import (
+    SANCTION_TRANSITIONS,
     Employer,
     Hire,
     JobSeeker,
     Referral,
     ReferralStatus,
     SanctionProposal,
+    SanctionStatus,
     Vacancy,
     VacancyStatus,
 )
+from reemployment.core.admin_actions import ACTIONS_ONLY, Action, ActionForm, ActionsMixin
 from reemployment.core.admin_views import (
     PermissionMenuItem,
     ScopedChoicesForm,
@@ -215,42 +218,49 @@ class HireViewSet(ScopedModelViewSet):
 # ---------------------------------------------------------------------- sanction proposals
 
 
-class SanctionDecisionForm(JobsChoicesForm):
-    decision = forms.ChoiceField(label=_("处理"), choices=[("", "—"), ("confirm", _("确认")),
-                                                         ("dismiss", _("驳回"))], required=False)
-
-    def save(self, commit=True):
-        instance = super().save(commit=False)
-        instance._decision = self.cleaned_data.get("decision")
-        return instance
+class SanctionNoteForm(ActionForm):
+    note = forms.CharField(label=_("处理说明"), max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _decide_sanction(*, actor, instance: SanctionProposal) -> SanctionProposal:
-    decision = getattr(instance, "_decision", "")
-    current = SanctionProposal.objects.get(pk=instance.pk)
-    if decision == "confirm":
-        return services.sanction_confirm(actor=actor, proposal=current, note=instance.decision_note)
-    if decision == "dismiss":
-        return services.sanction_dismiss(actor=actor, proposal=current, note=instance.decision_note)
-    return current
+def _can_decide(status):
+    """County staff's buttons while the proposal may still move to ``status`` (SANCTION_TRANSITIONS)."""
+    return lambda user, proposal: status in SANCTION_TRANSITIONS[proposal.status]
 
 
-class SanctionProposalViewSet(ScopedFormViewSet):
+SANCTION_ACTIONS = {
+    "confirm": Action(
+        label=_("确认"), form_class=SanctionNoteForm, permission="jobs.change_sanctionproposal",
+        available=_can_decide(SanctionStatus.CONFIRMED),
+        run=lambda user, proposal, form: services.sanction_confirm(actor=user, proposal=proposal,
+                                                                   note=form.cleaned_data["note"]),
+        help_text=_("确认后暂停该户低保待遇，或对待审批的申请不予批准。"),
+    ),
+    "dismiss": Action(
+        label=_("驳回"), form_class=SanctionNoteForm, permission="jobs.change_sanctionproposal",
+        available=_can_decide(SanctionStatus.DISMISSED),
+        run=lambda user, proposal, form: services.sanction_dismiss(actor=user, proposal=proposal,
+                                                                   note=form.cleaned_data["note"]),
+        help_text=_("驳回后不改变该户的待遇。"),
+    ),
+}
+
+
+class SanctionProposalViewSet(ActionsMixin, ScopedModelViewSet):
+    """Confirm or dismiss: one action (form and service) each; no generic edit form."""
+
     model = SanctionProposal
     url_prefix = "jobs/sanctionproposal"
     url_namespace = "jobs_sanctionproposal"
     icon = "warning"
     menu_label = _("拒绝就业处理建议")
-    form_base = SanctionDecisionForm
-    save_service = staticmethod(_decide_sanction)
+    object_actions = SANCTION_ACTIONS
+    disabled_views = ACTIONS_ONLY
     list_display = ["__str__", "household", "kind", "status", "proposed_at"]
     list_filter = ["status", "kind"]
-    form_fields = ["decision_note"]
+    form_fields = ["decision_note"]  # required by ModelViewSet; decisions go through the actions
     inspect_view_fields = ["seeker", "household", "kind", "status", "explanation", "proposed_at", "decided_by",
                            "decided_at", "decision_note"]
-    add_view_enabled = False
-    copy_view_enabled = False
-    delete_view_enabled = False
 
 
 class JobsGroup(ViewSetGroup):

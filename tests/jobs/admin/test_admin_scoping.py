@@ -55,11 +55,14 @@ def test_outsider_gets_404_and_an_empty_list(client, users, regions, records, ke
 def test_county_confirms_a_proposal_in_the_admin(client, users, records):
     proposal = records["sanctionproposal"]
     client.force_login(users["county"])
-    response = client.post(f"/admin/jobs/sanctionproposal/edit/{proposal.pk}/",
-                           {"decision": "dismiss", "decision_note": "理由属实"})
+    response = client.post(f"/admin/jobs/sanctionproposal/{proposal.pk}/do/dismiss/", {"note": "理由属实"})
     assert response.status_code == 302, response.content.decode()[:2000]
     proposal.refresh_from_db()
     assert proposal.status == "dismissed" and proposal.decision_note == "理由属实"
+    # Decided: neither action is offered or accepted any more (one action per service, no edit form).
+    page = client.get(f"/admin/jobs/sanctionproposal/inspect/{proposal.pk}/").content.decode()
+    assert "/do/confirm/" not in page and "/do/dismiss/" not in page
+    assert client.post(f"/admin/jobs/sanctionproposal/{proposal.pk}/do/confirm/", {"note": ""}).status_code == 403
 
 
 def test_labour_closes_a_vacancy_in_the_admin(client, users, records, django_capture_on_commit_callbacks):
