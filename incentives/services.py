@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits import services as benefit_services
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member, ReviewKind
@@ -72,7 +73,7 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
         return existing
     earnings = to_decimal(monthly_earnings)
     if earnings < 0:
-        raise DomainError("月工资不能为负 / monthly earnings cannot be negative")
+        raise DomainError(_("月工资不能为负"))
     household = Household.objects.select_for_update().get(pk=member.household_id)
     enrolment = _current_enrolment(household)
     if enrolment is None or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.TRANSITIONAL):
@@ -132,13 +133,13 @@ def _next_month(day: dt.date) -> dt.date:
 
 def _decide(actor, proposal: TransitionProposal, new_status: str, note: str) -> TransitionProposal:
     if isinstance(actor, str) or actor is None:
-        raise PermissionDenied("须由民政工作人员确认 / a civil-affairs user must decide")
+        raise PermissionDenied(_("须由民政工作人员确认"))
     if not (actor.is_superuser or actor.role in (Role.COUNTY, Role.ADMIN)) or not in_jurisdiction(
         actor, proposal.household.region
     ):
-        raise PermissionDenied("只有本县民政局工作人员可以确认过渡期 / only county civil-affairs staff of this county")
+        raise PermissionDenied(_("只有本县民政局工作人员可以确认过渡期"))
     if new_status not in PROPOSAL_TRANSITIONS[proposal.status]:
-        raise Conflict(f"该申请已{proposal.get_status_display()} / the proposal is already {proposal.status}")
+        raise Conflict(_("该申请已%(status)s") % {"status": proposal.get_status_display()})
     proposal.status = new_status
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
@@ -198,7 +199,7 @@ def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -
 def transition_dismiss(*, actor, proposal: TransitionProposal, note: str) -> TransitionProposal:
     proposal = TransitionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
     if not note.strip():
-        raise DomainError("请填写不予适用的理由 / give the reason for dismissing", field_errors={"note": ["required"]})
+        raise DomainError(_("请填写不予适用的理由"), field_errors={"note": ["required"]})
     before = audit.snapshot(proposal)
     _decide(actor, proposal, ProposalStatus.DISMISSED, note)
     audit.record(actor=actor, action="transition.dismiss", obj=proposal, region=proposal.household.region,
@@ -282,14 +283,14 @@ def public_labour_record(*, actor, member: Member, month: dt.date, kind: str, ho
         actor.is_superuser
         or (actor.role in (Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY) and in_jurisdiction(actor, member.household.region))
     ):
-        raise PermissionDenied("该成员不在您的辖区 / this member is outside your jurisdiction")
+        raise PermissionDenied(_("该成员不在您的辖区"))
     if month.day != 1:
-        raise DomainError("月份须为当月第一天 / month must be the first day of the month", field_errors={"month": ["first day"]})
+        raise DomainError(_("月份须为当月第一天"), field_errors={"month": ["first day"]})
     if month > month_start(today()):
-        raise DomainError("不能登记未来月份 / cannot record a future month", field_errors={"month": ["future"]})
+        raise DomainError(_("不能登记未来月份"), field_errors={"month": ["future"]})
     hours = to_decimal(hours)
     if hours <= 0 or hours > 200:
-        raise DomainError("小时数须在 0 到 200 之间 / hours must be between 0 and 200", field_errors={"hours": ["range"]})
+        raise DomainError(_("小时数须在 0 到 200 之间"), field_errors={"hours": ["range"]})
     record = PublicLabourRecord.objects.create(member=member, month=month, kind=kind, hours=hours, note=note,
                                                recorded_by=actor)
     audit.record(actor=actor, action="public_labour.record", obj=record, region=member.household.region,
