@@ -4,14 +4,17 @@ anonymous visitor, a recipient and the recipient of another household.
 
 Nothing here lists endpoints by hand: the admin viewsets come from Wagtail's registry and the API
 endpoints from the URL configuration (drf-spectacular's enumerator), so a new screen or endpoint
-is covered the day it is added. The world is the demo county (seed_demo) plus a neighbouring county
-with its own staff. Expected answers:
+is covered the day it is added. The world (tests/security/world.py) is small and purpose-built: two
+counties, a household per category, one record of every type inside and outside the township the
+matrix tests with, and a login for every role (the demo's usernames). Expected answers:
 
 * admin: no permission on the model → refused (302 to login/dashboard, or 403); permission but the
   record is outside the user's jurisdiction → 404; permission and inside → 200.
 * API lists: anonymous → 401/403 unless the endpoint is public; an authenticated caller gets 200 or
-  403, and every record a 200 list returns lies inside the caller's jurisdiction.
-* API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all).
+  403, and every record a 200 list returns lies inside the caller's jurisdiction (for a recipient:
+  belongs to their own household).
+* API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all);
+  a recipient: 404 on another household's record, 200 or 404 on their own household's.
 * Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
 * Self-service pages (every route under /me/, found in the URL configuration): anonymous → 302 to
   the login page; staff → 403/404 (they have no household); the recipient → 200 on their own
@@ -25,23 +28,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import get_resolver
 from drf_spectacular.generators import EndpointEnumerator
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from reemployment.core.admin_views import ScopedModelViewSet
-from reemployment.core.models import Region, RegionLevel, Role, User
-from reemployment.core.roles import assign_role_group
+from reemployment.core.models import Region, Role
 from reemployment.core.scoping import scope_model
+from tests.security.world import INSIDE, build_world
 
 # A refusal: to the login page or dashboard (302), forbidden (403), or not found (404: Wagtail fetches
 # the object before checking the permission, and a 404 does not even tell that the record exists).
 DENIED = {302, 403, 404}
 PUBLIC_GET = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/benefits/notices", "/api/v1/training/open-courses/"}
-# Models a viewset shows that the demo world may legitimately lack on a given day are not allowed:
-# extend the world (the apps' demo seeders) instead of listing them here.
+# A model that a viewset shows and the world lacks is a failure, not an exemption: add it to
+# tests/security/world.py.
 
 
 def _all_model_viewsets():
@@ -72,47 +74,10 @@ def _region_path(instance) -> str | None:
     return target.path
 
 
-def _payroll_guard(vendor: str, forward: bool) -> None:
-    from importlib import import_module
-
-    from django.db import connection
-
-    guard = import_module("benefits.payroll.migrations.0002_locked_month_guard")
-    prefix = "PG" if vendor == "postgresql" else "SQLITE"
-    with connection.cursor() as cursor:
-        for statement in getattr(guard, f"{prefix}_{'FORWARD' if forward else 'REVERSE'}"):
-            cursor.execute(statement)
-
-
 @pytest.fixture
-def world(transactional_db):
-    from django.db import connection
-
-    from benefits.models import Asset, AssetKind, Household
-    from benefits.payroll.models import Overpayment, PaymentLine, PayrollRun
-
-    call_command("seed_demo", verbosity=0)
-    household = Household.objects.filter(region__path__startswith="341125/341125100/").first()
-    Asset.objects.create(household=household, kind=AssetKind.DEPOSIT, value="3000.00", description="活期存款")
-    neighbour = Region.objects.create(code="341126", name="凤阳县", level=RegionLevel.COUNTY)
-    people = {u.username: u for u in User.objects.filter(username__in=[
-        "county", "dingcheng", "luqiao", "chengnan", "luqiaocun", "labour", "editor", "admin"])}
-    for username, role in (("county2", Role.COUNTY), ("labour2", Role.LABOUR), ("township2", Role.TOWNSHIP)):
-        user = User.objects.create(username=username, role=role, region=neighbour)
-        assign_role_group(user)
-        people[username] = user
-    recipients = list(User.objects.filter(role=Role.RECIPIENT)[:2])
-    assert len(recipients) == 2, "the demo must create recipient logins"
-    people["recipient"], people["recipient2"] = recipients
-    yield people
-    # The demo locks past payroll months, and the database refuses to delete a locked month (its
-    # guard triggers). Empty the payroll tables with the guard lifted, so the flush after this test
-    # can run, then put the guard back.
-    _payroll_guard(connection.vendor, forward=False)
-    Overpayment.objects.all().delete()
-    PaymentLine.objects.all().delete()
-    PayrollRun.objects.all().delete()
-    _payroll_guard(connection.vendor, forward=True)
+def world(db, settings, tmp_path):
+    settings.MATCH_INDEX_DIR = tmp_path / "match-index"  # never the demo's index in var/
+    return build_world()
 
 
 def _pick_instance(model):
@@ -121,7 +86,7 @@ def _pick_instance(model):
     fallback = None
     for instance in candidates:
         path = _region_path(instance)
-        if path and path.startswith("341125/341125100/"):
+        if path and path.startswith(INSIDE):
             return instance
         if path and fallback is None and path.startswith("341125/"):
             fallback = instance
@@ -142,7 +107,8 @@ def test_permission_matrix(world, client):
         model = viewset.model
         instance = _pick_instance(model)
         if instance is None:
-            failures.append(f"{model._meta.label}: no record in the demo world inside 定远县 to test with")
+            failures.append(f"{model._meta.label}: no record inside 定远县 to test with "
+                            "(add one to tests/security/world.py)")
             continue
         opts = model._meta
         for username, user in world.items():
@@ -196,6 +162,17 @@ def _model_of(callback):
     return getattr(meta, "model", None)
 
 
+def _visible(queryset, user):
+    """The records of ``queryset`` that ``user`` may read through the API: those inside their
+    jurisdiction; for a recipient, those of their own household (and nothing else)."""
+    if user.role != Role.RECIPIENT:
+        return scope_model(queryset, user)
+    region_field = getattr(queryset.model, "REGION_FIELD", "region")
+    if not region_field.endswith("household__region"):
+        return queryset.none()
+    return queryset.filter(**{region_field.removesuffix("__region") + "__account": user})
+
+
 def _api_matrix(world, client) -> list[str]:
     failures = []
     endpoints = [e for e in EndpointEnumerator().get_api_endpoints() if e[0].startswith("/api/v1/") and e[2] == "GET"]
@@ -225,7 +202,7 @@ def _api_matrix(world, client) -> list[str]:
             rows = body.get("results", body) if isinstance(body, dict) else body
             ids = [row["id"] for row in rows if isinstance(row, dict) and "id" in row] if isinstance(rows, list) else []
             if ids:
-                visible = scope_model(model._default_manager.filter(pk__in=ids), user).count()
+                visible = _visible(model._default_manager.filter(pk__in=ids), user).count()
                 if visible != len(set(ids)):
                     failures.append(f"{username} GET {path}: {len(set(ids)) - visible} records outside jurisdiction")
     for path, _regex, _method, callback in endpoints:
@@ -236,7 +213,7 @@ def _api_matrix(world, client) -> list[str]:
             continue
         instance = _pick_instance(model)
         if instance is None:
-            failures.append(f"API {path}: no {model._meta.label} in the demo world")
+            failures.append(f"API {path}: no {model._meta.label} in the world (tests/security/world.py)")
             continue
         lookup = re.search(r"\{(\w+)\}", path).group(1)
         value = getattr(instance, "code" if lookup == "code" else "pk")
@@ -247,10 +224,12 @@ def _api_matrix(world, client) -> list[str]:
         for username, user in world.items():
             client.force_login(user)
             status = client.get(url).status_code
-            in_scope = scope_model(model._default_manager.filter(pk=instance.pk), user).exists()
+            in_scope = _visible(model._default_manager.filter(pk=instance.pk), user).exists()
             may_list = list_allowed.get((list_path, username), True)
             if not may_list:
                 expected = {403, 404}
+            elif in_scope and user.role == Role.RECIPIENT:
+                expected = {200, 404}  # their own household's: the endpoint decides whether recipients read it
             else:
                 expected = {200} if in_scope else {404}
             if status not in expected:
