@@ -69,8 +69,6 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"F{n:07d}")
     area = factory.LazyAttribute(lambda o: o.region.effective_area() or "urban")
-    bank_account = "6228480000000000000"
-    bank_name = "农业银行定远支行"
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
