@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 MODEL_DIR := var/models/multilingual-e5-small
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test` (tests that share a worker, a broker or the browser run in
+# one of them: --dist loadgroup and the groups in tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install model browser-deps migrate demo serve worker beat lint messages clean-var
 
@@ -43,7 +46,7 @@ browser-deps:
 		(apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 test: install model browser-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A reemployment worker --loglevel=info

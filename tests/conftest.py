@@ -1,4 +1,11 @@
-"""Fixtures shared by every test: a region tree and one user per role."""
+"""Fixtures shared by every test: a region tree and one user per role; and what keeps the suite
+correct when pytest-xdist runs it in several processes (``make test`` does: ``-n 2 --dist loadgroup``)."""
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -6,10 +13,56 @@ from django.conf import settings
 from reemployment.core.models import Role
 from tests.factories import UserFactory, make_region_tree
 
+# Tests that share something outside their own test database run in one xdist process, one after
+# the other (``--dist loadgroup``): a marker → the group its tests join.
+XDIST_GROUPS = {
+    "worker": "celery-worker",  # real Celery workers: CPU-heavy (each imports torch) and one broker
+}
+# Whole folders that run in one process: the browser tests share one Chromium (a session fixture)
+# and a package fixture that restores the migrated data after the last of them.
+XDIST_GROUP_FOLDERS = {
+    "browser": "browser",
+}
+
+_private_dirs: list[Path] = []
+
 
 def pytest_configure(config):
     # Fast hashing: real hashers cost ~0.3 s per password, and fixtures make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _isolate_process()
+
+
+def _isolate_process():
+    """Give this test process its own files and Celery queue.
+
+    Each xdist process has its own test database (pytest-django adds the suffix), but the media
+    folder, the match index folder and the broker's default queue are shared by default. The paths
+    are also put in the environment, so a Celery worker that a test starts (it inherits it) reads
+    and writes the same files as the test. The queue: a task sent by one process must never reach
+    a worker started by another (it would run against the other process's database); the worker a
+    test starts reads it through tests/worker_settings.py."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        base = Path(tempfile.mkdtemp(prefix=f"reemployment-tests-{worker}-"))
+        _private_dirs.append(base)
+        for name, folder in (("MEDIA_ROOT", base / "media"), ("MATCH_INDEX_DIR", base / "match-index")):
+            folder.mkdir()
+            setattr(settings, name, folder)
+            os.environ[name] = str(folder)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from reemployment.celery import app
+
+        queue = f"tests-{worker or 'main'}-{uuid.uuid4().hex[:8]}"
+        settings.CELERY_TASK_DEFAULT_QUEUE = queue
+        app.conf.task_default_queue = queue
+        os.environ["TESTS_CELERY_QUEUE"] = queue
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.worker_settings"  # for the workers tests start
+
+
+def pytest_unconfigure(config):
+    for folder in _private_dirs:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -19,14 +72,30 @@ def pytest_collection_modifyitems(config, items):
     real_broker = not settings.CELERY_TASK_ALWAYS_EAGER
     postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     keep, drop = [], []
+    tests_dir = Path(__file__).resolve().parent
     for item in items:
-        worker_elsewhere = item.get_closest_marker("worker") and not (real_broker and postgres)
-        eager_elsewhere = item.name.startswith("test_tasks_run_in_process") and real_broker
-        postgres_elsewhere = item.get_closest_marker("postgres") and not postgres
-        (drop if worker_elsewhere or eager_elsewhere or postgres_elsewhere else keep).append(item)
+        _join_xdist_group(item, tests_dir)
+        other_pass = (
+            (item.get_closest_marker("worker") and not (real_broker and postgres))
+            or (item.name.startswith("test_tasks_run_in_process") and real_broker)
+            or (item.get_closest_marker("postgres") and not postgres)
+        )
+        (drop if other_pass else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _join_xdist_group(item, tests_dir: Path) -> None:
+    group = next((name for marker, name in XDIST_GROUPS.items() if item.get_closest_marker(marker)), None)
+    if group is None:
+        try:
+            folder = Path(str(item.path)).resolve().relative_to(tests_dir).parts[0]
+        except ValueError:
+            folder = ""
+        group = XDIST_GROUP_FOLDERS.get(folder)
+    if group and not item.get_closest_marker("xdist_group"):
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_report_header(config):

@@ -1,9 +1,18 @@
-"""Shared factories: regions and users with roles."""
+"""Shared factories: regions, users with roles, and the household records most fixtures need
+(households, members, enrolments). Models outside the kernel are named by label ("benefits.Household"):
+the apps' modules may move without the factories changing."""
+
+import datetime as dt
+import itertools
+from decimal import Decimal
 
 import factory
 
 from reemployment.core.models import Area, Region, RegionLevel, Role, User
 from reemployment.core.roles import assign_role_group
+from reemployment.idcard import make_id_number
+
+_id_sequence = itertools.count(1)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -50,3 +59,44 @@ def make_region_tree():
         "county": county, "town_a": town_a, "town_b": town_b, "comm_a1": comm_a1, "comm_a2": comm_a2,
         "comm_b1": comm_b1, "comm_b2": comm_b2, "other_county": other_county,
     }
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    """A household in ``region`` (required), of the region's area."""
+
+    class Meta:
+        model = "benefits.Household"
+
+    number = factory.Sequence(lambda n: f"F{n:07d}")
+    area = factory.LazyAttribute(lambda o: o.region.effective_area() or "urban")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A member of ``household`` (required): the head, a man, with a valid ID number of 定远县."""
+
+    class Meta:
+        model = "benefits.Member"
+
+    name = factory.Sequence(lambda n: f"成员{n}")
+    sex = "M"
+    birth_date = factory.Sequence(lambda n: dt.date(1975, 1, 1) + dt.timedelta(days=n))
+    # The ID's sequence digits are odd for men and even for women.
+    id_number = factory.LazyAttribute(lambda o: make_id_number(
+        "341125", o.birth_date, 2 * (next(_id_sequence) % 499) + (1 if o.sex == "M" else 2)))
+    relation = "head"
+    hukou_area = factory.LazyAttribute(lambda o: o.household.area)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An active enrolment (category C, 300.00 a month from 2026-01-01) of ``household`` (required)."""
+
+    class Meta:
+        model = "benefits.Enrolment"
+
+    area = factory.LazyAttribute(lambda o: o.household.area)
+    category = "C"
+    monthly_amount = Decimal("300.00")
+    persons = 1
+    status = "active"
+    start_date = dt.date(2026, 1, 1)
+    certificate_number = factory.Sequence(lambda n: f"FC{n:07d}")

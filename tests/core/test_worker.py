@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from reemployment.core.tasks import health_check
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,16 @@ def test_task_runs_on_a_real_worker(regions):
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
-    time.sleep(0.1)
+    # The worker's database session ends a moment after the process: wait for it, so that the
+    # flush after this test finds no other client on the test database.
+    wait_until(lambda: _other_sessions() == 0, timeout=30, message="the worker's database session never ended")
+
+
+def _other_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def _database_url_for(db: dict) -> str:

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from jobs.models import Vacancy
 from jobs.services import _enqueue_index_sync
 from tests.core.test_worker import _database_url_for
 from tests.jobs.factories import make_employer, vacancy_fields
+from tests.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,14 +40,12 @@ def test_queued_index_sync_runs_on_a_real_worker(regions, settings, match_index_
 
         with transaction.atomic():
             _enqueue_index_sync([v.pk for v in rows])
-        deadline = time.monotonic() + 300  # the worker imports torch and loads the model first
-        ids: list[int] = []
-        while time.monotonic() < deadline:
+        expected = [v.pk for v in rows]
+        try:  # the worker imports torch and loads the model first
+            wait_until(lambda: sorted(get_store().snapshot().ids.tolist()) == expected, timeout=300,
+                       interval=0.2)
+        except WaitTimeout:
             ids = sorted(get_store().snapshot().ids.tolist())
-            if ids == [v.pk for v in rows]:
-                break
-            time.sleep(1)
-        if ids != [v.pk for v in rows]:
             worker.send_signal(signal.SIGTERM)
             output = worker.communicate(timeout=30)[0]
             pytest.fail(f"index not in step after 300 s: {ids}; worker output:\n{output[-3000:]}")

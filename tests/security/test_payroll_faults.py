@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from decimal import Decimal
@@ -30,6 +29,7 @@ from benefits.payroll.models import PaymentLine, PayrollRun
 from benefits.payroll.services import SYSTEM_ACTOR, payroll_run_open
 from benefits.payroll.tasks import compute_payroll
 from reemployment.idcard import make_id_number
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUSEHOLDS = 6000
@@ -110,17 +110,16 @@ def _blocked_mid_run(county):
         blocker_pid = blocker.info.backend_pid
 
         def waiting_pid(timeout: float = 120) -> int:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
+            def blocked_backend():
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                                    " AND wait_event_type = 'Lock' AND pid NOT IN (pg_backend_pid(), %s)",
                                    [blocker_pid])
                     row = cursor.fetchone()
-                if row:
-                    return row[0]
-                time.sleep(0.05)
-            raise AssertionError("the payroll never reached the blocked batch")
+                return row[0] if row else None
+
+            return wait_until(blocked_backend, timeout=timeout, max_interval=0.2,
+                              message="the payroll never reached the blocked batch")
 
         yield waiting_pid
     finally:

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from benefits.checks import services
 from benefits.checks.models import DepartmentFile, FileStatus, Flag
 from tests.benefits.checks.conftest import csv_bytes
 from tests.core.test_worker import _database_url_for
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -35,12 +35,15 @@ def test_upload_is_processed_by_a_worker_with_progress(users, households):
         department_file = services.department_file_upload(
             actor=county, source="death", region=county.region, name="d.csv",
             content=csv_bytes(["身份证号码", "死亡日期"], [[dead.id_number, "2026-06-01"]], "gbk"))
-        deadline = time.monotonic() + 240  # a cold worker imports torch/faiss: slow on a busy box
-        while time.monotonic() < deadline:
-            department_file = DepartmentFile.objects.get(pk=department_file.pk)
-            if department_file.status in (FileStatus.DONE, FileStatus.REJECTED):
-                break
-            time.sleep(0.5)
+        pk = department_file.pk
+
+        def finished():
+            current = DepartmentFile.objects.get(pk=pk)
+            return current if current.status in (FileStatus.DONE, FileStatus.REJECTED) else None
+
+        # A cold worker imports torch/faiss: slow on a busy box.
+        department_file = wait_until(finished, timeout=240, interval=0.2,
+                                     message="the worker never finished the department file")
         assert department_file.status == FileStatus.DONE, department_file.message
         assert department_file.progress == 100
         assert Flag.objects.get().member == dead
