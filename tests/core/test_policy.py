@@ -107,7 +107,7 @@ def test_bad_file_rejected_whole_with_line_numbers():
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(BAD)
     errors = "\n".join(info.value.errors)
-    assert "第 6 行：county 级代码应为6位" in errors and "第 8 行：未知区划 999999" in errors  # Chinese by default
+    assert "第 6 行：township 级代码应为9位" in errors and "第 8 行：未知区划 999999" in errors  # Chinese by default
     with translation.override("en"), pytest.raises(PolicyFileError) as info:
         load_policy_text(BAD)
     errors = "\n".join(info.value.errors)
