@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benefits import models as benefit_models
@@ -198,8 +199,8 @@ def _move_member(user, member, form):
             # revealed, and the service checks both households again.
             target = selectors.households_for(user).filter(number=data["to_household"]).first()
             if target is None:
-                raise DomainError(f"您的辖区内没有户编号为 {data['to_household']} 的家庭 / no such household in "
-                                  "your jurisdiction", field_errors={"to_household": ["未找到"]})
+                raise DomainError(gettext("您的辖区内没有户编号为 %(number)s 的家庭") % {"number": data["to_household"]},
+                                  field_errors={"to_household": [gettext("未找到")]})
         return services.member_move(actor=user, member=member, to_household=target, relation=data["relation"])
 
 

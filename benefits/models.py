@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reemployment.core.append_only import AppendOnlyModel
@@ -33,7 +34,7 @@ def validate_id_number(value: str) -> None:
     try:
         parse_id_number(value)
     except InvalidIdNumber as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(gettext(exc.message) % exc.values) from exc
 
 
 class Sex(models.TextChoices):
@@ -169,7 +170,7 @@ class Member(models.Model):
         try:
             parsed = parse_id_number(self.id_number)
         except InvalidIdNumber as exc:
-            raise ValidationError({"id_number": str(exc)}) from exc
+            raise ValidationError({"id_number": gettext(exc.message) % exc.values}) from exc
         errors = {}
         if self.birth_date and self.birth_date != parsed.birth_date:
             errors["birth_date"] = _("出生日期与身份证号码不一致（应为 %(d)s）") % {"d": parsed.birth_date}
@@ -330,8 +331,8 @@ class EnrolmentEventKind(models.TextChoices):
 class EnrolmentEvent(AppendOnlyModel):
     """Append-only history of an enrolment (有进有出 [R1]): entries, exits, changes."""
 
-    append_only_update_message = "待遇变动记录只能追加 / enrolment history is append-only"
-    append_only_delete_message = "待遇变动记录不能删除 / enrolment history cannot be deleted"
+    append_only_update_message = _("待遇变动记录只能追加")
+    append_only_delete_message = _("待遇变动记录不能删除")
 
     REGION_FIELD = "enrolment__household__region"
 
@@ -578,8 +579,8 @@ class Application(models.Model):
 class ApplicationEvent(AppendOnlyModel):
     """Append-only record of each step of an application: who, when, what was found."""
 
-    append_only_update_message = "办理记录只能追加 / application history is append-only"
-    append_only_delete_message = "办理记录不能删除 / application history cannot be deleted"
+    append_only_update_message = _("办理记录只能追加")
+    append_only_delete_message = _("办理记录不能删除")
 
     REGION_FIELD = "application__household__region"
 

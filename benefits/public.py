@@ -16,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from benefits import rules
 from benefits import selectors as _selectors
 from benefits.integrity import services as _integrity_services
@@ -83,14 +85,14 @@ def estimate(request: EstimateRequest) -> Estimate:
     input is at fault): unknown region, no area, no standard in force, member/income mistakes."""
     region = Region.objects.filter(code=request.region_code).first()
     if region is None:
-        raise DomainError("未知的行政区划代码 / unknown region code", field_errors={"region": ["未知的行政区划代码"]})
+        raise DomainError(_("未知的行政区划代码"), field_errors={"region": [_("未知的行政区划代码")]})
     if request.area_overrides_region:
         area = request.area
     else:
         area = region.effective_area() or request.area
     if not area:
-        raise DomainError("请选择乡镇或社区/村，或注明城乡 / choose a township or community, or give the area",
-                          field_errors={"region": ["该区划未区分城乡，请选择乡镇或社区/村，或填写 area"]})
+        raise DomainError(_("请选择乡镇或社区/村，或注明城乡"),
+                          field_errors={"region": [_("该区划未区分城乡，请选择乡镇或社区/村，或填写 area")]})
     as_of = request.as_of or today()
     try:
         standard = standard_in_force(region, area, as_of).monthly_amount
@@ -101,15 +103,15 @@ def estimate(request: EstimateRequest) -> Estimate:
     errors: dict = {}
     for i, member in enumerate(members):
         if member.birth_date > as_of:
-            errors.setdefault("members", {})[i] = {"birth_date": ["出生日期晚于测算日期"]}
+            errors.setdefault("members", {})[i] = {"birth_date": [_("出生日期晚于测算日期")]}
     incomes = []
     for i, item in enumerate(request.incomes):
         if item.member_index >= len(members):
-            errors.setdefault("incomes", {})[i] = {"member": [f"成员序号应在 0 到 {len(members) - 1} 之间"]}
+            errors.setdefault("incomes", {})[i] = {"member": [_("成员序号应在 0 到 %(last)s 之间") % {"last": len(members) - 1}]}
             continue
         incomes.append(item)
     if errors:
-        raise DomainError("输入有误 / invalid input", field_errors=errors)
+        raise DomainError(_("输入有误"), field_errors=errors)
     try:
         assessment = rules.assess_household(members, incomes, request.assets, area, standard, params, as_of)
     except rules.RuleInputError as exc:
@@ -155,7 +157,7 @@ def estimate_payload(payload: dict) -> dict:
 
     form = EstimateInput(data=payload)
     if not form.is_valid():
-        raise DomainError("输入有误 / invalid input", field_errors=form.errors)
+        raise DomainError(_("输入有误"), field_errors=form.errors)
     data = form.validated_data
     members = tuple(
         rules.Member(

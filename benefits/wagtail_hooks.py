@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -334,7 +335,7 @@ class PostEntryQueueViewSet(ViewSet):
 
     def index_view(self, request):
         if not request.user.has_perm("benefits.view_review"):
-            return HttpResponseForbidden("无权查看 / not allowed")
+            return HttpResponseForbidden(gettext("无权查看"))
         queue = selectors.post_entry_queue(request.user).prefetch_related(
             Prefetch("household__members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads"))
         page = Paginator(queue, self.per_page).get_page(request.GET.get("p"))

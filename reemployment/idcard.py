@@ -15,8 +15,22 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for ``makemessages`` (the kernel's catalogue, reemployment/core/locale) without
+    importing Django: the Django code that shows an :class:`InvalidIdNumber` translates it."""
+    return message
+
+
 class InvalidIdNumber(ValueError):
-    """The text is not a valid 18-digit resident ID number; the message says why."""
+    """The text is not a valid 18-digit resident ID number; the message says why.
+
+    ``message`` is the Chinese msgid and ``values`` fill its %(name)s fields; ``str()`` is the Chinese
+    text. Django code shows it in the request's language: ``gettext(exc.message) % exc.values``."""
+
+    def __init__(self, message: str, values: dict | None = None):
+        self.message = message
+        self.values = values or {}
+        super().__init__(message % self.values)
 
 
 @dataclass(frozen=True)
@@ -30,7 +44,7 @@ class IdNumber:
 def check_character(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
-        raise InvalidIdNumber("前17位必须是数字 / the first 17 characters must be digits")
+        raise InvalidIdNumber(gettext_noop("前17位必须是数字"))
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
@@ -39,18 +53,18 @@ def parse_id_number(text: str) -> IdNumber:
     """Validate and decode an ID number. Raises InvalidIdNumber with a readable reason."""
     number = (text or "").strip().upper()
     if len(number) != 18:
-        raise InvalidIdNumber(f"身份证号码应为18位，实际{len(number)}位 / must be 18 characters, got {len(number)}")
+        raise InvalidIdNumber(gettext_noop("身份证号码应为18位，实际%(length)s位"), {"length": len(number)})
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidIdNumber("身份证号码含有非法字符 / contains characters other than digits and a final X")
+        raise InvalidIdNumber(gettext_noop("身份证号码含有非法字符"))
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise InvalidIdNumber(f"出生日期{number[6:14]}无效 / birth date {number[6:14]} is not a date") from exc
+        raise InvalidIdNumber(gettext_noop("出生日期%(date)s无效"), {"date": number[6:14]}) from exc
     if birth.year < 1900:
-        raise InvalidIdNumber(f"出生日期{number[6:14]}不合理 / birth date {number[6:14]} is not plausible")
+        raise InvalidIdNumber(gettext_noop("出生日期%(date)s不合理"), {"date": number[6:14]})
     expected = check_character(number[:17])
     if number[17] != expected:
-        raise InvalidIdNumber(f"校验位应为{expected} / check character should be {expected}")
+        raise InvalidIdNumber(gettext_noop("校验位应为%(check)s"), {"check": expected})
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumber(number=number, region_code=number[:6], birth_date=birth, sex=sex)
 

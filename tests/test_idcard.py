@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from benefits.models import validate_id_number
 from reemployment.idcard import (
     InvalidIdNumber,
     check_character,
@@ -79,6 +82,23 @@ def test_check_character(first17, check):
 def test_invalid_numbers(text, message):
     with pytest.raises(InvalidIdNumber, match=message):
         parse_id_number(text)
+
+
+def test_the_error_carries_its_msgid_and_values():
+    with pytest.raises(InvalidIdNumber) as info:
+        parse_id_number("110105194912310021")
+    assert (info.value.message, info.value.values) == ("校验位应为%(check)s", {"check": "X"})
+    assert str(info.value) == "校验位应为X"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", "校验位应为X"),
+    ("en", "the check character should be X"),
+])
+def test_django_shows_the_error_in_the_request_language(language, expected):
+    with translation.override(language), pytest.raises(ValidationError) as info:
+        validate_id_number("110105194912310021")
+    assert info.value.messages == [expected]
 
 
 def test_invalid_number_is_a_value_error():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse, StreamingHttpResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -198,7 +199,7 @@ class PayrollRunViewSet(ActionsMixin, ScopedModelViewSet):
     def bank_file_view(self, request, pk, fmt):
         run = self.scoped_object(request, pk)  # 404 outside the jurisdiction
         if not _may_download(request.user):
-            return HttpResponseForbidden("银行文件仅限本县民政局工作人员 / county staff only")  # personal data
+            return HttpResponseForbidden(gettext("银行文件仅限本县民政局工作人员"))  # personal data
         try:
             run = services.bank_file_download(actor=request.user, run=run, fmt=fmt)
         except DomainPermissionDenied as exc:

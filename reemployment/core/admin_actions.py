@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from reemployment.core.admin_views import DisabledView, ScopedIndexView, ScopedInspectView
@@ -186,7 +187,7 @@ class ActionsMixin:
     def _handle(self, request, spec: Action, obj, back_url):
         if self._refused(request.user, spec, obj):
             # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
-            return HttpResponseForbidden("无权执行此操作 / not allowed")
+            return HttpResponseForbidden(gettext("无权执行此操作"))
         bound = request.method == "POST"
         form = spec.form_class(request.POST if bound else None, request.FILES if bound else None,
                                user=request.user, obj=obj)

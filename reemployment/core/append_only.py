@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SQLITE_FUNCTION = "core_audit_flush_in_progress"
 
@@ -63,8 +64,8 @@ class AppendOnlyModel(models.Model):
     """A history row (audit event, application step, enrolment change): written once, never changed
     or deleted through the ORM. Subclasses name the messages a person sees when something tries."""
 
-    append_only_update_message = "只能追加，不能修改 / append-only"
-    append_only_delete_message = "不能删除 / cannot be deleted"
+    append_only_update_message = _("只能追加，不能修改")
+    append_only_delete_message = _("不能删除")
 
     class Meta:
         abstract = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     """A request that the rules do not allow, with a message a person can act on.
@@ -22,8 +24,8 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
-    def __init__(self, message: str = "无权执行此操作 / not allowed", *, code: str = "forbidden"):
-        super().__init__(message, code=code, status=403)
+    def __init__(self, message: str | None = None, *, code: str = "forbidden"):
+        super().__init__(message or gettext("无权执行此操作"), code=code, status=403)
 
 
 class Conflict(DomainError):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-MESSAGE = "请求中含有不允许的控制字符（NUL） / the request contains a NUL character"
+MESSAGE = _("请求中含有不允许的控制字符（NUL）")
 
 
 class RejectNulMiddleware:
@@ -22,7 +24,10 @@ class RejectNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
+            # This runs before LocaleMiddleware: the request's language is chosen here for the message.
+            with translation.override(translation.get_language_from_request(request, check_path=True)):
+                message = str(MESSAGE)
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": MESSAGE}, status=400)
-            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

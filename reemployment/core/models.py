@@ -178,8 +178,8 @@ class User(AbstractUser):
             raise ValidationError({"region": _("工作人员必须有所属辖区")})
 
 
-APPEND_ONLY_UPDATE = "审计记录只能追加，不能修改 / audit events are append-only"
-APPEND_ONLY_DELETE = "审计记录不能删除 / audit events cannot be deleted"
+APPEND_ONLY_UPDATE = _("审计记录只能追加，不能修改")
+APPEND_ONLY_DELETE = _("审计记录不能删除")
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

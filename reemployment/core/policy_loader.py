@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
@@ -126,6 +127,11 @@ def _keys(mapping: dict) -> set:
     return set(mapping) - LINE_KEYS
 
 
+def _at(line: int | str, problem: str) -> str:
+    """One problem of the file with its line: "第 3 行：…" ("line 3: …" in English)."""
+    return _("第 %(line)s 行：%(problem)s") % {"line": line, "problem": problem}
+
+
 def _key_line(mapping: dict, key: str) -> int | str:
     return mapping.get("__key_lines__", {}).get(key, mapping.get("__line__", "?"))
 
@@ -136,8 +142,8 @@ def _section(data: dict, key: str, errors: list[str]) -> list:
     if value is None:
         return _LineList()
     if not isinstance(value, list):
-        errors.append(f"line {_key_line(data, key)}: {key} 必须是条目列表 / {key} must be a list of entries "
-                      f"(each starting with \"- \"), not {type(value).__name__}")
+        errors.append(_at(_key_line(data, key), _("%(key)s 必须是条目列表（每条以“- ”开头），而不是 %(type)s")
+                          % {"key": key, "type": type(value).__name__}))
         return _LineList()
     return value
 
@@ -147,12 +153,9 @@ def _entries(items: list, what: str, errors: list[str]):
     for index, item in enumerate(items):
         line = items.line(index) if isinstance(items, _LineList) else "?"
         if not isinstance(item, dict):
-            errors.append(f"line {line}: {what}条目必须是映射 / a {_ENGLISH.get(what, what)} entry must be a mapping: {item!r}")
+            errors.append(_at(line, _("%(what)s条目必须是映射：%(item)r") % {"what": what, "item": item}))
             continue
         yield item.get("__line__", line), item
-
-
-_ENGLISH = {"区划": "region", "标准": "standard", "参数": "parameter"}
 
 
 def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
@@ -162,59 +165,55 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise PolicyFileError([f"{line}不是有效的YAML / not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
+        problem = _("不是有效的YAML：%(problem)s") % {"problem": getattr(exc, "problem", exc)}
+        raise PolicyFileError([_at(mark.line + 1, problem) if mark else problem]) from exc
     if data is None:
-        raise PolicyFileError(["line 1: 文件为空 / the file is empty"])
+        raise PolicyFileError([_at(1, _("文件为空"))])
     if not isinstance(data, dict):
-        raise PolicyFileError(["line 1: 顶层必须是映射 / the top level must be a mapping"])
+        raise PolicyFileError([_at(1, _("顶层必须是映射"))])
     unknown = _keys(data) - {"regions", "standards", "parameters"}
     for key in sorted(unknown, key=str):
-        errors.append(f"line {_key_line(data, key)}: 未知的顶层键 {key!r} / unknown top-level key {key!r}")
+        errors.append(_at(_key_line(data, key), _("未知的顶层键 %(key)r") % {"key": key}))
 
     regions: list[_RegionSpec] = []
     known_codes: set[str] = set(Region.objects.values_list("code", flat=True))
     seen: dict[str, int | str] = {}
 
     def walk(items, parent: _RegionSpec | None):
-        for line, item in _entries(items, "区划", errors):
+        for line, item in _entries(items, _("区划"), errors):
             extra = _keys(item) - {"code", "name", "level", "area", "children"}
             if extra:
-                errors.append(f"line {line}: 区划含未知键 {sorted(extra)} / unknown region keys {sorted(extra)}")
+                errors.append(_at(line, _("区划含未知键 %(keys)s") % {"keys": sorted(extra)}))
             code = str(item.get("code", "")).strip()
             name = str(item.get("name", "")).strip()
             level = str(item.get("level", "")).strip()
             area = str(item.get("area", "") or "").strip()
             if not code.isdigit():
-                errors.append(f"line {line}: 区划代码必须是数字 / region code must be digits: {code!r}")
+                errors.append(_at(line, _("区划代码必须是数字：%(code)r") % {"code": code}))
             if not name:
-                errors.append(f"line {line}: 区划缺少名称 / region {code} has no name")
+                errors.append(_at(line, _("区划 %(code)s 缺少名称") % {"code": code}))
             if level not in RegionLevel.values:
-                errors.append(f"line {line}: 未知级别 {level!r} / unknown level {level!r} (one of {RegionLevel.values})")
+                errors.append(_at(line, _("未知级别 %(level)r（可选 %(levels)s）") % {"level": level, "levels": RegionLevel.values}))
             elif len(code) != CODE_LENGTH[level]:
-                errors.append(
-                    f"line {line}: {level} 级代码应为{CODE_LENGTH[level]}位 / {level} code must have "
-                    f"{CODE_LENGTH[level]} digits: {code}"
-                )
+                errors.append(_at(line, _("%(level)s 级代码应为%(digits)s位：%(code)s")
+                                  % {"level": level, "digits": CODE_LENGTH[level], "code": code}))
             if area and area not in Area.values:
-                errors.append(f"line {line}: 城乡应为 urban 或 rural / area must be urban or rural: {area!r}")
+                errors.append(_at(line, _("城乡应为 urban 或 rural：%(area)r") % {"area": area}))
             if parent is not None and level in RegionLevel.values and parent.level in RegionLevel.values:
                 if LEVEL_ORDER.index(parent.level) >= LEVEL_ORDER.index(level):
-                    errors.append(f"line {line}: {code} 的级别不低于上级 / level must be below its parent's")
+                    errors.append(_at(line, _("%(code)s 的级别不低于上级") % {"code": code}))
                 prefix = code_prefix(parent.code, parent.level)
                 if not code.startswith(prefix):
-                    errors.append(f"line {line}: {code} 不以上级代码 {prefix} 开头 / must start with its parent's "
-                                  f"code {prefix}")
+                    errors.append(_at(line, _("%(code)s 不以上级代码 %(prefix)s 开头") % {"code": code, "prefix": prefix}))
             if code in seen:
-                errors.append(f"line {line}: 区划代码重复 {code}（第 {seen[code]} 行已有）/ duplicate region code "
-                              f"{code} (also line {seen[code]})")
+                errors.append(_at(line, _("区划代码重复 %(code)s（第 %(other)s 行已有）") % {"code": code, "other": seen[code]}))
             else:
                 seen[code] = line
             spec = _RegionSpec(code, name, level, area, parent.code if parent else None, line)
             regions.append(spec)
             children = item.get("children")
             if children is not None and not isinstance(children, list):
-                errors.append(f"line {_key_line(item, 'children')}: children 必须是列表 / children must be a list")
+                errors.append(_at(_key_line(item, "children"), _("children 必须是列表")))
             elif children:
                 walk(children, spec)
 
@@ -222,18 +221,18 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
     all_codes = known_codes | set(seen)
 
     standards: list[dict] = []
-    for line, item in _entries(_section(data, "standards", errors), "标准", errors):
+    for line, item in _entries(_section(data, "standards", errors), _("标准"), errors):
         extra = _keys(item) - {"region", "area", "monthly_amount", "valid_from", "note"}
         if extra:
-            errors.append(f"line {line}: 标准含未知键 {sorted(extra)} / unknown standard keys {sorted(extra)}")
+            errors.append(_at(line, _("标准含未知键 %(keys)s") % {"keys": sorted(extra)}))
         region = str(item.get("region", ""))
         if region not in all_codes:
-            errors.append(f"line {line}: 未知区划 {region} / unknown region {region}")
+            errors.append(_at(line, _("未知区划 %(region)s") % {"region": region}))
         if item.get("area") not in Area.values:
-            errors.append(f"line {line}: 城乡应为 urban 或 rural / area must be urban or rural")
+            errors.append(_at(line, _("城乡应为 urban 或 rural")))
         amount = _amount(item.get("monthly_amount"), line, "monthly_amount", errors)
         if amount is not None and amount <= 0:
-            errors.append(f"line {line}: 标准必须大于0 / monthly_amount must be positive")
+            errors.append(_at(line, _("标准必须大于0")))
         valid_from = _date(item.get("valid_from"), line, errors)
         standards.append(
             {
@@ -245,44 +244,42 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
                 "line": line,
             }
         )
-    _duplicates(standards, ("region", "area", "valid_from"), "标准", "standard", errors)
+    _duplicates(standards, ("region", "area", "valid_from"), _("标准重复，与第 %(other)s 行相同 %(key)s"), errors)
 
     parameter_sets: list[dict] = []
-    for line, item in _entries(_section(data, "parameters", errors), "参数", errors):
+    for line, item in _entries(_section(data, "parameters", errors), _("参数"), errors):
         extra = _keys(item) - {"region", "valid_from", "values", "note"}
         if extra:
-            errors.append(f"line {line}: 参数含未知键 {sorted(extra)} / unknown keys {sorted(extra)}")
+            errors.append(_at(line, _("参数含未知键 %(keys)s") % {"keys": sorted(extra)}))
         region = str(item.get("region", ""))
         if region not in all_codes:
-            errors.append(f"line {line}: 未知区划 {region} / unknown region {region}")
+            errors.append(_at(line, _("未知区划 %(region)s") % {"region": region}))
         valid_from = _date(item.get("valid_from"), line, errors)
         values = item.get("values")
         if not isinstance(values, dict):
-            errors.append(f"line {line}: values 必须是映射 / values must be a mapping")
+            errors.append(_at(line, _("values 必须是映射")))
             continue
         values_line = values.get("__line__", line)
         stored = {}
         for name, raw in _strip_line(values).items():
             if isinstance(raw, float):
-                errors.append(
-                    f"line {values_line}: {name}: 金额和比例请写成带引号的字符串 / write amounts and shares "
-                    f"as quoted strings (\"0.30\"), not floats"
-                )
+                errors.append(_at(values_line, _("%(name)s：金额和比例请写成带引号的字符串（\"0.30\"），不要写成小数")
+                                  % {"name": name}))
                 continue
             try:
                 stored[name] = to_jsonable(name, coerce_value(name, raw))
             except ParameterError as exc:
-                errors.append(f"line {values_line}: {exc}")
+                errors.append(_at(values_line, str(exc)))
         parameter_sets.append(
             {"region": region, "valid_from": valid_from, "values": stored, "note": str(item.get("note", "")), "line": line}
         )
-    _duplicates(parameter_sets, ("region", "valid_from"), "参数", "parameter set", errors)
+    _duplicates(parameter_sets, ("region", "valid_from"), _("参数重复，与第 %(other)s 行相同 %(key)s"), errors)
     if errors:
         raise PolicyFileError(errors)
     return regions, standards, parameter_sets
 
 
-def _duplicates(entries: list[dict], key_fields: tuple[str, ...], what: str, what_en: str, errors: list[str]) -> None:
+def _duplicates(entries: list[dict], key_fields: tuple[str, ...], message: str, errors: list[str]) -> None:
     """Two entries for the same key (region, area, date): the file is ambiguous, refuse it."""
     first_line: dict[tuple, int | str] = {}
     for entry in entries:
@@ -291,20 +288,19 @@ def _duplicates(entries: list[dict], key_fields: tuple[str, ...], what: str, wha
             continue  # a bad date or area: already reported
         if key in first_line:
             label = " ".join(str(part) for part in key)
-            errors.append(f"line {entry['line']}: {what}重复，与第 {first_line[key]} 行相同 {label} / duplicate "
-                          f"{what_en} for {label} (also line {first_line[key]})")
+            errors.append(_at(entry["line"], message % {"other": first_line[key], "key": label}))
         else:
             first_line[key] = entry["line"]
 
 
 def _amount(raw, line, name, errors) -> Decimal | None:
     if isinstance(raw, float):
-        errors.append(f"line {line}: {name} 请写成带引号的字符串 / write {name} as a quoted string, e.g. \"150.00\"")
+        errors.append(_at(line, _("%(name)s 请写成带引号的字符串，例如 \"150.00\"") % {"name": name}))
         return None
     try:
         return to_decimal(str(raw) if isinstance(raw, int) else raw)
     except (TypeError, ValueError):
-        errors.append(f"line {line}: {name} 不是金额 / {name} is not an amount: {raw!r}")
+        errors.append(_at(line, _("%(name)s 不是金额：%(raw)r") % {"name": name, "raw": raw}))
         return None
 
 
@@ -314,7 +310,7 @@ def _date(raw, line, errors) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(raw))
     except ValueError:
-        errors.append(f"line {line}: 日期应为 YYYY-MM-DD / valid_from must be a date YYYY-MM-DD: {raw!r}")
+        errors.append(_at(line, _("valid_from 日期应为 YYYY-MM-DD：%(raw)r") % {"raw": raw}))
         return None
 
 
@@ -322,7 +318,7 @@ def _save_region(actor, region: Region, spec: _RegionSpec) -> Region:
     try:
         return region_save(actor=actor, region=region)
     except DomainError as exc:  # rolls the whole load back
-        raise PolicyFileError([f"line {spec.line}: {exc.message}"]) from exc
+        raise PolicyFileError([_at(spec.line, exc.message)]) from exc
 
 
 def load_policy_text(text: str, *, actor=None) -> LoadReport:

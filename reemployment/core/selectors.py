@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from reemployment.core.errors import DomainError
 from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
@@ -16,7 +17,7 @@ def region_by_code(code: str) -> Region:
     try:
         return Region.objects.get(code=code)
     except Region.DoesNotExist:
-        raise DomainError(f"未知的行政区划代码 {code} / unknown region code {code}", code="unknown_region") from None
+        raise DomainError(_("未知的行政区划代码 %(code)s") % {"code": code}, code="unknown_region") from None
 
 
 def ancestor_codes(region: Region) -> list[str]:

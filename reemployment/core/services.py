@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Replace, Substr
+from django.utils.translation import gettext as _
 
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
@@ -27,7 +28,7 @@ def _require_county_staff(actor, region: Region) -> None:
     if actor.is_superuser or actor.role == Role.ADMIN:
         return
     if actor.role != Role.COUNTY or not in_jurisdiction(actor, region):
-        raise PermissionDenied("只有本县民政局工作人员可以修改标准和参数 / only county civil-affairs staff of this county")
+        raise PermissionDenied(_("只有本县民政局工作人员可以修改标准和参数"))
 
 
 def _full_clean(instance) -> None:
@@ -66,14 +67,14 @@ def parameter_set_save(*, actor, parameter_set: ParameterSet) -> ParameterSet:
     return parameter_set
 
 
-def _require_system_admin(actor, what: str) -> None:
-    """Regions and logins are managed by system administrators (and superusers); a string actor
+def _require_system_admin(actor, refusal: str) -> None:
+    """Regions and logins are managed by system administrators (and superusers), else ``refusal``; a string actor
     is the command line or the policy loader ("system:load_policy"), run by the operator."""
     if isinstance(actor, str):
         return
     if actor is not None and actor.is_active and (actor.is_superuser or actor.role == Role.ADMIN):
         return
-    raise PermissionDenied(f"只有系统管理员可以管理{what} / only system administrators manage {what}")
+    raise PermissionDenied(refusal)
 
 
 # ---------------------------------------------------------------- regions
@@ -89,7 +90,7 @@ def region_save(*, actor, region: Region) -> Region:
     (``CODE_PREFIX_LENGTH``: a township 341125100's villages are 341125100xxx). One UPDATE per
     change, whatever the size of the subtree.
     """
-    _require_system_admin(actor, "行政区划 / regions")
+    _require_system_admin(actor, _("只有系统管理员可以管理行政区划"))
     if region.parent_id:
         # The parent's path as stored now (an earlier step of this transaction may have moved it).
         region.parent = Region.objects.get(pk=region.parent_id)
@@ -117,11 +118,11 @@ def region_save(*, actor, region: Region) -> Region:
     for child in children:
         child_code = new_prefix + child.code[len(new_prefix):] if renumbered else child.code
         if child.level in LEVEL_ORDER and LEVEL_ORDER.index(child.level) <= LEVEL_ORDER.index(region.level):
-            raise DomainError(f"下级区划 {child.code} 的级别须低于本级 / the level of {child.code} must stay below "
-                              f"this region's", field_errors={"level": ["下级区划的级别须低于本级"]})
+            raise DomainError(_("下级区划 %(code)s 的级别须低于本级") % {"code": child.code},
+                              field_errors={"level": [_("下级区划的级别须低于本级")]})
         if not child_code.startswith(new_prefix):
-            raise DomainError(f"下级区划 {child.code} 的代码不以 {new_prefix} 开头 / the code of {child.code} must "
-                              f"start with {new_prefix}", field_errors={"code": [f"下级区划代码须以 {new_prefix} 开头"]})
+            raise DomainError(_("下级区划 %(code)s 的代码不以 %(prefix)s 开头") % {"code": child.code, "prefix": new_prefix},
+                              field_errors={"code": [_("下级区划代码须以 %(prefix)s 开头") % {"prefix": new_prefix}]})
 
     region.save()
     moved = 0
@@ -137,8 +138,9 @@ def region_save(*, actor, region: Region) -> Region:
         moved = descendants.update(**changes)
     note = ""
     if moved:
-        note = (f"下级区划 {moved} 个随之更新 / {moved} descendant regions updated: path {old.path} → {new_path}"
-                + (f"; codes {old_prefix}… → {new_prefix}…" if renumbered else ""))
+        # The audit note is data, kept in the project's language (Chinese) whoever made the change.
+        note = (f"下级区划 {moved} 个随之更新：路径 {old.path} → {new_path}"
+                + (f"；代码 {old_prefix}… → {new_prefix}…" if renumbered else ""))
     audit.record(actor=actor, action="region.update", obj=region, region=region, object_label=str(region),
                  before=before, after=audit.snapshot(region), note=note)
     return region
@@ -147,13 +149,13 @@ def region_save(*, actor, region: Region) -> Region:
 def _check_renumbering(old: Region, descendants, old_prefix: str, new_prefix: str) -> None:
     stray = descendants.exclude(code__startswith=old_prefix).values_list("code", flat=True).first()
     if stray is not None:
-        raise DomainError(f"下级区划 {stray} 的代码不以 {old_prefix} 开头，无法随之改码 / cannot renumber: "
-                          f"descendant {stray} does not start with {old_prefix}", field_errors={"code": [stray]})
+        raise DomainError(_("下级区划 %(code)s 的代码不以 %(prefix)s 开头，无法随之改码") % {"code": stray, "prefix": old_prefix},
+                          field_errors={"code": [stray]})
     # Every code under the new prefix must be free (outside this subtree, which is being renumbered).
     taken = (Region.objects.filter(code__startswith=new_prefix).exclude(path__startswith=old.path)
              .values_list("code", flat=True).first())
     if taken is not None:
-        raise Conflict(f"代码段 {new_prefix} 已被区划 {taken} 使用 / codes starting {new_prefix} are in use ({taken})")
+        raise Conflict(_("代码段 %(prefix)s 已被区划 %(code)s 使用") % {"prefix": new_prefix, "code": taken})
 
 
 # ---------------------------------------------------------------- logins
@@ -172,11 +174,10 @@ def role_region_problem(role: str, region: Region | None) -> str | None:
     if role not in ROLE_REGION_LEVELS:
         return None
     if region is None:
-        return "该角色必须有所属辖区 / this role needs a home region"
+        return _("该角色必须有所属辖区")
     if region.level not in ROLE_REGION_LEVELS[role]:
         levels = "/".join(str(RegionLevel(level).label) for level in ROLE_REGION_LEVELS[role])
-        return (f"{Role(role).label}的所属辖区应为{levels}级 / the home region of this role must be a "
-                f"{'/'.join(sorted(ROLE_REGION_LEVELS[role]))}")
+        return _("%(role)s的所属辖区应为%(levels)s级") % {"role": Role(role).label, "levels": levels}
     return None
 
 
@@ -193,7 +194,7 @@ def user_save(*, actor, user: User, password: str | None = None) -> User:
     Recipient logins are created with their household (benefits), never here. Only a superuser
     may make or change a superuser; Django's admin (``is_staff``) is for superusers only.
     """
-    _require_system_admin(actor, "登录账号 / logins")
+    _require_system_admin(actor, _("只有系统管理员可以管理登录账号"))
     old = User.objects.select_for_update().get(pk=user.pk) if user.pk else None
     _check_user_change(actor, user, old)
     return _write_user(actor=actor, user=user, old=old, password=password)
@@ -202,12 +203,11 @@ def user_save(*, actor, user: User, password: str | None = None) -> User:
 def _check_user_change(actor, user: User, old: User | None) -> None:
     was_recipient = old is not None and old.role == Role.RECIPIENT
     if (user.role == Role.RECIPIENT) != was_recipient:
-        raise DomainError("低保对象的登录账号随家庭建立，不能在此创建或改为工作人员 / recipient logins are created with "
-                          "their household and cannot be turned into staff logins here",
-                          field_errors={"role": ["低保对象账号不能在此创建或更改角色"]})
+        raise DomainError(_("低保对象的登录账号随家庭建立，不能在此创建或改为工作人员"),
+                          field_errors={"role": [_("低保对象账号不能在此创建或更改角色")]})
     actor_is_superuser = not isinstance(actor, str) and actor.is_superuser
     if not isinstance(actor, str) and not actor_is_superuser and (user.is_superuser or (old and old.is_superuser)):
-        raise PermissionDenied("只有超级用户可以设置或修改超级用户 / only a superuser may grant or change superuser accounts")
+        raise PermissionDenied(_("只有超级用户可以设置或修改超级用户"))
 
 
 def _write_user(*, actor, user: User, old: User | None, password: str | None) -> User:
@@ -222,7 +222,7 @@ def _write_user(*, actor, user: User, old: User | None, password: str | None) ->
     assign_role_group(user)
     audit.record(actor=actor, action="user.update" if old is not None else "user.create", obj=user,
                  region=user.region, object_label=user.username, before=before,
-                 after=audit.snapshot(user, USER_AUDIT_FIELDS), note="密码已设置 / password set" if password else "")
+                 after=audit.snapshot(user, USER_AUDIT_FIELDS), note="密码已设置" if password else "")  # data: Chinese
     return user
 
 
@@ -231,9 +231,9 @@ def user_create(*, actor, username: str, password: str | None, role: str, region
                 display_name: str = "", is_superuser: bool = False) -> User:
     """Create a login with a role (and the role's group), or bring an existing one in step.
     Idempotent by username (the demo seeder runs it on every ``make run``)."""
-    _require_system_admin(actor, "登录账号 / logins")
+    _require_system_admin(actor, _("只有系统管理员可以管理登录账号"))
     if role and role not in Role.values:
-        raise DomainError(f"未知角色 {role} / unknown role {role}", field_errors={"role": [role]})
+        raise DomainError(_("未知角色 %(role)s") % {"role": role}, field_errors={"role": [role]})
     user = User.objects.select_for_update().filter(username=username).first()
     if user is not None and (
         (user.role, user.region_id, user.display_name, user.is_superuser)

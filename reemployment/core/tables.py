@@ -14,6 +14,7 @@ import io
 import zipfile
 
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from reemployment.core.errors import DomainError
 
@@ -37,8 +38,7 @@ def detect_encoding(raw: bytes) -> str:
             continue
         return encoding
     raise TableRejected(
-        "文件编码无法识别：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV，或 XLSX / "
-        "the file is not valid UTF-8, GBK or GB18030 text; save it as CSV in one of those encodings or as XLSX",
+        _("文件编码无法识别：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV，或 XLSX"),
         code="bad_encoding",
     )
 
@@ -51,25 +51,23 @@ def read_table(raw: bytes, name: str = "", *, max_bytes: int | None = None,
     ``name`` is the uploaded file's name, for messages only.
     """
     if max_bytes is not None and len(raw) > max_bytes:
-        raise TableRejected(f"文件过大：{len(raw)} 字节，上限 {max_bytes} 字节 / file too large: "
-                            f"{len(raw)} bytes, limit {max_bytes}", code="too_large")
+        raise TableRejected(_("文件过大：%(size)s 字节，上限 %(limit)s 字节") % {"size": len(raw), "limit": max_bytes},
+                            code="too_large")
     if not raw.strip():
-        raise TableRejected("文件为空 / the file is empty", code="empty")
+        raise TableRejected(_("文件为空"), code="empty")
     if raw.startswith(OLE2_MAGIC):
-        raise TableRejected("不支持旧版 .xls 文件，请另存为 XLSX 或 CSV / legacy .xls is not supported; "
-                            "save as XLSX or CSV", code="bad_format")
+        raise TableRejected(_("不支持旧版 .xls 文件，请另存为 XLSX 或 CSV"), code="bad_format")
     if raw.startswith(XLSX_MAGIC):
         try:
             frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
         except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-            raise TableRejected(f"XLSX 文件已损坏或格式不正确 / the XLSX file is damaged or malformed ({exc})",
+            raise TableRejected(_("XLSX 文件已损坏或格式不正确（%(error)s）") % {"error": exc},
                                 code="malformed") from exc
         encoding = "xlsx"
     else:
         encoding = detect_encoding(raw)
         if b"\x00" in raw[:4096]:
-            raise TableRejected("文件不是文本表格（含二进制内容） / the file is binary, not a CSV table",
-                                code="malformed")
+            raise TableRejected(_("文件不是文本表格（含二进制内容）"), code="malformed")
         # Blank lines are read as (empty) rows, not skipped, so that the index follows the physical lines
         # and error reports' row numbers are the line numbers a person sees (as for XLSX). Blank lines
         # before the header are skipped and counted.
@@ -78,18 +76,18 @@ def read_table(raw: bytes, name: str = "", *, max_bytes: int | None = None,
             frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding=encoding,
                                 skipinitialspace=True, skip_blank_lines=False, skiprows=leading)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise TableRejected(f"CSV 格式错误，无法解析 / malformed CSV: {exc}", code="malformed") from exc
+            raise TableRejected(_("CSV 格式错误，无法解析：%(error)s") % {"error": exc}, code="malformed") from exc
         frame.index = frame.index + leading
         frame.attrs["header_row"] = leading + 1
     if frame.shape[1] == 0:
-        raise TableRejected("文件没有表头 / the file has no header row", code="malformed")
+        raise TableRejected(_("文件没有表头"), code="malformed")
     frame = frame.fillna("")
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.strip()
     # Fully empty lines (common at the end of spreadsheet exports) are not rows.
     frame = frame[(frame != "").any(axis=1)]
     if max_rows is not None and len(frame) > max_rows:
-        raise TableRejected(f"一次最多导入 {max_rows} 行 / at most {max_rows} rows per file", code="too_large")
+        raise TableRejected(_("一次最多导入 %(rows)s 行") % {"rows": max_rows}, code="too_large")
     return frame, encoding
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
@@ -128,7 +129,7 @@ class IndexView(wagtail_users.IndexView):
 
 class DeleteView(wagtail_users.DeleteView):
     def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied("登录账号不能删除，请停用 / logins are deactivated, not deleted")
+        raise PermissionDenied(gettext("登录账号不能删除，请停用"))
 
 
 class UserViewSet(wagtail_users.UserViewSet):

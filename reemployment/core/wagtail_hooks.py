@@ -1,6 +1,7 @@
 """Admin screens for shared records: regions, standards, parameters, audit log."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -89,4 +90,4 @@ def refuse_bulk_user_changes(request, action_type, objects, action_class_instanc
     # Logins change one by one through services.user_save (audited); Wagtail's bulk delete, activate
     # and group assignment would bypass it (users_admin.py hides them; this refuses a crafted POST).
     if action_class_instance.model is User:
-        raise DjangoPermissionDenied("批量修改登录账号不可用 / bulk changes of logins are not available")
+        raise DjangoPermissionDenied(gettext("批量修改登录账号不可用"))

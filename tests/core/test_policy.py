@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
 from reemployment.core.policy_loader import PolicyFileError, load_policy_text
@@ -106,6 +107,10 @@ def test_bad_file_rejected_whole_with_line_numbers():
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(BAD)
     errors = "\n".join(info.value.errors)
+    assert "第 6 行：township 级代码应为9位" in errors and "第 8 行：未知区划 999999" in errors  # Chinese by default
+    with translation.override("en"), pytest.raises(PolicyFileError) as info:
+        load_policy_text(BAD)
+    errors = "\n".join(info.value.errors)
     assert "line 6:" in errors and "9 digits" in errors
     assert "line 8:" in errors and "unknown region 999999" in errors
     assert "not an amount" in errors
@@ -120,7 +125,9 @@ def test_bad_file_rejected_whole_with_line_numbers():
 def test_command_reports_errors(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("regions: [", encoding="utf-8")
-    with pytest.raises(CommandError, match="not valid YAML"):
+    with pytest.raises(CommandError, match="不是有效的YAML"):
+        call_command("load_policy", str(path))
+    with translation.override("en"), pytest.raises(CommandError, match="rejected, nothing was loaded:\n  line 1: not valid YAML"):
         call_command("load_policy", str(path))
     gbk = tmp_path / "gbk.yaml"
     gbk.write_bytes("regions: []\n# 定远县\n".encode("gbk"))
@@ -154,9 +161,10 @@ def test_duplicate_parameter_sets_are_refused_naming_both_lines():
     events = AuditEvent.objects.count()
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(DUPLICATE_PARAMETERS)
-    assert info.value.errors == [
-        "line 5: 参数重复，与第 2 行相同 341125 2026-01-01 / duplicate parameter set for 341125 2026-01-01 (also line 2)"
-    ]
+    assert info.value.errors == ["第 5 行：参数重复，与第 2 行相同 341125 2026-01-01"]
+    with translation.override("en"), pytest.raises(PolicyFileError) as info:
+        load_policy_text(DUPLICATE_PARAMETERS)
+    assert info.value.errors == ["line 5: duplicate parameter set for 341125 2026-01-01 (also line 2)"]
     # Rejected whole: nothing changed, nothing audited (before, each load wrote "2 updated").
     assert AuditEvent.objects.count() == events
     assert ParameterSet.objects.get().values["urban_b_uplift"] == "0.30"
@@ -173,10 +181,10 @@ standards:
     load_policy_text(SAMPLE)
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(text)
-    assert info.value.errors == [
-        ("line 4: 标准重复，与第 2 行相同 341125 urban 2026-01-01 / duplicate standard for 341125 urban 2026-01-01 "
-         "(also line 2)")
-    ]
+    assert info.value.errors == ["第 4 行：标准重复，与第 2 行相同 341125 urban 2026-01-01"]
+    with translation.override("en"), pytest.raises(PolicyFileError) as info:
+        load_policy_text(text)
+    assert info.value.errors == ["line 4: duplicate standard for 341125 urban 2026-01-01 (also line 2)"]
 
 
 @pytest.mark.django_db
@@ -184,32 +192,32 @@ standards:
     "text, expected",
     [
         # A number where a list belongs: a line-level error, not a TypeError.
-        ("regions: []\nparameters: 5\n", "line 2: parameters 必须是条目列表 / parameters must be a list of entries"),
+        ("regions: []\nparameters: 5\n", "第 2 行：parameters 必须是条目列表"),
         # A string is not iterated character by character.
-        ("# standards\nstandards: abc\n", "line 2: standards 必须是条目列表 / standards must be a list of entries"),
-        ("regions:\n  code: '341125'\n", "line 1: regions 必须是条目列表 / regions must be a list of entries"),
-        ("standards:\n  - abc\n  - 7\n", "line 2: 标准条目必须是映射 / a standard entry must be a mapping: 'abc'"),
-        ("parameters:\n\n  - [1, 2]\n", "line 3: 参数条目必须是映射 / a parameter entry must be a mapping: [1, 2]"),
+        ("# standards\nstandards: abc\n", "第 2 行：standards 必须是条目列表"),
+        ("regions:\n  code: '341125'\n", "第 1 行：regions 必须是条目列表"),
+        ("standards:\n  - abc\n  - 7\n", "第 2 行：标准条目必须是映射：'abc'"),
+        ("parameters:\n\n  - [1, 2]\n", "第 3 行：参数条目必须是映射：[1, 2]"),
         ("regions:\n  - {code: '341125', name: 定远县, level: county, children: 5}\n",
-         "line 2: children 必须是列表 / children must be a list"),
+         "第 2 行：children 必须是列表"),
         # Two entries with a malformed area are reported, not a crash on comparing them.
         (("standards:\n  - {region: '341125', area: [urban], monthly_amount: '1.00', valid_from: 2026-01-01}\n"
           "  - {region: '341125', area: [urban], monthly_amount: '1.00', valid_from: 2026-01-01}\n"),
-         "line 3: 城乡应为 urban 或 rural / area must be urban or rural"),
+         "第 3 行：城乡应为 urban 或 rural"),
     ],
 )
 def test_sections_of_the_wrong_shape_are_line_level_errors(text, expected):
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(text)
     assert any(error.startswith(expected) for error in info.value.errors), info.value.errors
-    assert "line ?" not in "\n".join(info.value.errors)
+    assert "第 ? 行" not in "\n".join(info.value.errors)
 
 
 @pytest.mark.django_db
 def test_a_non_mapping_entry_reports_its_own_line():
     with pytest.raises(PolicyFileError) as info:
         load_policy_text("standards:\n  - abc\n  - 7\n")
-    assert [error.split(":", 1)[0] for error in info.value.errors] == ["line 2", "line 3"]
+    assert [error.split("：", 1)[0] for error in info.value.errors] == ["第 2 行", "第 3 行"]
 
 
 @pytest.mark.django_db
@@ -225,6 +233,7 @@ regions:
 """
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(text)
-    assert info.value.errors == [
-        "line 7: 340225 不以上级代码 3411 开头 / must start with its parent's code 3411"
-    ]
+    assert info.value.errors == ["第 7 行：340225 不以上级代码 3411 开头"]
+    with translation.override("en"), pytest.raises(PolicyFileError) as info:
+        load_policy_text(text)
+    assert info.value.errors == ["line 7: 340225 must start with its parent's code 3411"]

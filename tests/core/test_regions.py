@@ -63,7 +63,7 @@ def test_reparenting_a_county_through_load_policy_keeps_every_user_seeing_their_
     moved = AuditEvent.objects.get(action="region.update", object_id=str(county_user.region_id))
     assert moved.before["parent_id"] is None and moved.after["parent_id"] == Region.objects.get(code="341100").pk
     assert moved.before["path"] == "341125/" and moved.after["path"] == "341100/341125/"
-    assert "3 descendant regions updated" in moved.note  # two townships and the community
+    assert "下级区划 3 个随之更新" in moved.note  # two townships and the community
 
     # Loading either file again changes nothing: the county file's top region keeps its place.
     events = AuditEvent.objects.count()
@@ -85,7 +85,7 @@ regions:
 """
     with pytest.raises(PolicyFileError) as info:
         load_policy_text(bad)
-    assert len(info.value.errors) == 1 and info.value.errors[0].startswith("line 2: 下级区划 341125 的级别须低于本级")
+    assert len(info.value.errors) == 1 and info.value.errors[0].startswith("第 2 行：下级区划 341125 的级别须低于本级")
     assert not Region.objects.filter(code="341200").exists()  # nothing was written
     assert Region.objects.get(code="341100").level == "city"
 
@@ -113,7 +113,7 @@ def test_admin_renumbering_a_township_cascades_to_its_communities_and_is_audited
     event = AuditEvent.objects.get(action="region.update", object_id=str(town.pk))
     assert event.actor == users["admin"]
     assert (event.before["code"], event.after["code"]) == ("341125100", "341125102")
-    assert "2 descendant regions updated" in event.note and "341125100… → 341125102…" in event.note
+    assert "下级区划 2 个随之更新" in event.note and "341125100… → 341125102…" in event.note
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from reemployment.core import services
 from reemployment.core.errors import DomainError, PermissionDenied
@@ -42,7 +43,7 @@ def test_a_system_administrator_creates_a_township_login_in_the_admin(client, us
     event = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
     assert event.actor == actor and event.region == regions["town_a"]
     assert event.after["role"] == "township" and event.after["region_id"] == regions["town_a"].pk
-    assert "password" not in event.after and event.note == "密码已设置 / password set"
+    assert "password" not in event.after and event.note == "密码已设置"
 
     # The new login can work in the admin and sees its own township only.
     client.force_login(user)
@@ -126,7 +127,7 @@ def test_a_system_administrator_cannot_take_over_a_superuser(users, superuser):
 def test_a_staff_login_cannot_become_a_recipient_and_back(users):
     township = users["township_a"]
     township.role = Role.RECIPIENT
-    with pytest.raises(DomainError, match="recipient"):
+    with pytest.raises(DomainError, match="低保对象的登录账号随家庭建立"):
         services.user_save(actor=users["admin"], user=township)
 
 
@@ -175,11 +176,11 @@ def test_create_staff_user_reads_the_password_from_the_environment(regions, monk
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["t2", "township", "999999999"], "unknown region code 999999999"),
-        (["t2", "township"], "this role needs a home region"),
-        (["t2", "township", "341125"], "home region of this role must be a township"),
-        (["t2", "county", "341125", "--password", "123"], "password refused"),
-        (["t2", "county", "341125", "--no-input", "--password", ""], "no password"),
+        (["t2", "township", "999999999"], "未知的行政区划代码 999999999"),
+        (["t2", "township"], "该角色必须有所属辖区"),
+        (["t2", "township", "341125"], "乡镇/街道工作人员的所属辖区应为乡镇/街道级"),
+        (["t2", "county", "341125", "--password", "123"], "密码不符合要求"),
+        (["t2", "county", "341125", "--no-input", "--password", ""], "没有密码"),
     ],
 )
 def test_create_staff_user_refuses_bad_input(regions, monkeypatch, args, message):
@@ -193,8 +194,16 @@ def test_create_staff_user_refuses_bad_input(regions, monkeypatch, args, message
 
 
 @pytest.mark.django_db
+def test_create_staff_user_speaks_english_under_english(regions, monkeypatch):
+    monkeypatch.delenv("STAFF_USER_PASSWORD", raising=False)
+    refusal = r"the home region of this role \(Township staff\) must be a region of the level Township"
+    with translation.override("en"), pytest.raises(CommandError, match=refusal):
+        call_command("create_staff_user", "t2", "township", "341125", "--password", PASSWORD)
+
+
+@pytest.mark.django_db
 def test_create_staff_user_does_not_silently_change_an_existing_login(users, regions):
-    with pytest.raises(CommandError, match="exists"):
+    with pytest.raises(CommandError, match="已存在"):
         call_command("create_staff_user", users["township_a"].username, "county", "341125", "--password", PASSWORD)
     call_command("create_staff_user", users["township_a"].username, "county", "341125", "--password", PASSWORD,
                  "--update")

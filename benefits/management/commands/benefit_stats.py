@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from benefits.selectors import benefit_stats
 from reemployment.core.models import Region
@@ -81,7 +82,7 @@ def build_report(region: Region, *, population=None, month_from=None, month_to=N
         report["coverage"] = f"{Decimal(total_persons * 100) / population:.2f}%"
     else:
         report["coverage"] = None
-        report["coverage_note"] = "未提供人口数（--population），不计算覆盖面 / no population given: coverage omitted"
+        report["coverage_note"] = _("未提供人口数（--population），不计算覆盖面")
     report["paid"] = None
     if month_from and month_to:
         try:

@@ -10,6 +10,7 @@ import os
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reemployment.core.errors import DomainError
 from reemployment.core.models import STAFF_ROLES, Region, Role, User
@@ -37,32 +38,32 @@ class Command(BaseCommand):
     def handle(self, *args, username, role, region, display_name, password, superuser, update, interactive,
                **options):
         if User.objects.filter(username=username).exists() and not update:
-            raise CommandError(f"用户 {username} 已存在 / login {username} exists (use --update to change it)")
+            raise CommandError(_("用户 %(username)s 已存在（用 --update 修改）") % {"username": username})
         home = None
         if region:
             home = Region.objects.filter(code=region).first()
             if home is None:
-                raise CommandError(f"未知的行政区划代码 {region} / unknown region code {region}")
+                raise CommandError(_("未知的行政区划代码 %(code)s") % {"code": region})
         password = password or os.environ.get(PASSWORD_ENV) or self._ask_password(interactive)
         candidate = User(username=username, role=role, region=home, display_name=display_name)
         try:
             validate_password(password, candidate)
         except ValidationError as exc:
-            raise CommandError("密码不符合要求 / password refused: " + " ".join(exc.messages)) from None
+            raise CommandError(_("密码不符合要求：%(reasons)s") % {"reasons": " ".join(exc.messages)}) from None
         try:
             user = user_create(actor="system:create_staff_user", username=username, password=password, role=role,
                                region=home, display_name=display_name, is_superuser=superuser)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        where = f"{home.name}（{home.code}）" if home else "全部 / everywhere"
+        where = f"{home.name}（{home.code}）" if home else _("全部辖区")
         self.stdout.write(f"{user.username}: {Role(role).label}, {where}")
 
     def _ask_password(self, interactive: bool) -> str:
         if not interactive:
-            raise CommandError(f"no password: give --password or set {PASSWORD_ENV}")
-        first = getpass.getpass("Password: ")
-        if first != getpass.getpass("Password (again): "):
-            raise CommandError("the two passwords differ")
+            raise CommandError(_("没有密码：请用 --password 或设置 %(variable)s") % {"variable": PASSWORD_ENV})
+        first = getpass.getpass(_("密码：") + " ")
+        if first != getpass.getpass(_("再次输入密码：") + " "):
+            raise CommandError(_("两次输入的密码不一致"))
         if not first:
-            raise CommandError("empty password")
+            raise CommandError(_("密码为空"))
         return first

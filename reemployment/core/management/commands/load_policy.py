@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reemployment.core.policy_loader import PolicyFileError, load_policy_text
 
@@ -17,16 +18,15 @@ class Command(BaseCommand):
         try:
             text = file.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise CommandError(f"no such file: {file}") from None
+            raise CommandError(_("没有这个文件：%(file)s") % {"file": file}) from None
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{file}: 文件须为UTF-8编码 / the file must be UTF-8 ({exc})") from None
+            raise CommandError(_("%(file)s：文件须为UTF-8编码（%(error)s）") % {"file": file, "error": exc}) from None
         try:
             report = load_policy_text(text)
         except PolicyFileError as exc:
-            raise CommandError(f"{file}: rejected, nothing was loaded:\n  " + "\n  ".join(exc.errors)) from None
+            raise CommandError(_("%(file)s：文件被拒绝，什么都没有导入：") % {"file": file} + "\n  " + "\n  ".join(exc.errors)) from None
         self.stdout.write(
-            f"regions: {report.regions_created} created, {report.regions_updated} updated; "
-            f"standards: {report.standards_created} created, {report.standards_updated} updated; "
-            f"parameter sets: {report.parameter_sets_created} created, {report.parameter_sets_updated} updated; "
-            f"{report.unchanged} unchanged"
+            _("区划：新建 %(regions_created)s，更新 %(regions_updated)s；标准：新建 %(standards_created)s，"
+              "更新 %(standards_updated)s；参数：新建 %(parameter_sets_created)s，更新 %(parameter_sets_updated)s；"
+              "未变 %(unchanged)s") % vars(report)
         )
