@@ -8,6 +8,8 @@ change goes through ``jobs.services``; domain errors become JSON by the project 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -39,7 +41,7 @@ class RegionField(serializers.Field):
         else:
             region = Region.objects.filter(code=str(data)).first()
         if region is None:
-            raise serializers.ValidationError(f"未知的行政区划 {data} / unknown region")
+            raise serializers.ValidationError(_("未知的行政区划 %(region)s") % {"region": data})
         return region
 
 
@@ -196,7 +198,7 @@ class VacancyImportView(APIView):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise DomainError("文件过大（最大 10 MB） / the file is too large (10 MB at most)")
+            raise DomainError(_("文件过大（最大 10 MB）"))
         report = imports.vacancies_import(actor=request.user, content=upload.read(), filename=upload.name)
         return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST)
 
@@ -226,7 +228,7 @@ class JobSeekerSerializer(serializers.ModelSerializer):
     hours = serializers.ListField(child=serializers.ChoiceField(choices=Hours.choices), required=False)
     preferred_townships = serializers.ListField(child=RegionField(), required=False, write_only=True)
     training_certificates = serializers.SerializerMethodField(
-        help_text="培训所获证书（只读，劳动就业局在花名册登记） / certificates earned in training (read-only)")
+        help_text=gettext_lazy("培训所获证书（只读，劳动就业局在花名册登记）"))
 
     class Meta:
         model = JobSeeker

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jobs.matching.pipeline import vacancy_tokens
 from jobs.matching.text import normalise_certificates, normalise_occupation
@@ -70,13 +71,13 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     CSV in UTF-8, UTF-8 with BOM, GBK or GB18030, or XLSX)."""
     name = (filename or "").lower()
     if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
-        raise DomainError("只支持 .csv 或 .xlsx 文件 / only .csv or .xlsx files")
+        raise DomainError(gettext("只支持 .csv 或 .xlsx 文件"))
     frame, _ = tables.read_table(content, filename, max_bytes=settings.MAX_IMPORT_BYTES, max_rows=MAX_ROWS)
     frame.columns = [HEADERS.get(str(c).strip(), HEADERS.get(str(c).strip().lower(), str(c).strip()))
                      for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise DomainError(f"缺少列：{'、'.join(missing)} / missing columns: {', '.join(missing)}")
+        raise DomainError(gettext("缺少列：%(columns)s") % {"columns": "、".join(missing)})
     return frame
 
 

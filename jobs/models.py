@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reemployment.core.models import Region
 
@@ -117,7 +118,7 @@ class VacancyStatus(models.TextChoices):
     OPEN = "open", _("招聘中")
     CLOSED = "closed", _("已关闭")
     FILLED = "filled", _("已招满")
-    EXPIRED = "expired", _("已过期")
+    EXPIRED = "expired", pgettext_lazy("岗位状态", "已过期")
 
 
 # Allowed status changes (CONVENTIONS.md rule 7). Only OPEN vacancies are in the match index.
@@ -157,7 +158,7 @@ class Vacancy(EncodedMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("岗位")
+        verbose_name = pgettext_lazy("岗位记录", "岗位")
         verbose_name_plural = _("岗位")
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -199,8 +200,8 @@ class Referral(models.Model):
     REGION_FIELD = "seeker__member__household__region"
 
     seeker = models.ForeignKey(JobSeeker, verbose_name=_("求职者"), on_delete=models.PROTECT, related_name="referrals")
-    vacancy = models.ForeignKey(Vacancy, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="referrals")
-    status = models.CharField(_("结果"), max_length=10, choices=ReferralStatus.choices,
+    vacancy = models.ForeignKey(Vacancy, verbose_name=pgettext_lazy("岗位记录", "岗位"), on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(pgettext_lazy("推荐记录", "结果"), max_length=10, choices=ReferralStatus.choices,
                               default=ReferralStatus.PENDING, db_index=True)
     referred_on = models.DateField(_("推荐日期"))
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), null=True, blank=True,
@@ -239,7 +240,7 @@ class Hire(models.Model):
                                related_name="hires")
     household = models.ForeignKey("benefits.Household", verbose_name=_("家庭"), on_delete=models.PROTECT,
                                   related_name="hires")
-    vacancy = models.ForeignKey(Vacancy, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="hires")
+    vacancy = models.ForeignKey(Vacancy, verbose_name=pgettext_lazy("岗位记录", "岗位"), on_delete=models.PROTECT, related_name="hires")
     start_date = models.DateField(_("上岗日期"))
     monthly_earnings = models.DecimalField(_("月收入(元)"), **MONEY, validators=[MinValueValidator(Decimal(0))])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,

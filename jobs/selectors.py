@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
 from jobs import hooks
@@ -96,9 +97,9 @@ def _check_k(k) -> int:
     try:
         k = int(k)
     except (TypeError, ValueError):
-        raise DomainError("k 须为整数 / k must be an integer", field_errors={"k": ["须为整数"]}) from None
+        raise DomainError(_("k 须为整数"), field_errors={"k": [_("须为整数")]}) from None
     if not 1 <= k <= MAX_K:
-        raise DomainError(f"k 须在 1 到 {MAX_K} 之间 / k must be between 1 and {MAX_K}", field_errors={"k": ["超出范围"]})
+        raise DomainError(_("k 须在 1 到 %(max)s 之间") % {"max": MAX_K}, field_errors={"k": [_("超出范围")]})
     return k
 
 
@@ -110,9 +111,9 @@ def search_vacancies(query: str, region_code: str | None = None, k: int = 10) ->
     k = _check_k(k)
     query = (query or "").strip()
     if not query:
-        raise DomainError("请输入搜索内容 / the query is empty", field_errors={"query": ["必填"]})
+        raise DomainError(_("请输入搜索内容"), field_errors={"query": [_("必填")]})
     if len(query) > 500:
-        raise DomainError("搜索内容过长（最多 500 字） / the query is too long (500 characters at most)")
+        raise DomainError(_("搜索内容过长（最多 500 字）"))
     if region_code:
         region_by_code(region_code)
     snapshot = get_store().snapshot()

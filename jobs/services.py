@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member
 from jobs import hooks
@@ -64,7 +65,7 @@ def _require(actor, region: Region, roles: set, what: str) -> None:
     if _is_system(actor) or actor.is_superuser:
         return
     if actor.role not in roles or not in_jurisdiction(actor, region):
-        raise PermissionDenied(f"{what}：不在您的辖区或您无此权限 / outside your jurisdiction or role")
+        raise PermissionDenied(_("%(what)s：不在您的辖区或您无此权限") % {"what": what})
 
 
 def can_act_for_member(actor, member: Member) -> bool:
@@ -126,8 +127,8 @@ def _enqueue_seeker_encode(seeker_id: int) -> None:
 def employer_save(*, actor, instance: Employer) -> Employer:
     """Register (登记) or edit an employer. Labour-bureau staff of the employer's region."""
     if instance.region_id is None:
-        raise DomainError("请选择用人单位所在地 / the employer needs a region", field_errors={"region": ["必填"]})
-    _require(actor, instance.region, VACANCY_ROLES, "登记用人单位")
+        raise DomainError(_("请选择用人单位所在地"), field_errors={"region": [_("必填")]})
+    _require(actor, instance.region, VACANCY_ROLES, _("登记用人单位"))
     instance.name = (instance.name or "").strip()
     _clean(instance, constraints=False)  # the unique name answers 409 below
     before = None
@@ -137,7 +138,7 @@ def employer_save(*, actor, instance: Employer) -> Employer:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise Conflict(f"该地已登记同名用人单位“{instance.name}” / an employer of that name exists there") from exc
+        raise Conflict(_("该地已登记同名用人单位“%(name)s”") % {"name": instance.name}) from exc
     audit.record(actor=actor, action="employer.update" if before else "employer.create", obj=instance,
                  region=instance.region, before=before, after=audit.snapshot(instance))
     return instance
@@ -153,15 +154,15 @@ def employer_create(*, actor, name: str, region: Region, **fields) -> Employer:
 def _validate_vacancy(vacancy: Vacancy, *, creating: bool) -> None:
     errors: dict[str, list[str]] = {}
     if vacancy.pay_min is not None and vacancy.pay_max is not None and vacancy.pay_max < vacancy.pay_min:
-        errors["pay_max"] = ["月薪上限不能低于下限 / pay_max must not be below pay_min"]
+        errors["pay_max"] = [_("月薪上限不能低于下限")]
     if creating and vacancy.closes_on and vacancy.closes_on < today():
-        errors["closes_on"] = ["截止日期已过 / the closing date is in the past"]
+        errors["closes_on"] = [_("截止日期已过")]
     if vacancy.employer_id and vacancy.region_id:
         county = vacancy.region.county() if vacancy.region.level != "county" else vacancy.region
         employer_county = vacancy.employer.region.county() if vacancy.employer.region.level != "county" \
             else vacancy.employer.region
         if county and employer_county and county.pk != employer_county.pk:
-            errors["region"] = ["岗位所在地须与用人单位在同一县 / the vacancy must be in the employer's county"]
+            errors["region"] = [_("岗位所在地须与用人单位在同一县")]
     if errors:
         raise DomainError("；".join(m for ms in errors.values() for m in ms), field_errors=errors)
 
@@ -170,11 +171,11 @@ def _validate_vacancy(vacancy: Vacancy, *, creating: bool) -> None:
 def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
     """Post (发布) or edit a vacancy. A new vacancy is open; the index follows on commit."""
     if instance.region_id is None or instance.employer_id is None:
-        raise DomainError("岗位须有用人单位和工作地点 / a vacancy needs an employer and a region",
-                          field_errors={k: ["必填"] for k in ("employer", "region")
+        raise DomainError(_("岗位须有用人单位和工作地点"),
+                          field_errors={k: [_("必填")] for k in ("employer", "region")
                                         if getattr(instance, f"{k}_id") is None})
-    _require(actor, instance.region, VACANCY_ROLES, "发布岗位")
-    _require(actor, instance.employer.region, VACANCY_ROLES, "发布岗位")
+    _require(actor, instance.region, VACANCY_ROLES, _("发布岗位"))
+    _require(actor, instance.employer.region, VACANCY_ROLES, _("发布岗位"))
     creating = instance.pk is None
     instance.occupation = normalise_occupation(instance.occupation)
     instance.certificates = normalise_certificates(instance.certificates or [])
@@ -187,7 +188,7 @@ def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
         current = Vacancy.objects.select_for_update().get(pk=instance.pk)
         before = audit.snapshot(current, _AUDITED_VACANCY_FIELDS)
         if current.status != instance.status:
-            raise Conflict("请通过关闭/重新开放操作改变岗位状态 / change the status with close or reopen")
+            raise Conflict(_("请通过关闭/重新开放操作改变岗位状态"))
     else:
         instance.status = VacancyStatus.OPEN
         instance.created_by = _user(actor)
@@ -211,12 +212,12 @@ def vacancy_create(*, actor, **fields) -> Vacancy:
 def vacancy_set_status(*, actor, vacancy: Vacancy, status: str, note: str = "") -> Vacancy:
     """Close (关闭), mark filled (招满), expire or reopen a vacancy; closed ones leave the index."""
     vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
-    _require(actor, vacancy.region, VACANCY_ROLES, "变更岗位状态")
+    _require(actor, vacancy.region, VACANCY_ROLES, _("变更岗位状态"))
     if status not in VACANCY_TRANSITIONS.get(vacancy.status, set()):
-        raise Conflict(f"岗位状态不能从“{VacancyStatus(vacancy.status).label}”变为“{VacancyStatus(status).label}” / "
-                       f"cannot change a vacancy from {vacancy.status} to {status}", code="invalid_transition")
+        raise Conflict(_("岗位状态不能从“%(before)s”变为“%(after)s”") % {
+            "before": VacancyStatus(vacancy.status).label, "after": VacancyStatus(status).label}, code="invalid_transition")
     if status == VacancyStatus.OPEN and vacancy.closes_on < today():
-        raise DomainError("截止日期已过，请先修改截止日期 / the closing date has passed; change it first")
+        raise DomainError(_("截止日期已过，请先修改截止日期"))
     before = vacancy.status
     vacancy.status = status
     vacancy.save(update_fields=["status", "updated_at"])
@@ -255,16 +256,16 @@ def seeker_save(*, actor, instance: JobSeeker, preferred_townships=None) -> JobS
     recipient for a member of their own household."""
     member = instance.member
     if not can_act_for_member(actor, member):
-        raise PermissionDenied("只能为本辖区或本户成员进行求职登记 / only for members in your jurisdiction or household")
+        raise PermissionDenied(_("只能为本辖区或本户成员进行求职登记"))
     if not member.is_current:
-        raise DomainError("该成员已死亡或已离户，不能登记 / the member has died or left the household")
+        raise DomainError(_("该成员已死亡或已离户，不能登记"))
     instance.certificates = normalise_certificates(instance.certificates or [])
     instance.desired_occupations = [normalise_occupation(o) for o in (instance.desired_occupations or []) if o]
     instance.hours = [h for h in (instance.hours or []) if h in Hours.values]
     creating = instance.pk is None
     if creating:
         if JobSeeker.objects.filter(member=member).exists():
-            raise Conflict("该成员已有求职登记，请修改原登记 / this member is already registered")
+            raise Conflict(_("该成员已有求职登记，请修改原登记"))
         instance.registered_on = instance.registered_on or today()
         instance.registered_by = _user(actor)
     _clean(instance, exclude=["vector", "member", "registered_by"])
@@ -307,18 +308,18 @@ def referral_create(*, actor, seeker: JobSeeker, vacancy: Vacancy, reasons: list
     """Refer (推荐岗位) a seeker to an open vacancy. Labour-bureau staff."""
     seeker = JobSeeker.objects.select_related("member__household__region").get(pk=seeker.pk)
     vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
-    _require(actor, seeker.member.household.region, REFERRAL_ROLES, "推荐岗位")
-    _require(actor, vacancy.region, REFERRAL_ROLES, "推荐岗位")
+    _require(actor, seeker.member.household.region, REFERRAL_ROLES, _("推荐岗位"))
+    _require(actor, vacancy.region, REFERRAL_ROLES, _("推荐岗位"))
     if seeker.status != SeekerStatus.ACTIVE:
-        raise Conflict("该求职者不在求职状态 / the seeker is not actively seeking")
+        raise Conflict(_("该求职者不在求职状态"))
     if vacancy.status != VacancyStatus.OPEN or vacancy.closes_on < today():
-        raise Conflict("岗位已关闭或已过截止日期 / the vacancy is not open")
+        raise Conflict(_("岗位已关闭或已过截止日期"))
     try:
         with transaction.atomic():
             referral = Referral.objects.create(seeker=seeker, vacancy=vacancy, referred_on=today(),
                                                referred_by=_user(actor), match_reasons=list(reasons or []))
     except IntegrityError as exc:
-        raise Conflict("已向该求职者推荐过此岗位 / this seeker was already referred to this vacancy") from exc
+        raise Conflict(_("已向该求职者推荐过此岗位")) from exc
     audit.record(actor=actor, action="referral.create", obj=referral, region=seeker.member.household.region,
                  after=audit.snapshot(referral))
     return referral
@@ -328,10 +329,10 @@ def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise DomainError("月收入格式不正确 / monthly earnings must be a number",
-                          field_errors={"monthly_earnings": ["格式不正确"]}) from None
+        raise DomainError(_("月收入格式不正确"),
+                          field_errors={"monthly_earnings": [_("格式不正确")]}) from None
     if amount < 0:
-        raise DomainError("月收入不能为负 / monthly earnings cannot be negative")
+        raise DomainError(_("月收入不能为负"))
     return round_yuan(amount)
 
 
@@ -344,20 +345,20 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
     referral = (Referral.objects.select_for_update()
                 .select_related("seeker__member__household__region", "vacancy__region").get(pk=referral.pk))
     household = referral.seeker.member.household
-    _require(actor, household.region, REFERRAL_ROLES, "登记推荐结果")
+    _require(actor, household.region, REFERRAL_ROLES, _("登记推荐结果"))
     if outcome not in REFERRAL_TRANSITIONS.get(referral.status, set()):
-        raise Conflict(f"推荐结果已登记为“{ReferralStatus(referral.status).label}” / the outcome is already recorded",
+        raise Conflict(_("推荐结果已登记为“%(status)s”") % {"status": ReferralStatus(referral.status).label},
                        code="invalid_transition")
     outcome_on = outcome_on or today()
     if outcome == ReferralStatus.HIRED:
         if start_date is None or monthly_earnings is None:
-            raise DomainError("录用须填写上岗日期和月收入 / a hire needs a start date and monthly earnings",
-                              field_errors={k: ["必填"] for k, v in (("start_date", start_date),
+            raise DomainError(_("录用须填写上岗日期和月收入"),
+                              field_errors={k: [_("必填")] for k, v in (("start_date", start_date),
                                                                    ("monthly_earnings", monthly_earnings)) if v is None})
         earnings = _money(monthly_earnings)
     if outcome == ReferralStatus.REFUSED and not (refusal_reason or "").strip():
-        raise DomainError("请填写拒绝理由 / give the seeker's reason for refusing",
-                          field_errors={"refusal_reason": ["必填"]})
+        raise DomainError(_("请填写拒绝理由"),
+                          field_errors={"refusal_reason": [_("必填")]})
     referral.status = outcome
     referral.outcome_on = outcome_on
     referral.outcome_note = note
@@ -399,9 +400,9 @@ def referral_judge_refusal(*, actor, referral: Referral, valid: bool, note: str 
     referral = Referral.objects.select_for_update(of=("self",)).select_related("seeker__member__household__region").get(
         pk=referral.pk)
     household = referral.seeker.member.household
-    _require(actor, household.region, REFERRAL_ROLES, "认定拒绝理由")
+    _require(actor, household.region, REFERRAL_ROLES, _("认定拒绝理由"))
     if referral.status != ReferralStatus.REFUSED:
-        raise Conflict("只有“求职者拒绝”的推荐需要认定理由 / only refusals are judged")
+        raise Conflict(_("只有“求职者拒绝”的推荐需要认定理由"))
     before = referral.refusal_valid
     referral.refusal_valid = bool(valid)
     referral.refusal_judged_by = _user(actor)
@@ -456,9 +457,9 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
     """A county civil-affairs user confirms (确认) the proposal: the benefit is suspended, or the
     pending application declined."""
     proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
-    _require(actor, proposal.household.region, SANCTION_ROLES, "确认处理建议")
+    _require(actor, proposal.household.region, SANCTION_ROLES, _("确认处理建议"))
     if SanctionStatus.CONFIRMED not in SANCTION_TRANSITIONS[proposal.status]:
-        raise Conflict("该建议已处理 / this proposal has already been decided", code="invalid_transition")
+        raise Conflict(_("该建议已处理"), code="invalid_transition")
     reason = f"无正当理由拒绝推荐岗位（处理建议 #{proposal.pk}）：{proposal.explanation}"[:300]
     decision_note = note
     if proposal.kind == SanctionKind.SUSPEND_BENEFIT:
@@ -490,9 +491,9 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
 def sanction_dismiss(*, actor, proposal: SanctionProposal, note: str = "") -> SanctionProposal:
     """A county civil-affairs user dismisses (驳回) the proposal; the benefit is untouched."""
     proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
-    _require(actor, proposal.household.region, SANCTION_ROLES, "驳回处理建议")
+    _require(actor, proposal.household.region, SANCTION_ROLES, _("驳回处理建议"))
     if SanctionStatus.DISMISSED not in SANCTION_TRANSITIONS[proposal.status]:
-        raise Conflict("该建议已处理 / this proposal has already been decided", code="invalid_transition")
+        raise Conflict(_("该建议已处理"), code="invalid_transition")
     proposal.status = SanctionStatus.DISMISSED
     proposal.decided_by = _user(actor)
     proposal.decided_at = timezone.now()

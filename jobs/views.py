@@ -33,7 +33,7 @@ def _render(request, template, context, status=200):
 def _household_or_404(request):
     household = selectors.recipient_household(request.user)
     if household is None:
-        raise Http404("本页面仅供已关联家庭的低保对象/申请人使用 / only for recipients linked to a household")
+        raise Http404(_("本页面仅供已关联家庭的低保对象/申请人使用"))
     return household
 
 

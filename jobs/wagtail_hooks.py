@@ -293,7 +293,8 @@ def register_obliged_menu_item():
 
 def matches_link(seeker):
     """List column: the seeker's match list, where staff refer (推荐岗位)."""
-    return format_html('<a href="{}">匹配岗位 / 推荐</a>', reverse("jobs_admin_seeker_matches", args=[seeker.pk]))
+    return format_html('<a href="{}">{}</a>', reverse("jobs_admin_seeker_matches", args=[seeker.pk]),
+                       _("匹配岗位 / 推荐"))
 
 
 

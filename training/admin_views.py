@@ -123,26 +123,26 @@ class CourseRosterView(WagtailAdminTemplateMixin, TemplateView):
 
         form = EnrolForm(request.POST)
         if not form.is_valid():
-            raise DomainError("请填写身份证号码 / enter the ID number")
+            raise DomainError(_("请填写身份证号码"))
         number = form.cleaned_data["id_number"].strip().upper()
         member = scope_model(Member.objects.select_related("household__region"), request.user).filter(
             id_number=number).first()
         if member is None:
-            raise DomainError("辖区内没有此身份证号码的人员 / no person with this ID number in your jurisdiction")
+            raise DomainError(_("辖区内没有此身份证号码的人员"))
         services.enrolment_create(actor=request.user, course=self.course, member=member)
         return _("已报名：%(name)s") % {"name": member}
 
     def do_status(self, request):
         to_status = request.POST.get("to_status", "")
         if to_status not in CourseStatus.values:
-            raise DomainError("未知状态 / unknown status")
+            raise DomainError(_("未知状态"))
         services.course_transition(actor=request.user, course=self.course, to_status=to_status)
         return _("培训班状态已更新")
 
     def do_attendance(self, request):
         form = AttendanceForm(request.POST)
         if not form.is_valid():
-            raise DomainError("请填写考勤日期 / enter the day")
+            raise DomainError(_("请填写考勤日期"))
         present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         n = services.attendance_record(actor=request.user, course=self.course, day=form.cleaned_data["day"],
                                        present_ids=present)

@@ -91,7 +91,7 @@ def withdraw(request, pk: int):
     if enrolment is None:
         raise Http404("not your household's enrolment")
     try:
-        services.enrolment_withdraw(actor=request.user, enrolment=enrolment, reason="本人网上退出 / withdrawn online")
+        services.enrolment_withdraw(actor=request.user, enrolment=enrolment, reason="本人网上退出")
     except DomainError as exc:
         return _back(request, error=exc.message)
     return _back(request, message=_("已退出报名。"))

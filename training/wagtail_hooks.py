@@ -153,7 +153,7 @@ def review_owner_cell(review):
         return review.owner.get_full_name() or review.owner.username
     if review.status == ReviewStatus.OPEN:
         return format_html('<span class="w-status w-status--label" title="{}">⚠ {}</span>',
-                           _("请指定承办人 / assign an owner"), _("未指定承办人"))
+                           _("请指定承办人"), _("未指定承办人"))
     return "—"
 
 

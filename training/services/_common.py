@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reemployment.core.errors import DomainError, PermissionDenied
 from reemployment.core.models import Role
@@ -42,7 +43,7 @@ def _require_labour(actor, region) -> None:
     if _is_system(actor) or _is_admin(actor):
         return
     if getattr(actor, "role", None) != Role.LABOUR or not in_jurisdiction(actor, region):
-        raise PermissionDenied("只有本辖区劳动就业局工作人员可以办理 / only labour-bureau staff of this jurisdiction")
+        raise PermissionDenied(_("只有本辖区劳动就业局工作人员可以办理"))
 
 
 def _member_region(member):
@@ -56,14 +57,14 @@ def _require_may_enrol(actor, member, course) -> None:
     role = getattr(actor, "role", None)
     if role == Role.RECIPIENT:
         if member.household.account_id != actor.pk:
-            raise PermissionDenied("只能为本户成员报名 / only members of your own household")
+            raise PermissionDenied(_("只能为本户成员报名"))
         return
     if role == Role.LABOUR:
         if in_jurisdiction(actor, course.region) and in_jurisdiction(actor, _member_region(member)):
             return
     elif role in (Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY) and in_jurisdiction(actor, _member_region(member)):
         return
-    raise PermissionDenied("该人员不在您的辖区 / this person is not in your jurisdiction")
+    raise PermissionDenied(_("该人员不在您的辖区"))
 
 
 def _full_clean(instance, exclude=None) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
@@ -110,9 +111,8 @@ def course_assess(*, actor, course: Course, as_of: dt.date | None = None) -> Cou
                          before={"marked_for_reward": not marked},
                          after={"marked_for_reward": marked, "outcome": result.outcome, "outcome_final": final,
                                 "output_rate": audit.jsonable(_rate(result.output_rate))},
-                         note=("列入奖励 / marked for reward" if marked else
-                               "撤销奖励：当前考核结果不再是最终的“奖励” / reward revoked: the current outcome is "
-                               "no longer a final reward") + "\n" + "\n".join(result.explanation))
+                         note=("列入奖励" if marked else
+                               "撤销奖励：当前考核结果不再是最终的“奖励”") + "\n" + "\n".join(result.explanation))
     if result.outcome == OUTCOME_REVIEW and (final or quality_ground):
         _review_open(actor=actor, course=course, grounds="\n".join(result.explanation))
     if final:
@@ -137,8 +137,7 @@ def _review_open(*, actor, course: Course, grounds: str) -> AccountabilityReview
     review = AccountabilityReview.objects.create(course=course, grounds=grounds, owner=owner)
     audit.record(actor=actor or SYSTEM, action="training.review.open", obj=review, region=course.region,
                  object_label=f"责任倒查 {course.title}", after=audit.snapshot(review),
-                 note="承办人：开班人 / owner: the course's creator" if owner else
-                 "未指定承办人，请分派 / no owner yet: assign one")
+                 note="承办人：开班人" if owner else "未指定承办人，请分派")
     return review
 
 
@@ -172,11 +171,11 @@ def subsidy_pay(*, actor, payment: SubsidyPayment, paid_on: dt.date, voucher: st
     payment = SubsidyPayment.objects.select_for_update(of=("self",)).select_related("course__region").get(pk=payment.pk)
     _require_labour(actor, payment.course.region)
     if payment.status == SubsidyStatus.PAID:
-        raise Conflict("该培训补贴已支付 / already paid")
+        raise Conflict(_("该培训补贴已支付"))
     if not payment.course.outcome_final:
-        raise Conflict("输出期未满，考核结果未定，不能支付 / the assessment is not final yet")
+        raise Conflict(_("输出期未满，考核结果未定，不能支付"))
     if not (voucher or "").strip():
-        raise DomainError("请填写支付凭证号 / enter the payment voucher", field_errors={"voucher": ["required"]})
+        raise DomainError(_("请填写支付凭证号"), field_errors={"voucher": [_("必填")]})
     before = audit.snapshot(payment, ["status", "paid_on", "voucher"])
     payment.status = SubsidyStatus.PAID
     payment.paid_on = paid_on
@@ -196,21 +195,21 @@ def accountability_review_save(*, actor, review: AccountabilityReview) -> Accoun
     current = AccountabilityReview.objects.select_for_update(of=("self",)).select_related("course__region").get(pk=review.pk)
     _require_labour(actor, current.course.region)
     if current.status == ReviewStatus.CLOSED:
-        raise Conflict("已办结的倒查不能修改 / a closed review cannot be changed")
+        raise Conflict(_("已办结的倒查不能修改"))
     if review.owner_id and not (review.owner.is_staff_role and in_jurisdiction(review.owner, current.course.region)):
-        raise DomainError("承办人须为本辖区工作人员 / the owner must be staff of this jurisdiction",
-                          field_errors={"owner": ["outside jurisdiction"]})
+        raise DomainError(_("承办人须为本辖区工作人员"),
+                          field_errors={"owner": [_("不在本辖区")]})
     before = audit.snapshot(current, ["owner", "findings", "outcome", "status"])
     current.owner_id = review.owner_id
     current.findings = review.findings
     current.outcome = review.outcome
     if review.outcome:
         if not review.owner_id:
-            raise DomainError("办结前须指定承办人 / assign an owner before closing",
-                              field_errors={"owner": ["required to close"]})
+            raise DomainError(_("办结前须指定承办人"),
+                              field_errors={"owner": [_("办结时必填")]})
         if not (review.findings or "").strip():
-            raise DomainError("办结前须填写倒查情况 / record the findings before closing",
-                              field_errors={"findings": ["required to close"]})
+            raise DomainError(_("办结前须填写倒查情况"),
+                              field_errors={"findings": [_("办结时必填")]})
         current.status = ReviewStatus.CLOSED
         current.closed_at = timezone.now()
         current.closed_by = None if _is_system(actor) else actor

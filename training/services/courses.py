@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from jobs.matching.text import CERTIFICATES
 from reemployment.core import audit
@@ -29,7 +30,7 @@ def provider_save(*, actor, provider: Provider) -> Provider:
         with transaction.atomic():
             provider.save()
     except IntegrityError as exc:
-        raise Conflict("同一县区已有同名培训机构 / a provider with this name exists in the county") from exc
+        raise Conflict(_("同一县区已有同名培训机构")) from exc
     audit.record(actor=actor, action="training.provider.update" if before else "training.provider.create",
                  obj=provider, region=provider.region, before=before, after=audit.snapshot(provider))
     return provider
@@ -42,28 +43,26 @@ def course_save(*, actor, course: Course) -> Course:
     _full_clean(course)
     course.standard_certificate = (course.standard_certificate or "").strip()
     if course.standard_certificate and course.standard_certificate not in standard_certificates():
-        raise DomainError("对应岗位证书须从岗位证书目录中选择（如 焊工证、电工证） / "
-                          "choose the vacancy certificate from the list (e.g. 焊工证)",
-                          field_errors={"standard_certificate": ["not in the vacancy certificate list"]})
+        raise DomainError(_("对应岗位证书须从岗位证书目录中选择（如 焊工证、电工证）"),
+                          field_errors={"standard_certificate": [_("不在岗位证书目录中")]})
     if course.ends_on < course.starts_on:
-        raise DomainError("结业日期不能早于开班日期 / the course cannot end before it starts",
-                          field_errors={"ends_on": ["before starts_on"]})
+        raise DomainError(_("结业日期不能早于开班日期"),
+                          field_errors={"ends_on": [_("早于开班日期")]})
     if not course.provider.region.contains(course.region) and not course.region.contains(course.provider.region):
-        raise DomainError("培训机构不属于举办地所在县区 / the provider is not registered in this county",
-                          field_errors={"provider": ["other county"]})
+        raise DomainError(_("培训机构不属于举办地所在县区"),
+                          field_errors={"provider": [_("其他县区的培训机构")]})
     before = None
     if course.pk:
         current = Course.objects.select_for_update().get(pk=course.pk)
         before = audit.snapshot(current)
         if course.capacity < current.enrolled_count:
-            raise Conflict(f"名额不能少于已报名人数 {current.enrolled_count} / capacity below the enrolled count")
+            raise Conflict(_("名额不能少于已报名人数 %(count)s") % {"count": current.enrolled_count})
         if current.status in (CourseStatus.ENDED, CourseStatus.CANCELLED):
             # Only the vacancy certificate may still be set: it changes matching, not the assessment.
             changed = {name for name in COURSE_EDITABLE_FIELDS
                        if getattr(course, name) != getattr(current, name)} - {"standard_certificate"}
             if changed:
-                raise Conflict("已结业或已取消的培训班只能修改“对应岗位证书” / an ended or cancelled course cannot "
-                               "be edited, except its vacancy certificate")
+                raise Conflict(_("已结业或已取消的培训班只能修改“对应岗位证书”"))
         # Fields only services write are kept as stored.
         for name in ("status", "enrolled_count", "created_by_id"):
             setattr(course, name, getattr(current, name))
@@ -99,15 +98,15 @@ def course_transition(*, actor, course: Course, to_status: str, note: str = "") 
     course = Course.objects.select_for_update(of=("self",)).select_related("region").get(pk=course.pk)
     _require_labour(actor, course.region)
     if to_status not in COURSE_TRANSITIONS.get(course.status, set()):
-        raise Conflict(f"培训班不能从“{course.get_status_display()}”变为“{CourseStatus(to_status).label}” / "
-                       f"course cannot go from {course.status} to {to_status}")
+        raise Conflict(_("培训班不能从“%(before)s”变为“%(after)s”") % {
+            "before": course.get_status_display(), "after": CourseStatus(to_status).label})
     before = {"status": course.status}
     affected = 0
     if to_status == CourseStatus.ENDED:
         affected = course.enrolments.filter(status=EnrolmentStatus.ENROLLED).update(status=EnrolmentStatus.DROPPED)
     elif to_status == CourseStatus.CANCELLED:
         affected = course.enrolments.filter(status__in=HOLDS_PLACE).update(
-            status=EnrolmentStatus.WITHDRAWN, withdrawn_reason="培训班取消 / course cancelled")
+            status=EnrolmentStatus.WITHDRAWN, withdrawn_reason="培训班取消")
         course.enrolled_count = 0
     course.status = to_status
     course.save(update_fields=["status", "enrolled_count"])

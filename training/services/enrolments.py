@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from jobs.selectors import seeker_id_for_member
 from jobs.tasks import encode_seeker
@@ -47,19 +48,19 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
     _require_may_enrol(actor, member, course)
     recipient = getattr(actor, "role", None) == Role.RECIPIENT
     if course.status != CourseStatus.OPEN and not (course.status == CourseStatus.RUNNING and not recipient):
-        raise Conflict("该培训班不在报名期 / the course is not open for sign-up")
+        raise Conflict(_("该培训班不在报名期"))
     if recipient and course.starts_on < today():
-        raise Conflict("培训班已开班，请联系社区或劳动就业局 / the course has started; ask your community office")
+        raise Conflict(_("培训班已开班，请联系社区或劳动就业局"))
     if not member.is_current:
-        raise DomainError("该成员已死亡或离户，不能报名 / this member has died or left the household")
+        raise DomainError(_("该成员已死亡或离户，不能报名"))
     county = course.region.county() or course.region
     if not county.contains(_member_region(member)):
-        raise DomainError("只能报名本县区举办的培训班 / courses are for residents of the county")
+        raise DomainError(_("只能报名本县区举办的培训班"))
     if TrainingEnrolment.objects.filter(course=course, member=member).exclude(
             status=EnrolmentStatus.WITHDRAWN).exists():
-        raise Conflict("该成员已报名此培训班 / already enrolled on this course")
+        raise Conflict(_("该成员已报名此培训班"))
     if course.enrolled_count >= course.capacity:
-        raise Conflict("名额已满 / the course is full")
+        raise Conflict(_("名额已满"))
     try:
         with transaction.atomic():
             enrolment = TrainingEnrolment.objects.create(
@@ -67,7 +68,7 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
                 self_enrolled=recipient)
             Course.objects.filter(pk=course.pk).update(enrolled_count=F("enrolled_count") + 1)
     except IntegrityError as exc:  # the database's word is final (concurrent sign-ups)
-        raise Conflict("名额已满或已报名 / the course is full or the member is already enrolled") from exc
+        raise Conflict(_("名额已满或已报名")) from exc
     audit.record(actor=actor, action="training.enrolment.create", obj=enrolment, region=course.region,
                  after=audit.snapshot(enrolment))
     return enrolment
@@ -75,8 +76,8 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
 
 def _transition(enrolment: TrainingEnrolment, to_status: str) -> None:
     if to_status not in ENROLMENT_TRANSITIONS.get(enrolment.status, set()):
-        raise Conflict(f"学员状态不能从“{enrolment.get_status_display()}”变为“{EnrolmentStatus(to_status).label}” / "
-                       f"enrolment cannot go from {enrolment.status} to {to_status}")
+        raise Conflict(_("学员状态不能从“%(before)s”变为“%(after)s”") % {
+            "before": enrolment.get_status_display(), "after": EnrolmentStatus(to_status).label})
 
 
 @transaction.atomic
@@ -86,10 +87,10 @@ def enrolment_withdraw(*, actor, enrolment: TrainingEnrolment, reason: str = "")
     enrolment = _locked_enrolment(enrolment)
     _require_may_enrol(actor, enrolment.member, enrolment.course)
     if getattr(actor, "role", None) == Role.RECIPIENT and enrolment.course.starts_on <= today():
-        raise Conflict("培训班已开班，不能在网上退出 / the course has started")
+        raise Conflict(_("培训班已开班，不能在网上退出"))
     _transition(enrolment, EnrolmentStatus.WITHDRAWN)
     if Placement.objects.filter(enrolment=enrolment).exists():
-        raise Conflict("已记录输出的学员不能退出 / a placed trainee cannot withdraw")
+        raise Conflict(_("已记录输出的学员不能退出"))
     before = audit.snapshot(enrolment, ["status"])
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.withdrawn_reason = reason[:200]
@@ -110,13 +111,13 @@ def attendance_record(*, actor, course: Course, day: dt.date, present_ids: set[i
     course = Course.objects.select_related("region").get(pk=course.pk)
     _require_labour(actor, course.region)
     if not (course.starts_on <= day <= course.ends_on):
-        raise DomainError(f"考勤日期须在培训期内（{course.starts_on}～{course.ends_on}） / day outside the course dates")
+        raise DomainError(_("考勤日期须在培训期内（%(start)s～%(end)s）") % {"start": course.starts_on, "end": course.ends_on})
     if course.status not in (CourseStatus.RUNNING, CourseStatus.ENDED):
-        raise Conflict("培训班开班后才能记录考勤 / attendance is recorded once the course runs")
+        raise Conflict(_("培训班开班后才能记录考勤"))
     roster = list(course.enrolments.filter(status__in=HOLDS_PLACE).values_list("pk", flat=True))
     unknown = set(present_ids) - set(roster)
     if unknown:
-        raise DomainError("出勤名单中有不属于本班的学员 / some present trainees are not on this course")
+        raise DomainError(_("出勤名单中有不属于本班的学员"))
     recorder = None if _is_system(actor) else actor
     rows = [Attendance(enrolment_id=pk, day=day, present=pk in present_ids, recorded_by=recorder) for pk in roster]
     Attendance.objects.bulk_create(rows, update_conflicts=True, unique_fields=["enrolment", "day"],
@@ -134,18 +135,18 @@ def enrolment_complete(*, actor, enrolment: TrainingEnrolment, completed_on: dt.
     course = enrolment.course
     _require_labour(actor, course.region)
     if course.status not in (CourseStatus.RUNNING, CourseStatus.ENDED):
-        raise Conflict("培训班开班后才能记录结业 / completion is recorded once the course runs")
+        raise Conflict(_("培训班开班后才能记录结业"))
     to_status = EnrolmentStatus.COMPLETED if completed else EnrolmentStatus.DROPPED
     _transition(enrolment, to_status)
     before = audit.snapshot(enrolment, ["status", "completed_on"])
     if completed:
         completed_on = completed_on or course.ends_on
         if completed_on < course.starts_on:
-            raise DomainError("结业日期不能早于开班日期 / completion before the course started")
+            raise DomainError(_("结业日期不能早于开班日期"))
         enrolment.completed_on = completed_on
     else:
         if enrolment.certificate_number or hasattr(enrolment, "placement"):
-            raise Conflict("已发证或已输出的学员不能改为未结业 / a certified or placed trainee must stay completed")
+            raise Conflict(_("已发证或已输出的学员不能改为未结业"))
         enrolment.completed_on = None
     enrolment.status = to_status
     enrolment.save(update_fields=["status", "completed_on"])
@@ -166,7 +167,7 @@ def enrolment_assess(*, actor, enrolment: TrainingEnrolment, passed: bool, note:
     enrolment = _locked_enrolment(enrolment)
     _require_labour(actor, enrolment.course.region)
     if enrolment.status != EnrolmentStatus.COMPLETED:
-        raise Conflict("只能考核已结业的学员 / only completers are assessed")
+        raise Conflict(_("只能考核已结业的学员"))
     before = audit.snapshot(enrolment, ["basic_operations_passed", "assessment_note"])
     enrolment.basic_operations_passed = bool(passed)
     enrolment.assessment_note = note[:200]
@@ -185,13 +186,13 @@ def enrolment_certify(*, actor, enrolment: TrainingEnrolment, certificate_number
     _require_labour(actor, enrolment.course.region)
     certificate_number = (certificate_number or "").strip()
     if not certificate_number:
-        raise DomainError("请填写证书编号 / enter the certificate number", field_errors={"certificate_number": ["required"]})
+        raise DomainError(_("请填写证书编号"), field_errors={"certificate_number": [_("必填")]})
     if enrolment.status != EnrolmentStatus.COMPLETED:
-        raise Conflict("只有结业学员才能发证 / only completers receive a certificate")
+        raise Conflict(_("只有结业学员才能发证"))
     if enrolment.basic_operations_passed is False:
-        raise Conflict("考核未通过（不能从事基本操作），不能发证 / the trainee failed the basic-operations assessment")
+        raise Conflict(_("考核未通过（不能从事基本操作），不能发证"))
     if TrainingEnrolment.objects.filter(certificate_number=certificate_number).exclude(pk=enrolment.pk).exists():
-        raise Conflict("证书编号已被使用 / certificate number already used")
+        raise Conflict(_("证书编号已被使用"))
     before = audit.snapshot(enrolment, ["certificate_number", "certificate_issued_on"])
     enrolment.certificate_number = certificate_number[:50]
     enrolment.certificate_issued_on = issued_on or enrolment.completed_on

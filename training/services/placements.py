@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from jobs.selectors import hires_started_between
 from reemployment.core import audit
@@ -42,9 +43,8 @@ def _check_window(enrolment: TrainingEnrolment, start_date: dt.date) -> None:
     end = placement_window_end(enrolment)
     if not (enrolment.completed_on <= start_date <= end):
         raise DomainError(
-            f"上岗日期须在结业日 {enrolment.completed_on} 至 {end} 之间才计入输出 / "
-            f"a placement counts only if work starts between {enrolment.completed_on} and {end}",
-            field_errors={"start_date": ["outside the placement window"]})
+            _("上岗日期须在结业日 %(start)s 至 %(end)s 之间才计入输出") % {"start": enrolment.completed_on, "end": end},
+            field_errors={"start_date": [_("不在输出期内")]})
 
 
 @transaction.atomic
@@ -54,13 +54,13 @@ def placement_record(*, actor, enrolment: TrainingEnrolment, start_date: dt.date
     enrolment = _locked_enrolment(enrolment)
     _require_labour(actor, enrolment.course.region)
     if enrolment.status != EnrolmentStatus.COMPLETED:
-        raise Conflict("只有结业学员才能记录输出 / only completers can be placed")
+        raise Conflict(_("只有结业学员才能记录输出"))
     if not (evidence or "").strip():
-        raise DomainError("请填写证明材料 / evidence is required", field_errors={"evidence": ["required"]})
+        raise DomainError(_("请填写证明材料"), field_errors={"evidence": [_("必填")]})
     if not (employer_name or "").strip():
-        raise DomainError("请填写用人单位 / employer is required", field_errors={"employer_name": ["required"]})
+        raise DomainError(_("请填写用人单位"), field_errors={"employer_name": [_("必填")]})
     if Placement.objects.filter(enrolment=enrolment).exists():
-        raise Conflict("该学员已记录输出 / this trainee is already placed")
+        raise Conflict(_("该学员已记录输出"))
     _check_window(enrolment, start_date)
     placement = Placement.objects.create(
         enrolment=enrolment, start_date=start_date, employer_name=employer_name.strip()[:120],
@@ -156,7 +156,7 @@ def _place_from_earlier_hire(*, actor, enrolment: TrainingEnrolment) -> Placemen
     if hire is None:
         return None
     return _placement_from_hire(actor=actor, enrolment=enrolment, hire=hire,
-                                note="结业前已登记就业 / hire recorded before the completion")
+                                note="结业前已登记就业")
 
 
 def _catch_up_hire_placements(*, actor, course: Course) -> int:
@@ -184,6 +184,6 @@ def _catch_up_hire_placements(*, actor, course: Course) -> int:
             continue
         hire = hires_started_between([enrolment.member_id], enrolment.completed_on, window_end).get(pk=hire_id)
         if _placement_from_hire(actor=actor, enrolment=enrolment, hire=hire,
-                                note="考核时补记：结业前或同时登记的就业 / hire found when assessing the course"):
+                                note="考核时补记：结业前或同时登记的就业"):
             created += 1
     return created

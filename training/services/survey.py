@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from jobs.selectors import registered_seeker_member_ids
 from reemployment.core import audit
@@ -23,14 +24,13 @@ def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
     member = wish.member
     if getattr(actor, "role", None) == Role.RECIPIENT:
         if member.household.account_id != actor.pk:
-            raise PermissionDenied("只能填写本户成员的培训意愿 / only members of your own household")
+            raise PermissionDenied(_("只能填写本户成员的培训意愿"))
     elif not (_is_system(actor) or _is_admin(actor)) and not in_jurisdiction(actor, _member_region(member)):
-        raise PermissionDenied("该人员不在您的辖区 / this person is not in your jurisdiction")
+        raise PermissionDenied(_("该人员不在您的辖区"))
     # The survey is of registered job seekers ([R4]); a cancelled registration (已注销) does not count.
     if member.pk not in registered_seeker_member_ids([member.pk]):
-        raise DomainError("只有已办理求职登记的人员才能登记培训意愿，请先办理求职登记 / "
-                          "only registered job seekers take part in the training-wish survey: register first",
-                          field_errors={"member": ["not a registered job seeker"]})
+        raise DomainError(_("只有已办理求职登记的人员才能登记培训意愿，请先办理求职登记"),
+                          field_errors={"member": [_("未办理求职登记")]})
     wish.region = _member_region(member)
     if not wish.surveyed_on:
         wish.surveyed_on = today()
@@ -44,7 +44,7 @@ def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
         with transaction.atomic():
             wish.save()
     except IntegrityError as exc:
-        raise Conflict("该成员本批次已登记此培训意愿 / this wish is already recorded for the round") from exc
+        raise Conflict(_("该成员本批次已登记此培训意愿")) from exc
     audit.record(actor=actor, action="training.wish.update" if before else "training.wish.create", obj=wish,
                  region=wish.region, before=before, after=audit.snapshot(wish))
     return wish
