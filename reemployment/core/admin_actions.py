@@ -200,7 +200,7 @@ class ActionsMixin:
                     if name in form.fields:
                         form.add_error(name, errors)
             else:
-                messages.success(request, f"{spec.label}：已完成")
+                messages.success(request, gettext("%(action)s：已完成") % {"action": spec.label})
                 # An action on a record returns to it; one that creates a record opens it.
                 target = obj if obj is not None else result
                 if target is not None and isinstance(target, self.model):

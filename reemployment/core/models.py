@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reemployment.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
@@ -281,7 +282,7 @@ class ParameterSet(models.Model):
             try:
                 coerce_value(name, value)
             except ParameterError as exc:
-                errors.append(str(exc))
+                errors.append(gettext(exc.message) % exc.values)
         if errors:
             raise ValidationError({"values": errors})
 

@@ -269,7 +269,7 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
             try:
                 stored[name] = to_jsonable(name, coerce_value(name, raw))
             except ParameterError as exc:
-                errors.append(_at(values_line, str(exc)))
+                errors.append(_at(values_line, _(exc.message) % exc.values))
         parameter_sets.append(
             {"region": region, "valid_from": valid_from, "values": stored, "note": str(item.get("note", "")), "line": line}
         )

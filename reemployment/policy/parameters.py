@@ -19,8 +19,22 @@ from types import MappingProxyType
 from reemployment.money import to_decimal
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for ``makemessages`` (the kernel's catalogue, reemployment/core/locale) without
+    importing Django: the Django code that reports a :class:`ParameterError` translates it."""
+    return message
+
+
 class ParameterError(ValueError):
-    """A parameter name or value is not acceptable; the message names the key."""
+    """A parameter name or value is not acceptable; the message names the key.
+
+    ``message`` is the Chinese msgid and ``values`` fill its %(name)s fields; ``str()`` is the Chinese
+    text. Django code shows it in the request's language: ``gettext(exc.message) % exc.values``."""
+
+    def __init__(self, message: str, values: dict | None = None):
+        self.message = message
+        self.values = values or {}
+        super().__init__(message % self.values)
 
 
 def _frozen_map(values: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
@@ -98,47 +112,47 @@ def _is_decimal_map(name: str) -> bool:
 def coerce_value(name: str, value: object) -> object:
     """Check and convert one raw value (from YAML/JSON/admin) to the parameter's type."""
     if name not in _FIELDS:
-        raise ParameterError(f"unknown parameter {name!r}")
+        raise ParameterError(gettext_noop("未知参数 %(name)r"), {"name": name})
     default = getattr(DEFAULTS, name)
     try:
         if _is_decimal_map(name):
             if not isinstance(value, Mapping):
-                raise ParameterError(f"{name}: expected a mapping of name → amount")
+                raise ParameterError(gettext_noop("%(name)s：应为名称到金额的映射"), {"name": name})
             result = {str(k): to_decimal(str(v) if isinstance(v, int) else v) for k, v in value.items()}
             if any(v < 0 for v in result.values()):
-                raise ParameterError(f"{name}: amounts must not be negative")
+                raise ParameterError(gettext_noop("%(name)s：金额不能为负"), {"name": name})
             if name == "rural_amounts" and set(result) != {"A", "B", "C"}:
-                raise ParameterError(f"{name}: needs exactly the categories A, B and C")
+                raise ParameterError(gettext_noop("%(name)s：须恰好包含 A、B、C 三类"), {"name": name})
             return _frozen_map(result)
         if name == "income_kinds_not_counted":
             if not isinstance(value, (list, tuple)):
-                raise ParameterError(f"{name}: expected a list of income kinds")
+                raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
             return tuple(str(v) for v in value)
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ParameterError(f"{name}: expected true or false")
+                raise ParameterError(gettext_noop("%(name)s：应为 true 或 false"), {"name": name})
             return value
         if value is None:
             if default is None or name in {"deposit_limit_per_capita", "max_vehicles", "max_properties"}:
                 return None
-            raise ParameterError(f"{name}: a value is required")
+            raise ParameterError(gettext_noop("%(name)s：必须填写"), {"name": name})
         if isinstance(default, int) or name in {"max_vehicles", "max_properties"}:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ParameterError(f"{name}: expected a whole number")
+                raise ParameterError(gettext_noop("%(name)s：应为整数"), {"name": name})
             if value < 0:
-                raise ParameterError(f"{name}: must not be negative")
+                raise ParameterError(gettext_noop("%(name)s：不能为负"), {"name": name})
             return value
         # Decimal parameters: accept strings and ints, never floats.
         number = to_decimal(str(value) if isinstance(value, int) else value)
         if number < 0:
-            raise ParameterError(f"{name}: must not be negative")
+            raise ParameterError(gettext_noop("%(name)s：不能为负"), {"name": name})
         if name.endswith(("_rate", "_share", "_below", "_above", "_uplift")) and number > 1:
-            raise ParameterError(f"{name}: must be a share between 0 and 1")
+            raise ParameterError(gettext_noop("%(name)s：应为 0 到 1 之间的比例"), {"name": name})
         return number
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ParameterError):
             raise
-        raise ParameterError(f"{name}: {exc}") from exc
+        raise ParameterError(gettext_noop("%(name)s：%(error)s"), {"name": name, "error": exc}) from exc
 
 
 def build_parameters(overrides: Mapping[str, object] | None = None) -> PolicyParameters:

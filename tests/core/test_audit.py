@@ -42,7 +42,7 @@ def test_only_county_staff_of_that_county_edit_standards(users, standard, user_k
 @pytest.mark.django_db
 def test_parameter_values_are_checked(users, regions):
     bad = ParameterSet(region=regions["county"], valid_from="2026-01-01", values={"urban_b_uplift": "1.5"})
-    with pytest.raises(DomainError, match="share between 0 and 1"):
+    with pytest.raises(DomainError, match="应为 0 到 1 之间的比例"):
         services.parameter_set_save(actor=users["county"], parameter_set=bad)
     good = ParameterSet(region=regions["county"], valid_from="2026-01-01", values={"urban_b_uplift": "0.25"})
     services.parameter_set_save(actor=users["county"], parameter_set=good)
@@ -104,7 +104,7 @@ def test_admin_edit_refused_by_service_shows_the_message(client, users, regions)
     response = client.post("/admin/parameterset/new/", {"region": regions["county"].pk, "valid_from": "2026-01-01",
                                                          "values": '{"urban_b_uplift": "1.5"}', "note": ""})
     assert response.status_code == 200
-    assert "share between 0 and 1" in response.content.decode()
+    assert "应为 0 到 1 之间的比例" in response.content.decode()
     assert not ParameterSet.objects.exists()
 
 

@@ -28,3 +28,12 @@ def test_pages_answer_400(client, url):
 def test_ordinary_requests_pass(client, regions):
     response = client.get("/api/v1/training/open-courses/", {"region": regions["county"].code})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_in_the_request_language(client):
+    assert client.get("/?q=%00").content.decode() == "请求中含有不允许的控制字符（NUL）"
+    english = client.get("/en/?q=%00")
+    assert english.status_code == 400 and english.content.decode() == "the request contains a NUL character"
+    api = client.get("/api/v1/vacancies/?search=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.json()["detail"] == "the request contains a NUL character"

@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, county, format, population, month_from, month_to, **options):
         region = Region.objects.filter(code=county).first()
         if region is None:
-            raise CommandError(f"unknown region code {county}")
+            raise CommandError(_("未知的行政区划代码 %(code)s") % {"code": county})
         report = build_report(region, population=population, month_from=month_from, month_to=month_to)
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
