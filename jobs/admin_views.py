@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from jobs import selectors, services
 from reemployment.core.errors import DomainError
@@ -25,7 +26,7 @@ def seeker_matches(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已推荐：{vacancy.title}")
+            messages.success(request, _("已推荐：%(title)s") % {"title": vacancy.title})
         return redirect("jobs_admin_seeker_matches", pk=seeker.pk)
     context = {
         "seeker": seeker,

@@ -109,7 +109,7 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
         values = {k: str(v).strip() for k, v in row.items()}
         for column in REQUIRED:
             if not values.get(column):
-                messages.append(f"{column} 不能为空")
+                messages.append(gettext("%(column)s 不能为空") % {"column": column})
         region = None
         if values.get("region"):
             code = values["region"]
@@ -119,11 +119,11 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
                 if len(named) == 1:
                     region = named[0]
                 elif len(named) > 1:
-                    messages.append(f"工作地点“{code}”重名，请填写区划代码")
+                    messages.append(gettext("工作地点“%(place)s”重名，请填写区划代码") % {"place": code})
                 else:
-                    messages.append(f"未知的工作地点“{code}”")
+                    messages.append(gettext("未知的工作地点“%(place)s”") % {"place": code})
         if region is not None and not (isinstance(actor, str) or actor.is_superuser or in_jurisdiction(actor, region)):
-            messages.append(f"工作地点“{region.name}”不在您的辖区")
+            messages.append(gettext("工作地点“%(place)s”不在您的辖区") % {"place": region.name})
         employer = None
         if values.get("employer") and region is not None:
             key = (values["employer"], region.pk)
@@ -133,28 +133,28 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
                                                          region__path__startswith=county.path).first()
             employer = employers[key]
             if employer is None:
-                messages.append(f"用人单位“{values['employer']}”尚未登记")
+                messages.append(gettext("用人单位“%(employer)s”尚未登记") % {"employer": values["employer"]})
         pay_min = pay_max = None
         try:
             pay_min = _decimal(values.get("pay_min", "")) if values.get("pay_min") else None
             pay_max = _decimal(values.get("pay_max", "")) if values.get("pay_max") else None
         except (InvalidOperation, ValueError):
-            messages.append("月薪须为数字")
+            messages.append(gettext("月薪须为数字"))
         if pay_min is not None and pay_max is not None and pay_max < pay_min:
-            messages.append("月薪上限低于下限")
+            messages.append(gettext("月薪上限低于下限"))
         closes_on = None
         if values.get("closes_on"):
             try:
                 closes_on = _date(values["closes_on"])
                 if closes_on < today():
-                    messages.append("截止日期已过")
+                    messages.append(gettext("截止日期已过"))
             except ValueError:
-                messages.append(f"截止日期“{values['closes_on']}”格式应为 YYYY-MM-DD")
+                messages.append(gettext("截止日期“%(date)s”格式应为 YYYY-MM-DD") % {"date": values["closes_on"]})
         hours = Hours.DAY
         if values.get("hours"):
             hours = HOURS_BY_LABEL.get(values["hours"])
             if hours is None:
-                messages.append(f"班次“{values['hours']}”应为 白班/夜班/倒班/灵活")
+                messages.append(gettext("班次“%(hours)s”应为 白班/夜班/倒班/灵活") % {"hours": values["hours"]})
         openings = 1
         if values.get("openings"):
             try:
@@ -162,7 +162,7 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
                 if openings < 1:
                     raise ValueError
             except ValueError:
-                messages.append("招聘人数须为正整数")
+                messages.append(gettext("招聘人数须为正整数"))
         if messages:
             report.errors.append({"row": line, "messages": messages})
             continue

@@ -170,7 +170,7 @@ class CourseRosterView(WagtailAdminTemplateMixin, TemplateView):
     def do_place(self, request):
         form = PlacementForm(request.POST)
         if not form.is_valid():
-            raise DomainError("输出信息不完整：" + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            raise DomainError(_("输出信息不完整：") + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         data = form.cleaned_data
         services.placement_record(actor=request.user, enrolment=self._enrolment(request),
                                   start_date=data["start_date"], employer_name=data["employer_name"],
