@@ -93,7 +93,8 @@ def _date(value: str) -> dt.date:
 @transaction.atomic
 def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
     """Import vacancies from a spreadsheet (labour-bureau staff; regions inside their jurisdiction)."""
-    from jobs.services import VACANCY_ROLES, _enqueue_index_sync, _require, _user
+    from jobs.services import VACANCY_ROLES, _enqueue_index_sync
+    from reemployment.core.permissions import actor_user, require
 
     frame = read_table(content, filename)
     report = ImportReport(rows=len(frame))
@@ -171,14 +172,14 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
             occupation=normalise_occupation(values.get("occupation", "")), region=region, pay_min=pay_min,
             pay_max=pay_max, hours=hours, openings=openings, requirements=values.get("requirements", ""),
             certificates=normalise_certificates(re.split(r"[、,，;；\s]+", values.get("certificates", ""))),
-            closes_on=closes_on, status=VacancyStatus.OPEN, created_by=_user(actor),
+            closes_on=closes_on, status=VacancyStatus.OPEN, created_by=actor_user(actor),
         )
         vacancy.search_tokens = vacancy_tokens(vacancy)
         pending.append(vacancy)
     if report.errors:
         return report
     for vacancy in pending:
-        _require(actor, vacancy.region, VACANCY_ROLES, "导入岗位")
+        require(actor, vacancy.region, VACANCY_ROLES, what=gettext("导入岗位"))
     created = Vacancy.objects.bulk_create(pending, batch_size=500)
     report.created = len(created)
     report.vacancy_ids = [v.pk for v in created]

@@ -8,7 +8,6 @@ tests) the index is updated before the request returns.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benefits import services as benefits_services
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member
 from jobs import hooks
 from jobs.matching.pipeline import vacancy_tokens
@@ -43,6 +43,7 @@ from jobs.rules import Refusal, sanction_due
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, Role, today
+from reemployment.core.permissions import actor_user, is_system, require
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
 from reemployment.money import round_yuan
@@ -57,28 +58,13 @@ SANCTION_ROLES = {Role.COUNTY, Role.ADMIN}
 # ---------------------------------------------------------------------- permission helpers
 
 
-def _is_system(actor) -> bool:
-    return actor is None or isinstance(actor, str)
-
-
-def _require(actor, region: Region, roles: set, what: str) -> None:
-    if _is_system(actor) or actor.is_superuser:
-        return
-    if actor.role not in roles or not in_jurisdiction(actor, region):
-        raise PermissionDenied(_("%(what)s：不在您的辖区或您无此权限") % {"what": what})
-
-
 def can_act_for_member(actor, member: Member) -> bool:
     """Staff in the household's jurisdiction, or the recipient whose household this is."""
-    if _is_system(actor) or actor.is_superuser:
+    if is_system(actor) or actor.is_superuser:
         return True
     if actor.role == Role.RECIPIENT:
         return member.household.account_id == actor.pk
     return actor.role in SEEKER_STAFF_ROLES and in_jurisdiction(actor, member.household.region)
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _clean(instance, exclude=None, constraints: bool = True) -> None:
@@ -128,7 +114,7 @@ def employer_save(*, actor, instance: Employer) -> Employer:
     """Register (登记) or edit an employer. Labour-bureau staff of the employer's region."""
     if instance.region_id is None:
         raise DomainError(_("请选择用人单位所在地"), field_errors={"region": [_("必填")]})
-    _require(actor, instance.region, VACANCY_ROLES, _("登记用人单位"))
+    require(actor, instance.region, VACANCY_ROLES, what=_("登记用人单位"))
     instance.name = (instance.name or "").strip()
     _clean(instance, constraints=False)  # the unique name answers 409 below
     before = None
@@ -174,8 +160,8 @@ def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
         raise DomainError(_("岗位须有用人单位和工作地点"),
                           field_errors={k: [_("必填")] for k in ("employer", "region")
                                         if getattr(instance, f"{k}_id") is None})
-    _require(actor, instance.region, VACANCY_ROLES, _("发布岗位"))
-    _require(actor, instance.employer.region, VACANCY_ROLES, _("发布岗位"))
+    require(actor, instance.region, VACANCY_ROLES, what=_("发布岗位"))
+    require(actor, instance.employer.region, VACANCY_ROLES, what=_("发布岗位"))
     creating = instance.pk is None
     instance.occupation = normalise_occupation(instance.occupation)
     instance.certificates = normalise_certificates(instance.certificates or [])
@@ -191,7 +177,7 @@ def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
             raise Conflict(_("请通过关闭/重新开放操作改变岗位状态"))
     else:
         instance.status = VacancyStatus.OPEN
-        instance.created_by = _user(actor)
+        instance.created_by = actor_user(actor)
     instance.search_tokens = vacancy_tokens(instance)
     instance.save()
     audit.record(actor=actor, action="vacancy.update" if before else "vacancy.create", obj=instance,
@@ -212,7 +198,7 @@ def vacancy_create(*, actor, **fields) -> Vacancy:
 def vacancy_set_status(*, actor, vacancy: Vacancy, status: str, note: str = "") -> Vacancy:
     """Close (关闭), mark filled (招满), expire or reopen a vacancy; closed ones leave the index."""
     vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
-    _require(actor, vacancy.region, VACANCY_ROLES, _("变更岗位状态"))
+    require(actor, vacancy.region, VACANCY_ROLES, what=_("变更岗位状态"))
     if status not in VACANCY_TRANSITIONS.get(vacancy.status, set()):
         raise Conflict(_("岗位状态不能从“%(before)s”变为“%(after)s”") % {
             "before": VacancyStatus(vacancy.status).label, "after": VacancyStatus(status).label}, code="invalid_transition")
@@ -267,7 +253,7 @@ def seeker_save(*, actor, instance: JobSeeker, preferred_townships=None) -> JobS
         if JobSeeker.objects.filter(member=member).exists():
             raise Conflict(_("该成员已有求职登记，请修改原登记"))
         instance.registered_on = instance.registered_on or today()
-        instance.registered_by = _user(actor)
+        instance.registered_by = actor_user(actor)
     _clean(instance, exclude=["vector", "member", "registered_by"])
     before = None
     if not creating:
@@ -308,8 +294,8 @@ def referral_create(*, actor, seeker: JobSeeker, vacancy: Vacancy, reasons: list
     """Refer (推荐岗位) a seeker to an open vacancy. Labour-bureau staff."""
     seeker = JobSeeker.objects.select_related("member__household__region").get(pk=seeker.pk)
     vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("region").get(pk=vacancy.pk)
-    _require(actor, seeker.member.household.region, REFERRAL_ROLES, _("推荐岗位"))
-    _require(actor, vacancy.region, REFERRAL_ROLES, _("推荐岗位"))
+    require(actor, seeker.member.household.region, REFERRAL_ROLES, what=_("推荐岗位"))
+    require(actor, vacancy.region, REFERRAL_ROLES, what=_("推荐岗位"))
     if seeker.status != SeekerStatus.ACTIVE:
         raise Conflict(_("该求职者不在求职状态"))
     if vacancy.status != VacancyStatus.OPEN or vacancy.closes_on < today():
@@ -317,7 +303,7 @@ def referral_create(*, actor, seeker: JobSeeker, vacancy: Vacancy, reasons: list
     try:
         with transaction.atomic():
             referral = Referral.objects.create(seeker=seeker, vacancy=vacancy, referred_on=today(),
-                                               referred_by=_user(actor), match_reasons=list(reasons or []))
+                                               referred_by=actor_user(actor), match_reasons=list(reasons or []))
     except IntegrityError as exc:
         raise Conflict(_("已向该求职者推荐过此岗位")) from exc
     audit.record(actor=actor, action="referral.create", obj=referral, region=seeker.member.household.region,
@@ -345,7 +331,7 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
     referral = (Referral.objects.select_for_update()
                 .select_related("seeker__member__household__region", "vacancy__region").get(pk=referral.pk))
     household = referral.seeker.member.household
-    _require(actor, household.region, REFERRAL_ROLES, _("登记推荐结果"))
+    require(actor, household.region, REFERRAL_ROLES, what=_("登记推荐结果"))
     if outcome not in REFERRAL_TRANSITIONS.get(referral.status, set()):
         raise Conflict(_("推荐结果已登记为“%(status)s”") % {"status": ReferralStatus(referral.status).label},
                        code="invalid_transition")
@@ -366,14 +352,14 @@ def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_
         referral.refusal_reason = refusal_reason.strip()
         if refusal_valid is not None:
             referral.refusal_valid = refusal_valid
-            referral.refusal_judged_by = _user(actor)
+            referral.refusal_judged_by = actor_user(actor)
     referral.save()
     audit.record(actor=actor, action=f"referral.{outcome}", obj=referral, region=household.region,
                  after=audit.snapshot(referral, ["status", "outcome_on", "refusal_reason", "refusal_valid"]), note=note)
     if outcome == ReferralStatus.HIRED:
         hire = Hire.objects.create(
             referral=referral, seeker=referral.seeker, member=referral.seeker.member, household=household,
-            vacancy=referral.vacancy, start_date=start_date, monthly_earnings=earnings, recorded_by=_user(actor),
+            vacancy=referral.vacancy, start_date=start_date, monthly_earnings=earnings, recorded_by=actor_user(actor),
         )
         audit.record(actor=actor, action="hire.create", obj=hire, region=household.region, after=audit.snapshot(hire))
         _after_hire(actor=actor, hire=hire)
@@ -400,12 +386,12 @@ def referral_judge_refusal(*, actor, referral: Referral, valid: bool, note: str 
     referral = Referral.objects.select_for_update(of=("self",)).select_related("seeker__member__household__region").get(
         pk=referral.pk)
     household = referral.seeker.member.household
-    _require(actor, household.region, REFERRAL_ROLES, _("认定拒绝理由"))
+    require(actor, household.region, REFERRAL_ROLES, what=_("认定拒绝理由"))
     if referral.status != ReferralStatus.REFUSED:
         raise Conflict(_("只有“求职者拒绝”的推荐需要认定理由"))
     before = referral.refusal_valid
     referral.refusal_valid = bool(valid)
-    referral.refusal_judged_by = _user(actor)
+    referral.refusal_judged_by = actor_user(actor)
     referral.save(update_fields=["refusal_valid", "refusal_judged_by"])
     audit.record(actor=actor, action="referral.judge_refusal", obj=referral, region=household.region,
                  before={"refusal_valid": before}, after={"refusal_valid": referral.refusal_valid}, note=note)
@@ -447,17 +433,12 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
     return proposal
 
 
-def _benefits_service(name: str):
-    module = importlib.import_module("benefits.services")
-    return getattr(module, name, None)
-
-
 @transaction.atomic
 def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> SanctionProposal:
     """A county civil-affairs user confirms (确认) the proposal: the benefit is suspended, or the
     pending application declined."""
     proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
-    _require(actor, proposal.household.region, SANCTION_ROLES, _("确认处理建议"))
+    require(actor, proposal.household.region, SANCTION_ROLES, what=_("确认处理建议"))
     if SanctionStatus.CONFIRMED not in SANCTION_TRANSITIONS[proposal.status]:
         raise Conflict(_("该建议已处理"), code="invalid_transition")
     reason = f"无正当理由拒绝推荐岗位（处理建议 #{proposal.pk}）：{proposal.explanation}"[:300]
@@ -467,17 +448,12 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
         if enrolment is None or enrolment.status in (EnrolmentStatus.SUSPENDED, EnrolmentStatus.ENDED):
             decision_note = (note + "；" if note else "") + "该户当前无可暂停的低保待遇，未作变更"
         else:
-            _benefits_service("enrolment_suspend")(actor=actor, enrolment=enrolment, reason=reason)
-    else:
-        decline = _benefits_service("application_decline_for_sanction")
-        if decline is not None:
-            if decline(actor=actor, household=proposal.household, reason=reason) is None:
-                decision_note = (note + "；" if note else "") + "该户当前没有在办的低保申请，未作变更"
-        else:
-            decision_note = ((note + "；") if note else "") + (
-                "已确认不予受理；申请流程模块尚无 application_decline_for_sanction，请在申请审批中据此作出决定")
+            benefits_services.enrolment_suspend(actor=actor, enrolment=enrolment, reason=reason)
+    elif benefits_services.application_decline_for_sanction(
+            actor=actor, household=proposal.household, reason=reason) is None:
+        decision_note = (note + "；" if note else "") + "该户当前没有在办的低保申请，未作变更"
     proposal.status = SanctionStatus.CONFIRMED
-    proposal.decided_by = _user(actor)
+    proposal.decided_by = actor_user(actor)
     proposal.decided_at = timezone.now()
     proposal.decision_note = decision_note[:300]
     proposal.save()
@@ -491,11 +467,11 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
 def sanction_dismiss(*, actor, proposal: SanctionProposal, note: str = "") -> SanctionProposal:
     """A county civil-affairs user dismisses (驳回) the proposal; the benefit is untouched."""
     proposal = SanctionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
-    _require(actor, proposal.household.region, SANCTION_ROLES, _("驳回处理建议"))
+    require(actor, proposal.household.region, SANCTION_ROLES, what=_("驳回处理建议"))
     if SanctionStatus.DISMISSED not in SANCTION_TRANSITIONS[proposal.status]:
         raise Conflict(_("该建议已处理"), code="invalid_transition")
     proposal.status = SanctionStatus.DISMISSED
-    proposal.decided_by = _user(actor)
+    proposal.decided_by = actor_user(actor)
     proposal.decided_at = timezone.now()
     proposal.decision_note = note[:300]
     proposal.save()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reemployment.core.errors import DomainError, PermissionDenied
 from reemployment.core.models import Role
+from reemployment.core.permissions import is_system, may_act
 from reemployment.core.scoping import in_jurisdiction
 from training.models import TrainingEnrolment
 from training.tasks import course_assess_task
@@ -34,15 +35,9 @@ def _is_admin(actor) -> bool:
     return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.ADMIN)
 
 
-def _is_system(actor) -> bool:
-    return actor is None or isinstance(actor, str)
-
-
 def _require_labour(actor, region) -> None:
     """Labour-bureau staff of the region's jurisdiction (or an administrator, or the system)."""
-    if _is_system(actor) or _is_admin(actor):
-        return
-    if getattr(actor, "role", None) != Role.LABOUR or not in_jurisdiction(actor, region):
+    if not may_act(actor, region, {Role.LABOUR, Role.ADMIN}):
         raise PermissionDenied(_("只有本辖区劳动就业局工作人员可以办理"))
 
 
@@ -52,7 +47,7 @@ def _member_region(member):
 
 def _require_may_enrol(actor, member, course) -> None:
     """Who may sign a member up for a course (see module docstring)."""
-    if _is_system(actor) or _is_admin(actor):
+    if is_system(actor) or _is_admin(actor):
         return
     role = getattr(actor, "role", None)
     if role == Role.RECIPIENT:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import today
+from reemployment.core.permissions import actor_user
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import add_months
@@ -29,7 +30,7 @@ from training.models import (
     TrainingEnrolment,
 )
 from training.rules import OUTCOME_REVIEW, OUTCOME_REWARD, assess_course
-from training.services._common import ASSESSMENT_PARAMETERS, SYSTEM, _is_system, _require_labour
+from training.services._common import ASSESSMENT_PARAMETERS, SYSTEM, _require_labour
 from training.services.placements import _catch_up_hire_placements
 
 # --- assessment, accountability, subsidy ---------------------------------------------------------
@@ -180,7 +181,7 @@ def subsidy_pay(*, actor, payment: SubsidyPayment, paid_on: dt.date, voucher: st
     payment.status = SubsidyStatus.PAID
     payment.paid_on = paid_on
     payment.voucher = voucher.strip()[:60]
-    payment.paid_by = None if _is_system(actor) else actor
+    payment.paid_by = actor_user(actor)
     payment.save(update_fields=["status", "paid_on", "voucher", "paid_by"])
     audit.record(actor=actor, action="training.subsidy.pay", obj=payment, region=payment.course.region,
                  object_label=f"培训补贴 {payment.course.title}", before=before,
@@ -212,7 +213,7 @@ def accountability_review_save(*, actor, review: AccountabilityReview) -> Accoun
                               field_errors={"findings": [_("办结时必填")]})
         current.status = ReviewStatus.CLOSED
         current.closed_at = timezone.now()
-        current.closed_by = None if _is_system(actor) else actor
+        current.closed_by = actor_user(actor)
     current.save()
     audit.record(actor=actor, action="training.review.close" if current.status == ReviewStatus.CLOSED
                  else "training.review.update", obj=current, region=current.course.region,

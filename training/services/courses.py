@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from jobs.matching.text import CERTIFICATES
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
+from reemployment.core.permissions import actor_user
 from training.models import (
     COURSE_TRANSITIONS,
     HOLDS_PLACE,
@@ -16,7 +17,7 @@ from training.models import (
     EnrolmentStatus,
     Provider,
 )
-from training.services._common import _enqueue_assessment, _full_clean, _is_system, _require_labour
+from training.services._common import _enqueue_assessment, _full_clean, _require_labour
 
 # --- providers and courses -----------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ def course_save(*, actor, course: Course) -> Course:
     else:
         course.status = CourseStatus.OPEN
         course.enrolled_count = 0
-        course.created_by = None if _is_system(actor) else actor
+        course.created_by = actor_user(actor)
     course.save()
     audit.record(actor=actor, action="training.course.update" if before else "training.course.create",
                  obj=course, region=course.region, before=before, after=audit.snapshot(course))

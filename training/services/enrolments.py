@@ -14,6 +14,7 @@ from jobs.tasks import encode_seeker
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.permissions import actor_user
 from training.models import (
     ENROLMENT_TRANSITIONS,
     HOLDS_PLACE,
@@ -26,7 +27,6 @@ from training.models import (
 )
 from training.services._common import (
     _enqueue_assessment,
-    _is_system,
     _locked_enrolment,
     _member_region,
     _require_labour,
@@ -64,7 +64,7 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
     try:
         with transaction.atomic():
             enrolment = TrainingEnrolment.objects.create(
-                course=course, member=member, enrolled_by=None if _is_system(actor) else actor,
+                course=course, member=member, enrolled_by=actor_user(actor),
                 self_enrolled=recipient)
             Course.objects.filter(pk=course.pk).update(enrolled_count=F("enrolled_count") + 1)
     except IntegrityError as exc:  # the database's word is final (concurrent sign-ups)
@@ -118,7 +118,7 @@ def attendance_record(*, actor, course: Course, day: dt.date, present_ids: set[i
     unknown = set(present_ids) - set(roster)
     if unknown:
         raise DomainError(_("出勤名单中有不属于本班的学员"))
-    recorder = None if _is_system(actor) else actor
+    recorder = actor_user(actor)
     rows = [Attendance(enrolment_id=pk, day=day, present=pk in present_ids, recorded_by=recorder) for pk in roster]
     Attendance.objects.bulk_create(rows, update_conflicts=True, unique_fields=["enrolment", "day"],
                                    update_fields=["present", "recorded_by"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jobs.selectors import hires_started_between
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
+from reemployment.core.permissions import actor_user
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import add_months
 from reemployment.money import to_decimal
@@ -26,7 +27,6 @@ from training.services._common import (
     HIRE_SOURCE,
     SYSTEM,
     _enqueue_assessment,
-    _is_system,
     _locked_enrolment,
     _require_labour,
 )
@@ -66,7 +66,7 @@ def placement_record(*, actor, enrolment: TrainingEnrolment, start_date: dt.date
         enrolment=enrolment, start_date=start_date, employer_name=employer_name.strip()[:120],
         monthly_earnings=None if monthly_earnings in (None, "") else to_decimal(monthly_earnings),
         source=PlacementSource.STAFF, evidence=evidence.strip()[:300],
-        recorded_by=None if _is_system(actor) else actor)
+        recorded_by=actor_user(actor))
     audit.record(actor=actor, action="training.placement.record", obj=placement, region=enrolment.course.region,
                  object_label=f"输出 {enrolment.member.audit_label()}", after=audit.snapshot(placement))
     _enqueue_assessment(enrolment.course_id)
@@ -124,7 +124,7 @@ def _hire_placement_create(*, actor, enrolment: TrainingEnrolment, start_date: d
                 enrolment=enrolment, start_date=start_date, employer_name=(employer_name or "")[:120],
                 monthly_earnings=None if monthly_earnings is None else to_decimal(monthly_earnings),
                 source=PlacementSource.HIRE, source_id=str(source_id),
-                recorded_by=None if _is_system(actor) else actor)
+                recorded_by=actor_user(actor))
     except IntegrityError:
         return None
     audit.record(actor=actor or SYSTEM, action="training.placement.from_hire", obj=placement,

@@ -9,11 +9,12 @@ from jobs.selectors import registered_seeker_member_ids
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role, today
+from reemployment.core.permissions import is_system
 from reemployment.core.scoping import in_jurisdiction
 from training.models import (
     TrainingWish,
 )
-from training.services._common import _full_clean, _is_admin, _is_system, _member_region
+from training.services._common import _full_clean, _is_admin, _member_region
 
 # --- survey --------------------------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
     if getattr(actor, "role", None) == Role.RECIPIENT:
         if member.household.account_id != actor.pk:
             raise PermissionDenied(_("只能填写本户成员的培训意愿"))
-    elif not (_is_system(actor) or _is_admin(actor)) and not in_jurisdiction(actor, _member_region(member)):
+    elif not (is_system(actor) or _is_admin(actor)) and not in_jurisdiction(actor, _member_region(member)):
         raise PermissionDenied(_("该人员不在您的辖区"))
     # The survey is of registered job seekers ([R4]); a cancelled registration (已注销) does not count.
     if member.pk not in registered_seeker_member_ids([member.pk]):
@@ -36,7 +37,7 @@ def training_wish_save(*, actor, wish: TrainingWish) -> TrainingWish:
         wish.surveyed_on = today()
     if not wish.survey_round:
         wish.survey_round = str(wish.surveyed_on.year)
-    if wish.recorded_by_id is None and not _is_system(actor):
+    if wish.recorded_by_id is None and not is_system(actor):
         wish.recorded_by = actor
     _full_clean(wish)
     before = audit.snapshot(TrainingWish.objects.get(pk=wish.pk)) if wish.pk else None
