@@ -13,7 +13,6 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Quer
 from django.utils.translation import gettext as _
 
 from benefits import rules
-from benefits.forms import EstimateInput
 from benefits.models import (
     APPLICATION_ACTIONS,
     NOTICE_STEPS,
@@ -39,7 +38,6 @@ from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, today
 from reemployment.core.scoping import scope_model
 from reemployment.core.selectors import parameters_in_force, standard_in_force
-from reemployment.dates import next_month_start
 from reemployment.idcard import mask_name
 from reemployment.money import format_yuan
 
@@ -188,82 +186,6 @@ def assessment_json(assessment: rules.Assessment) -> dict:
         "explanation": list(assessment.explanation),
         "parameters_used": jsonable(dict(assessment.parameters_used)),
     }
-
-
-# ---------------------------------------------------------------------------
-# Public estimate (自助测算): the same rules as the case work
-# ---------------------------------------------------------------------------
-
-
-def estimate(payload: dict) -> dict:
-    """Estimate a household's benefit from a public, anonymous description (no personal data stored).
-
-    ``payload`` is the JSON body of POST /api/v1/eligibility/estimate (see docs/benefits.md).
-    Raises ``DomainError`` with ``field_errors`` when the input is not valid.
-    """
-    form = EstimateInput(data=payload)
-    if not form.is_valid():
-        raise DomainError(_("输入有误"), field_errors=form.errors)
-    data = form.validated_data
-    region = Region.objects.filter(code=data["region"]).first()
-    if region is None:
-        raise DomainError(_("未知的行政区划代码"), field_errors={"region": [_("未知的行政区划代码")]})
-    area = region.effective_area() or data.get("area")
-    if not area:
-        raise DomainError(_("请选择乡镇或社区/村，或注明城乡"),
-                          field_errors={"region": [_("该区划未区分城乡，请选择乡镇或社区/村，或填写 area")]})
-    as_of = data.get("as_of") or today()
-    try:
-        standard = standard_in_force(region, area, as_of).monthly_amount
-    except DomainError as exc:
-        raise DomainError(exc.message, field_errors={"as_of": [exc.message]}) from exc
-    params = parameters_in_force(region, as_of)
-    members = []
-    errors: dict = {}
-    for i, m in enumerate(data["members"]):
-        if m["birth_date"] > as_of:
-            errors.setdefault("members", {})[i] = {"birth_date": ["出生日期晚于测算日期"]}
-        members.append(rules.Member(
-            birth_date=m["birth_date"], sex=m["sex"], three_no=m["three_no"], serious_illness=m["serious_illness"],
-            severe_disability=m["severe_disability"], single_parent=m["single_parent"],
-            university_student=m["university_student"], work_ability=m["work_ability"],
-            disaster=m.get("disaster", False),
-        ))
-    incomes = []
-    for i, item in enumerate(data.get("incomes", [])):
-        if item["member"] >= len(members):
-            errors.setdefault("incomes", {})[i] = {"member": [f"成员序号应在 0 到 {len(members) - 1} 之间"]}
-            continue
-        incomes.append(rules.Income(member_index=item["member"], kind=item["kind"],
-                                    monthly_amount=item["monthly_amount"]))
-    if errors:
-        raise DomainError(_("输入有误"), field_errors=errors)
-    try:
-        result = rules.assess_household(members, incomes, rules.Assets(), area, standard, params, as_of)
-    except rules.RuleInputError as exc:
-        raise DomainError(str(exc), field_errors={"non_field_errors": [str(exc)]}) from exc
-    answer = {
-        "eligible": result.eligible,
-        "area": result.area,
-        "as_of": as_of.isoformat(),
-        "standard": format_yuan(result.standard),
-        "household_size": result.household_size,
-        "counted_monthly_income": format_yuan(result.counted_monthly_income),
-        "per_capita_income": format_yuan(result.per_capita_income),
-        "category": result.category,
-        "monthly_amount": format_yuan(result.monthly_amount),
-        "explanation": list(result.explanation),
-    }
-    current, earnings = data.get("current_monthly_amount"), data.get("new_monthly_earnings")
-    if current is not None and earnings is not None:
-        transition = rules.transition_benefit(current, earnings, next_month_start(as_of), params)
-        answer["transition"] = {
-            "monthly_amount": format_yuan(transition.monthly_amount),
-            "months": transition.months,
-            "until": transition.end_date.isoformat(),
-            "explanation": list(transition.explanation),
-        }
-    return answer
 
 
 # ---------------------------------------------------------------------------

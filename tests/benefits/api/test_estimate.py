@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from benefits import selectors
+from benefits import public
 from benefits.api import EstimateView
 from reemployment.core.api import PublicThrottle
 from reemployment.core.errors import DomainError
@@ -109,8 +109,8 @@ def test_no_login_needed_and_throttled(client, policy, monkeypatch):
     assert codes == [200, 200, 429]
 
 
-def test_selector_is_the_same_code(policy):
-    assert selectors.estimate(body())["monthly_amount"] == "220.00"
+def test_the_one_estimator_answers_the_api_body(policy):
+    assert public.estimate_payload(body())["monthly_amount"] == "220.00"
     with pytest.raises(DomainError) as exc:
-        selectors.estimate(body(members=[]))
+        public.estimate_payload(body(members=[]))
     assert "members" in exc.value.field_errors
