@@ -9,7 +9,10 @@ registers its function in its ``AppConfig.ready()``:
   household's transition; without it the pure rule in ``benefits.rules`` decides and nothing is
   recorded;
 * settling where a confirmed or rejected death report came from (a department-check flag) —
-  filled by ``benefits.checks``, keyed by the report's ``source_type``.
+  filled by ``benefits.checks``, keyed by the report's ``source_type``;
+* the records of jobs and training that the county reports and the dashboard count (referrals,
+  hires, training enrolments, placements) — filled by jobs and training; a report shows "—" for a
+  figure whose app is not installed.
 
 Registering again replaces the earlier function, so ``ready()`` may run more than once.
 """
@@ -64,3 +67,23 @@ def settle_death_source(*, actor, source_type: str, source_id: str, note: str) -
     settler = _death_source_settlers.get(source_type)
     if settler is not None and source_id:
         settler(actor=actor, source_id=source_id, note=note)
+
+
+# Models of higher apps that the reports (benefits.checks.reports, .dashboard) count, by role. The
+# contract each must keep: a ``REGION_FIELD`` (core.scoping) and the fields the report filters on —
+# referral: referred_on, status ("refused"), outcome_on; hire: start_date; training_enrolment:
+# status ("completed"), completed_on, reverse ``placement``; placement: start_date.
+REPORT_MODEL_ROLES = ("referral", "hire", "training_enrolment", "placement")
+_report_models: dict[str, type] = {}
+
+
+def register_report_model(role: str, model: type) -> None:
+    """A higher app offers one of its models to the reports (see ``REPORT_MODEL_ROLES``)."""
+    if role not in REPORT_MODEL_ROLES:
+        raise ValueError(f"unknown report model role {role!r}")
+    _report_models[role] = model
+
+
+def report_model(role: str) -> type | None:
+    """The model registered for ``role``, or None when the app that owns it is not installed."""
+    return _report_models.get(role)

@@ -8,3 +8,11 @@ class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("就业服务")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The county reports in benefits count referrals and hires (benefits never imports jobs).
+        from benefits import hooks
+        from jobs.models import Hire, Referral
+
+        hooks.register_report_model("referral", Referral)
+        hooks.register_report_model("hire", Hire)

@@ -18,3 +18,9 @@ class TrainingConfig(AppConfig):
         hooks.register_after_hire(services.placement_record_after_hire, order=10)
         hooks.register_certificate_source(hooks.CertificateSource(
             earned=selectors.earned_certificates, seeker_prefetch=selectors.seeker_certificates_prefetch))
+        # The county reports in benefits count completions and placements (benefits never imports training).
+        from benefits import hooks as benefits_hooks
+        from training.models import Placement, TrainingEnrolment
+
+        benefits_hooks.register_report_model("training_enrolment", TrainingEnrolment)
+        benefits_hooks.register_report_model("placement", Placement)

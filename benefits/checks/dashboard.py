@@ -13,9 +13,9 @@ import datetime as dt
 
 from django.db.models import Sum
 
+from benefits import hooks
 from benefits.checks.reports import (
     _in,
-    _model,
     counts_by_month,
     months_between,
     paid_amount_by_month,
@@ -58,12 +58,12 @@ def dashboard_data(user, region: Region, *, as_of: dt.date | None = None, months
     exits = [events.get((m, EnrolmentEventKind.EXIT), 0) for m in month_list]
 
     placements: dict[str, list[int]] = {}
-    hire = _model("jobs.Hire")
+    hire = hooks.report_model("hire")
     if hire is not None:
         counts = counts_by_month(_in(hire.objects.filter(start_date__gte=first, start_date__lte=as_of), user, region,
                                      hire.REGION_FIELD), "start_date", month_list)
         placements["就业登记(录用)"] = [counts.get(m, 0) for m in month_list]
-    placement = _model("training.Placement")
+    placement = hooks.report_model("placement")
     if placement is not None:
         counts = counts_by_month(_in(placement.objects.filter(start_date__gte=first, start_date__lte=as_of), user,
                                      region, placement.REGION_FIELD), "start_date", month_list)

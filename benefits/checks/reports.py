@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from benefits import hooks
 from benefits.models import (
     Category,
     Enrolment,
@@ -299,7 +300,7 @@ def table_movements(user, region: Region, start: dt.date, end: dt.date) -> Table
 
 
 def _model(label: str):
-    """A model of another app, or None while that app (or model) is not there."""
+    """A model of payroll (inside benefits), or None while that app is not installed."""
     try:
         return apps.get_model(label)
     except (LookupError, ValueError):
@@ -309,7 +310,7 @@ def _model(label: str):
 def jobs_figures(user, region: Region, start: dt.date, end: dt.date) -> dict[str, int | str]:
     """Referrals, refusals, hires (jobs) and transitions (enrolment history); "—" where jobs is absent."""
     figures: dict[str, int | str] = {"referrals": DASH, "refusals": DASH, "hires": DASH}
-    referral, hire = _model("jobs.Referral"), _model("jobs.Hire")
+    referral, hire = hooks.report_model("referral"), hooks.report_model("hire")
     if referral is not None:
         base = _in(referral.objects.filter(referred_on__gte=start, referred_on__lte=end), user, region,
                    referral.REGION_FIELD)
@@ -328,7 +329,7 @@ def jobs_figures(user, region: Region, start: dt.date, end: dt.date) -> dict[str
 
 def training_figures(user, region: Region, start: dt.date, end: dt.date) -> dict[str, int | str]:
     figures: dict[str, int | str] = {"completed": DASH, "placed": DASH, "output_rate": DASH}
-    enrolment, placement = _model("training.TrainingEnrolment"), _model("training.Placement")
+    enrolment, placement = hooks.report_model("training_enrolment"), hooks.report_model("placement")
     if enrolment is None:
         return figures
     completed = _in(enrolment.objects.filter(status="completed", completed_on__gte=start, completed_on__lte=end),

@@ -79,6 +79,24 @@ def test_report_figures(users, county_data, regions):
     assert jobs["培训结业人数"] == 0 and jobs["培训输出率(%)"] == D("0.0")
 
 
+def test_jobs_and_training_figures_come_through_the_benefits_hook(users, county_data, regions, monkeypatch):
+    """benefits never imports jobs or training: they register their models in ready(); without them
+    the report shows "—" (the app is not installed), not 0."""
+    from benefits import hooks
+    from jobs.models import Hire, Referral
+    from training.models import Placement, TrainingEnrolment
+
+    assert [hooks.report_model(role) for role in hooks.REPORT_MODEL_ROLES] == [
+        Referral, Hire, TrainingEnrolment, Placement]
+    monkeypatch.setattr(hooks, "_report_models", {})
+    rows = dict(table(reports.build_report(users["county"], region=regions["county"], start=START, end=END),
+                      "jobs_training").rows)
+    assert rows["岗位推荐次数"] == rows["就业登记(录用)人数"] == rows["培训结业人数"] == rows["培训输出率(%)"] == "—"
+    assert rows["进入就业过渡期户数"] == 1  # benefits' own enrolment history
+    with pytest.raises(ValueError):
+        hooks.register_report_model("payments", Hire)
+
+
 def test_township_report_rolls_up_to_communities(users, county_data, regions):
     tables = reports.build_report(users["township_b"], region=regions["town_b"], start=START, end=END)
     assert table(tables, "by_area_category").rows == [
