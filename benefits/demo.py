@@ -243,7 +243,7 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
             prefix = "城" if area == "urban" else "农"
             enrolments.append(Enrolment(
                 household=household, area=area, category=category, monthly_amount=result.monthly_amount,
-                persons=len(members), start_date=start, next_review_on=next_review,
+                persons=len(members), start_date=start, next_review_on=next_review, priced_on=as_of,
                 certificate_number=f"{prefix}保{COUNTY}-{CERTIFICATE_PREFIX}{n:07d}"))
         Enrolment.objects.bulk_create(enrolments, batch_size=2000)
         EnrolmentEvent.objects.bulk_create([

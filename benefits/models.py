@@ -272,6 +272,9 @@ class Enrolment(models.Model):
     transition_amount = models.DecimalField(_("过渡期月发放(元)"), **MONEY, null=True, blank=True)
     transition_from = models.DateField(_("过渡期起始"), null=True, blank=True)
     transition_until = models.DateField(_("过渡期截止"), null=True, blank=True)
+    # The policy date the amount was priced at (标准/参数 of that date); empty: the start date.
+    # A standard or amount parameter in force later makes the amount stale until apply_standard_change.
+    priced_on = models.DateField(_("核定金额所依据的政策日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -326,6 +329,7 @@ class EnrolmentEventKind(models.TextChoices):
     AMOUNT_CHANGE = "amount_change", _("金额/类别调整")
     TRANSITION_START = "transition_start", _("进入就业过渡期")
     TRANSITION_END = "transition_end", _("过渡期结束")
+    REPRICING = "repricing", _("提标调整")
 
 
 class EnrolmentEvent(AppendOnlyModel):

@@ -29,6 +29,7 @@ from benefits.payroll.models import (
     PayrollRun,
     RunStatus,
 )
+from benefits.pricing import stale_enrolments
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, RegionLevel, Role
@@ -76,6 +77,18 @@ def _change_run_status(run: PayrollRun, new_status: str) -> None:
 
 def _lock_run(run_id: int) -> PayrollRun:
     return PayrollRun.objects.select_for_update(of=("self",)).select_related("county").get(pk=run_id)
+
+
+def _refuse_stale_pricing(county: Region, first: dt.date) -> None:
+    """Nothing is paid at a stale amount (提标, issue 14 §1): a standard or amount parameter in force for
+    the month that the county's enrolments were not re-priced with refuses the computation."""
+    count = stale_enrolments(county, first).count()
+    if count:
+        raise Conflict(
+            _("%(count)s 户待遇金额仍按旧的低保标准或参数核定（%(month)s 起标准或参数已调整），不能计算发放；"
+              "请先运行 python manage.py apply_standard_change --county %(code)s --month %(month)s") % {
+                "count": count, "code": county.code, "month": first.strftime("%Y-%m")},
+            code="stale_pricing")
 
 
 def _county(region: Region) -> Region:
@@ -242,6 +255,7 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
     require_county_staff(actor, county)
     batch_size = batch_size or getattr(settings, "PAYROLL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     first = parse_month(month)
+    _refuse_stale_pricing(county, first)
     run = payroll_run_open(actor=actor, county=county, month=first)
     id_range = _enrolment_id_range(county)
     batches = [] if id_range is None else list(range(id_range[0], id_range[1] + 1, batch_size))

@@ -60,6 +60,10 @@ from benefits.services.objections import (
     objection_raise,
     objection_resolve,
 )
+from benefits.services.repricing import (
+    standard_change_apply,
+    standard_change_preview,
+)
 from benefits.services.reviews import (
     DEATH_REVIEW_SOURCE,
     review_decide,
@@ -111,4 +115,6 @@ __all__ = [
     "review_decide",
     "review_open",
     "reviews_open_periodic",
+    "standard_change_apply",
+    "standard_change_preview",
 ]
