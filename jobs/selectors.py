@@ -277,8 +277,9 @@ def obliged_unregistered(user, as_of: dt.date | None = None, *, region_code: str
         params = parameters_in_force(county, as_of)
         youngest_birth = _years_before(as_of, params.jobseeker_min_age)  # born on/before this
         members = base.filter(household__region__path__startswith=county.path, birth_date__lte=youngest_birth).filter(
-            Q(sex="M", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_male))
-            | Q(sex="F", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_female))
+            # age ≤ max (以下 includes the age): born after the day max + 1 years before as_of
+            Q(sex="M", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_male + 1))
+            | Q(sex="F", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_female + 1))
         ).select_related("household__region").order_by("household__region__code", "household__number", "id")
         for member in members:
             obligation = jobseeker_obligation(member.birth_date, member.sex, True, as_of, params)

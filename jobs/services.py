@@ -39,7 +39,7 @@ from jobs.models import (
     Vacancy,
     VacancyStatus,
 )
-from jobs.rules import Refusal, sanction_due
+from jobs.rules import Refusal, jobseeker_obligation, sanction_due
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, Role, today
@@ -417,8 +417,18 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
         refusals = refusals.filter(outcome_on__gte=enrolment.start_date)
     refusals = list(refusals.order_by("outcome_on", "pk"))
     params = parameters_in_force(household.region, today())
+    member = seeker.member
+
+    def obliged_on(day) -> bool:
+        # Only a refusal made on a day the seeker was obliged (age and sex that day) counts [R4].
+        if day is None:
+            return True
+        day_params = parameters_in_force(household.region, day)
+        return jobseeker_obligation(member.birth_date, member.sex, True, day, day_params).obliged
+
     check = sanction_due([Refusal(valid_reason=bool(r.refusal_valid), refused_on=r.outcome_on,
-                                  reason=r.refusal_reason) for r in refusals], params)
+                                  reason=r.refusal_reason, obliged=obliged_on(r.outcome_on))
+                          for r in refusals], params)
     if not check.due:
         return None
     if enrolment is not None and enrolment.status == EnrolmentStatus.SUSPENDED:
@@ -426,9 +436,10 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
     kind = SanctionKind.SUSPEND_BENEFIT if enrolment is not None else SanctionKind.DECLINE_APPLICATION
     proposal = SanctionProposal.objects.create(seeker=seeker, household=household, kind=kind,
                                                explanation=check.explanation[:300])
-    proposal.refusals.set([r for r in refusals if not r.refusal_valid])
+    counted = [r for r in refusals if not r.refusal_valid and obliged_on(r.outcome_on)]
+    proposal.refusals.set(counted)
     audit.record(actor=actor, action="sanction.propose", obj=proposal, region=household.region,
-                 after={"kind": kind, "refusals": [r.pk for r in refusals if not r.refusal_valid]},
+                 after={"kind": kind, "refusals": [r.pk for r in counted]},
                  note=check.explanation)
     return proposal
 

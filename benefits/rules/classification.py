@@ -12,8 +12,11 @@ properties ≤ ``max_properties``; a limit of ``None`` means no limit).
 Category, tested in the order A > B > C (the first that applies wins):
 
 - A: every member is a 三无 person (for rural households: 三无 / 五保 not yet covered);
-- B: any member with serious illness (重病) or severe disability (重残), a single-parent
-  household (单亲家庭), or a child at university (子女上大学);
+- B: any member meeting one of the area's class-B conditions (``class_b_conditions_urban`` /
+  ``class_b_conditions_rural``). By default urban B is serious illness (重病), severe
+  disability (重残), a single-parent household (单亲家庭) or a child at university (子女上大学);
+  rural B is 大病、重残、单亲困难家庭 only [R1], so a rural household whose only ground is a
+  university student is C;
 - C: any other eligible household (rural C names disaster and no work ability, and is the
   fallback for every other eligible rural household).
 
@@ -43,7 +46,7 @@ from types import MappingProxyType
 from benefits.rules.household import AREAS, Assets, Income, Member, RuleInputError
 from benefits.rules.income import HouseholdIncome, count_household_income, yuan_text
 from reemployment.money import round_yuan, to_decimal
-from reemployment.policy.parameters import PolicyParameters
+from reemployment.policy.parameters import DEFAULTS, PolicyParameters
 
 __all__ = (
     "CATEGORIES",
@@ -76,7 +79,15 @@ PARAMETERS_USED = (
     "max_properties",
     "urban_b_uplift",
     "rural_amounts",
+    "class_b_conditions_urban",
+    "class_b_conditions_rural",
 )
+CONDITION_NAMES = {
+    "serious_illness": "重病",
+    "severe_disability": "重残",
+    "single_parent": "单亲家庭",
+    "university_student": "子女上大学",
+}
 
 
 @dataclass(frozen=True)
@@ -104,11 +115,14 @@ class Assessment:
     parameters_used: Mapping[str, object]
 
 
-def household_category(members: Sequence[Member], area: str) -> tuple[str, tuple[str, ...]]:
+def household_category(
+    members: Sequence[Member], area: str, params: PolicyParameters = DEFAULTS
+) -> tuple[str, tuple[str, ...]]:
     """Category A/B/C of a household by the tests of [R1] (A > B > C), with the grounds found.
 
-    The grounds are Chinese phrases such as ``"成员2 重病"``; they do not depend on income,
-    so the caller decides eligibility separately.
+    Class B uses the area's condition list (``params.class_b_conditions_urban`` or
+    ``class_b_conditions_rural``). The grounds are Chinese phrases such as ``"成员2 重病"``;
+    they do not depend on income, so the caller decides eligibility separately.
     """
     if area not in AREAS:
         raise RuleInputError(f"area must be 'urban' or 'rural', got {area!r}")
@@ -116,16 +130,12 @@ def household_category(members: Sequence[Member], area: str) -> tuple[str, tuple
         raise RuleInputError("a household needs at least one member")
     if all(member.three_no for member in members):
         return "A", ("全部成员为“三无”人员",)
+    conditions = params.class_b_conditions_urban if area == "urban" else params.class_b_conditions_rural
     grounds = []
     for number, member in enumerate(members, start=1):
-        for flag, name in (
-            ("serious_illness", "重病"),
-            ("severe_disability", "重残"),
-            ("single_parent", "单亲家庭"),
-            ("university_student", "子女上大学"),
-        ):
+        for flag in conditions:
             if getattr(member, flag):
-                grounds.append(f"成员{number} {name}")
+                grounds.append(f"成员{number} {CONDITION_NAMES[flag]}")
     if grounds:
         return "B", tuple(grounds)
     if area == "rural":
@@ -242,7 +252,7 @@ def assess_household(
             parameters_used=used,
         )
 
-    category, grounds = household_category(members, area)
+    category, grounds = household_category(members, area, params)
     label = f"{AREA_NAMES[area]}{category}类（{'、'.join(grounds)}）"
     gap = f"(标准 {yuan_text(standard)} − 人均 {yuan_text(per_capita)})"
     if area == "rural":

@@ -1,7 +1,8 @@
 """Job-seeker obligation and the refusal sanction (求职登记义务, 拒绝就业的处理).
 
 DESIGN.md §3 "Obligation" and "Referrals", from report [R4]: recipients and applicants with
-work ability, men under 48 and women under 38, must register as job seekers; refusing the
+work ability, men aged 48 and under and women aged 38 and under (男48岁以下、女38岁以下,
+“以下” including the age itself, like “以上” in 两次以上; 民法典 art. 1259), must register as job seekers; refusing the
 offered posts twice or more without a valid reason (两次以上不接受 … 岗位, “以上” including
 two) lets staff propose to suspend the benefit or decline the application — a proposal that
 a civil-affairs user confirms. Pure Python: no Django, no database, no clock.
@@ -35,10 +36,11 @@ def jobseeker_obligation(
 ) -> Obligation:
     """Job-seeker obligation (DESIGN.md §3 [R4]).
 
-    Obliged iff ``work_ability`` and ``jobseeker_min_age`` ≤ age < the upper limit for the
+    Obliged iff ``work_ability`` and ``jobseeker_min_age`` ≤ age ≤ the upper limit for the
     person's sex (``jobseeker_max_age_male`` 48 for ``"M"``, ``jobseeker_max_age_female`` 38
-    for ``"F"``). Age is in completed years on ``as_of``, and a birthday on ``as_of`` counts:
-    a man turning 48 that day is no longer obliged; someone turning 16 that day is.
+    for ``"F"``): 以下 includes the figure itself (民法典 art. 1259), so a man of exactly 48 is
+    obliged and one of 49 is not. Age is in completed years on ``as_of``, and a birthday on
+    ``as_of`` counts: a man turning 49 that day is no longer obliged; someone turning 16 is.
     """
     if sex not in ("M", "F"):
         raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
@@ -52,9 +54,9 @@ def jobseeker_obligation(
         return Obligation(False, age, min_age, max_age, f"{age} 岁，无劳动能力：无求职登记义务")
     if age < min_age:
         return Obligation(False, age, min_age, max_age, f"{age} 岁，未满 {min_age} 岁：无求职登记义务")
-    if age >= max_age:
+    if age > max_age:
         return Obligation(
-            False, age, min_age, max_age, f"{sex_name}，{age} 岁，已满 {max_age} 岁：无求职登记义务"
+            False, age, min_age, max_age, f"{sex_name}，{age} 岁，超过 {max_age} 岁：无求职登记义务"
         )
     return Obligation(
         True,
@@ -67,11 +69,16 @@ def jobseeker_obligation(
 
 @dataclass(frozen=True)
 class Refusal:
-    """One offered post refused by the seeker; ``valid_reason`` if staff accepted the reason."""
+    """One offered post refused by the seeker; ``valid_reason`` if staff accepted the reason.
+
+    ``obliged`` says whether the seeker had the job-seeker obligation on ``refused_on``
+    (:func:`jobseeker_obligation` on that day): a refusal by someone not obliged that day
+    never counts towards the sanction."""
 
     valid_reason: bool
     refused_on: dt.date | None = None
     reason: str = ""
+    obliged: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ class SanctionCheck:
 def sanction_due(refusals: Iterable[Refusal], params: PolicyParameters) -> SanctionCheck:
     """Refusal sanction (DESIGN.md §3 "Referrals" [R4]).
 
-    Due iff the number of refusals without a valid reason ≥ ``refusals_before_sanction`` (2).
+    Due iff the number of refusals without a valid reason, made on a day the seeker was obliged
+    (``Refusal.obliged``), ≥ ``refusals_before_sanction`` (2).
     The caller passes the refusals that count (e.g. those of the current enrolment or
     application); the result is only a proposal, confirmed by a civil-affairs user.
     """
@@ -95,7 +103,7 @@ def sanction_due(refusals: Iterable[Refusal], params: PolicyParameters) -> Sanct
     for refusal in refusals:
         if not isinstance(refusal, Refusal):
             raise TypeError(f"expected Refusal, got {refusal!r}")
-    count = sum(1 for refusal in refusals if not refusal.valid_reason)
+    count = sum(1 for refusal in refusals if not refusal.valid_reason and refusal.obliged)
     threshold = params.refusals_before_sanction
     due = count >= threshold
     text = (

@@ -52,6 +52,16 @@ class PolicyParameters:
             {"A": Decimal("120.00"), "B": Decimal("100.00"), "C": Decimal("70.00")}
         )
     )
+    # Class-B conditions per area (B类条件) [R1]: urban B 重病、重残、单亲家庭、子女上大学;
+    # rural B 大病、重残、单亲困难家庭 only (a rural household with only a university student is C).
+    # Values are member flags: serious_illness, severe_disability, single_parent, university_student.
+    class_b_conditions_urban: tuple[str, ...] = (
+        "serious_illness",
+        "severe_disability",
+        "single_parent",
+        "university_student",
+    )
+    class_b_conditions_rural: tuple[str, ...] = ("serious_illness", "severe_disability", "single_parent")
     # Asset limits; None means no limit.
     deposit_limit_per_capita: Decimal | None = Decimal("20000.00")
     max_vehicles: int | None = 0
@@ -101,6 +111,8 @@ class PolicyParameters:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(PolicyParameters)}
+# The member flags a class-B condition list may name (benefits.rules.household.Member).
+CLASS_B_CONDITIONS = ("serious_illness", "severe_disability", "single_parent", "university_student")
 PARAMETER_NAMES = frozenset(_FIELDS)
 DEFAULTS = PolicyParameters()
 
@@ -128,6 +140,13 @@ def coerce_value(name: str, value: object) -> object:
             if not isinstance(value, (list, tuple)):
                 raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
             return tuple(str(v) for v in value)
+        if name in {"class_b_conditions_urban", "class_b_conditions_rural"}:
+            if not isinstance(value, (list, tuple)) or any(v not in CLASS_B_CONDITIONS for v in value):
+                raise ParameterError(
+                    gettext_noop("%(name)s：应为以下条件的列表：%(allowed)s"),
+                    {"name": name, "allowed": "、".join(CLASS_B_CONDITIONS)},
+                )
+            return tuple(dict.fromkeys(str(v) for v in value))
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ParameterError(gettext_noop("%(name)s：应为 true 或 false"), {"name": name})

@@ -25,7 +25,7 @@ from benefits.rules import (
     assess_household,
     household_category,
 )
-from reemployment.policy.parameters import DEFAULTS, build_parameters
+from reemployment.policy.parameters import DEFAULTS, ParameterError, build_parameters
 
 AS_OF = dt.date(2026, 1, 15)
 STANDARD = Decimal("150.00")
@@ -119,8 +119,11 @@ def test_urban_categories_and_amounts(members, incomes, category, amount):
         pytest.param([DISABLED, PLAIN], [], "B", "200.00", id="B-disability"),
         # rural B, single parent: 100 × 2 = 200.00
         pytest.param([SINGLE_PARENT, PLAIN], [], "B", "200.00", id="B-single-parent"),
-        # rural B, child at university (same tests as urban): 100 × 3 = 300.00
-        pytest.param([PLAIN, PLAIN, STUDENT], [], "B", "300.00", id="B-university"),
+        # rural, child at university and nothing else: not a rural B ground (大病、重残、单亲困难家庭
+        # only [R1]) → C: 70 × 3 = 210.00
+        pytest.param([PLAIN, PLAIN, STUDENT], [], "C", "210.00", id="C-university-only"),
+        # rural, university student and a seriously ill member → B by the illness: 100 × 3 = 300.00
+        pytest.param([ILL, PLAIN, STUDENT], [], "B", "300.00", id="B-illness-and-university"),
         # rural C, disaster: income 280, 4 members → per-capita 70 < 150; 70 × 4 = 280.00
         pytest.param([DISASTER, PLAIN, PLAIN, PLAIN], [other("280", 1)], "C", "280.00", id="C-disaster"),
         # rural C, no work ability: 70 × 1 = 70.00
@@ -357,6 +360,8 @@ def test_inexact_per_capita_is_marked_in_explanation():
 def test_household_category_grounds():
     assert household_category([THREE_NO, THREE_NO], "urban") == ("A", ("全部成员为“三无”人员",))
     assert household_category([PLAIN, ILL, STUDENT], "urban") == ("B", ("成员2 重病", "成员3 子女上大学"))
+    # rural: 子女上大学 is not a B ground, so only the illness is listed
+    assert household_category([PLAIN, ILL, STUDENT], "rural") == ("B", ("成员2 重病",))
     assert household_category([DISASTER, UNABLE], "rural") == ("C", ("成员1 因灾致困", "成员2 无劳动能力"))
     assert household_category([PLAIN], "rural") == ("C", ("一般困难",))
 
@@ -404,3 +409,42 @@ def test_member_validation(kwargs):
 def test_assets_validation(kwargs):
     with pytest.raises(RuleInputError):
         Assets(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("area", "members", "category", "amount"),
+    [
+        # urban keeps 子女上大学 as a B ground [R1]: no income, 3 members, standard 150
+        # → gap 150; 150 × 1.30 × 3 = 585.00
+        pytest.param("urban", [PLAIN, PLAIN, STUDENT], "B", "585.00", id="urban-student-B"),
+        # rural B is 大病、重残、单亲困难家庭 only [R1]: a student alone → C, 70 × 3 = 210.00
+        pytest.param("rural", [PLAIN, PLAIN, STUDENT], "C", "210.00", id="rural-student-C"),
+        # rural single parent → B, 100 × 2 = 200.00
+        pytest.param("rural", [SINGLE_PARENT, PLAIN], "B", "200.00", id="rural-single-parent-B"),
+    ],
+)
+def test_class_b_conditions_by_area_defaults(area, members, category, amount):
+    result = assess(members, area=area)
+    assert (result.category, result.monthly_amount) == (category, Decimal(amount))
+    assert result.parameters_used["class_b_conditions_rural"] == (
+        "serious_illness",
+        "severe_disability",
+        "single_parent",
+    )
+
+
+def test_class_b_conditions_are_county_parameters():
+    # a county that counts 子女上大学 for rural B too: 100 × 3 = 300.00
+    rural_with_students = build_parameters(
+        {"class_b_conditions_rural": ["serious_illness", "severe_disability", "single_parent", "university_student"]}
+    )
+    result = assess([PLAIN, PLAIN, STUDENT], area="rural", params=rural_with_students)
+    assert (result.category, result.monthly_amount) == ("B", Decimal("300.00"))
+    # a county that drops 子女上大学 in town: urban C, gap 150 × 3 = 450.00
+    urban_without = build_parameters({"class_b_conditions_urban": ["serious_illness", "severe_disability"]})
+    result = assess([PLAIN, PLAIN, STUDENT], params=urban_without)
+    assert (result.category, result.monthly_amount) == ("C", Decimal("450.00"))
+    with pytest.raises(ParameterError):
+        build_parameters({"class_b_conditions_rural": ["poor"]})
+    with pytest.raises(ParameterError):
+        build_parameters({"class_b_conditions_urban": "serious_illness"})

@@ -68,11 +68,13 @@ def cases(draw):
     return members, draw(incomes_for(len(members))), draw(areas), draw(standards), draw(params_strategy)
 
 
-def expected_category(members: list[Member]) -> str:
+def expected_category(members: list[Member], area: str) -> str:
     if all(m.three_no for m in members):
         return "A"
+    # urban B: 重病、重残、单亲家庭、子女上大学; rural B: 大病、重残、单亲困难家庭 only [R1]
     if any(
-        m.serious_illness or m.severe_disability or m.single_parent or m.university_student for m in members
+        m.serious_illness or m.severe_disability or m.single_parent or (area == "urban" and m.university_student)
+        for m in members
     ):
         return "B"
     return "C"
@@ -104,7 +106,7 @@ def test_category_precedence(case):
     members, incomes, area, standard, params = case
     result = assess_household(members, incomes, NO_ASSETS, area, standard, params, AS_OF)
     if result.eligible:
-        assert result.category == expected_category(members)
+        assert result.category == expected_category(members, area)
 
 
 @given(

@@ -19,14 +19,23 @@ D = dt.date
         pytest.param(D(2010, 5, 1), "M", D(2026, 5, 1), 16, True, id="16-on-birthday"),
         # the day before: 15 < 16 → not obliged
         pytest.param(D(2010, 5, 1), "F", D(2026, 4, 30), 15, False, id="15-day-before"),
-        # man 47 the day before his 48th birthday: 47 < 48 → obliged
+        # 男48岁以下 includes 48 (以下 counts the number, 民法典 art. 1259):
+        # man aged 47 (day before his 48th birthday): 16 ≤ 47 ≤ 48 → obliged
         pytest.param(D(1978, 7, 10), "M", D(2026, 7, 9), 47, True, id="man-47"),
-        # man on his 48th birthday: 48 is not under 48 → not obliged
-        pytest.param(D(1978, 7, 10), "M", D(2026, 7, 10), 48, False, id="man-48-on-birthday"),
-        # woman 37 the day before her 38th birthday → obliged
+        # man on his 48th birthday: 16 ≤ 48 ≤ 48 → obliged
+        pytest.param(D(1978, 7, 10), "M", D(2026, 7, 10), 48, True, id="man-48-on-birthday"),
+        # man the day before his 49th birthday: still 48 ≤ 48 → obliged
+        pytest.param(D(1978, 7, 10), "M", D(2027, 7, 9), 48, True, id="man-48-day-before-49"),
+        # man on his 49th birthday: 49 > 48 → not obliged
+        pytest.param(D(1978, 7, 10), "M", D(2027, 7, 10), 49, False, id="man-49-on-birthday"),
+        # 女38岁以下 includes 38: woman aged 37 → 37 ≤ 38 → obliged
         pytest.param(D(1988, 12, 31), "F", D(2026, 12, 30), 37, True, id="woman-37"),
-        # woman on her 38th birthday: 38 is not under 38 → not obliged
-        pytest.param(D(1988, 12, 31), "F", D(2026, 12, 31), 38, False, id="woman-38-on-birthday"),
+        # woman on her 38th birthday: 38 ≤ 38 → obliged
+        pytest.param(D(1988, 12, 31), "F", D(2026, 12, 31), 38, True, id="woman-38-on-birthday"),
+        # woman the day before her 39th birthday: still 38 ≤ 38 → obliged
+        pytest.param(D(1988, 12, 31), "F", D(2027, 12, 30), 38, True, id="woman-38-day-before-39"),
+        # woman on her 39th birthday: 39 > 38 → not obliged
+        pytest.param(D(1988, 12, 31), "F", D(2027, 12, 31), 39, False, id="woman-39-on-birthday"),
         # the limits differ by sex: 40-year-old man obliged, woman not
         pytest.param(D(1986, 1, 1), "M", D(2026, 1, 1), 40, True, id="man-40"),
         pytest.param(D(1986, 1, 1), "F", D(2026, 1, 1), 40, False, id="woman-40"),
@@ -53,8 +62,10 @@ def test_obligation_explanation_and_limits():
     result = jobseeker_obligation(D(1996, 1, 1), "F", True, D(2026, 1, 1), DEFAULTS)
     assert (result.obliged, result.min_age, result.max_age) == (True, 16, 38)
     assert result.explanation == "女，30 岁（16 岁以上、38 岁以下），有劳动能力：应进行求职登记"
-    over = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2026, 7, 10), DEFAULTS)
-    assert over.explanation == "男，48 岁，已满 48 岁：无求职登记义务"
+    at_limit = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2026, 7, 10), DEFAULTS)
+    assert at_limit.explanation == "男，48 岁（16 岁以上、48 岁以下），有劳动能力：应进行求职登记"
+    over = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2027, 7, 10), DEFAULTS)
+    assert over.explanation == "男，49 岁，超过 48 岁：无求职登记义务"
 
 
 def test_county_parameters():
@@ -115,3 +126,22 @@ def test_refusal_sanction_explanation():
 def test_refusal_sanction_needs_refusals():
     with pytest.raises(TypeError):
         sanction_due([False, False], DEFAULTS)
+
+
+NOT_OBLIGED = Refusal(valid_reason=False, reason="不想去", obliged=False)
+
+
+@pytest.mark.parametrize(
+    ("refusals", "count", "due"),
+    [
+        # two refusals without reason, both while obliged: 2 ≥ 2 → due
+        pytest.param([NO, NO], 2, True, id="both-obliged"),
+        # one made while obliged, one after the seeker passed the age limit: 1 < 2 → not due
+        pytest.param([NO, NOT_OBLIGED], 1, False, id="one-after-age-limit"),
+        # none made while obliged: 0 < 2 → not due
+        pytest.param([NOT_OBLIGED, NOT_OBLIGED, NOT_OBLIGED], 0, False, id="never-obliged"),
+    ],
+)
+def test_refusal_sanction_counts_only_refusals_while_obliged(refusals, count, due):
+    result = sanction_due(refusals, DEFAULTS)
+    assert (result.refusals_without_valid_reason, result.due) == (count, due)

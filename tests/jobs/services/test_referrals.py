@@ -109,6 +109,19 @@ def test_two_refusals_without_valid_reason_raise_a_suspension_proposal(users, se
     assert SanctionProposal.objects.count() == 1
 
 
+# The sanction applies only to people obliged on the day of the refusal [R4 男48岁以下]:
+# a man of 48 is obliged (48 ≤ 48) → two refusals → proposal; a man of 49 (49 > 48) who registered
+# voluntarily refuses twice → 0 refusals count, 0 < 2 → no proposal.
+@pytest.mark.parametrize(("age", "proposed"), [(48, True), (49, False)])
+def test_refusals_count_only_while_obliged(users, household, vacancies, age, proposed):
+    member = make_member(household, sex="M", age=age, name="王大成")
+    seeker = services.seeker_register(actor=users["community_b1"], member=member, skills="搬运",
+                                      certificates=[], desired_occupations=["搬运工"], hours=["day"])
+    refuse(users, seeker, vacancies[0], valid=False)
+    refuse(users, seeker, vacancies[1], valid=False)
+    assert SanctionProposal.objects.exists() is proposed
+
+
 def test_unjudged_refusals_count_once_judged(users, seeker, vacancies):
     first = services.referral_create(actor=users["labour"], seeker=seeker, vacancy=vacancies[0])
     services.referral_record_outcome(actor=users["labour"], referral=first, outcome=ReferralStatus.REFUSED,
