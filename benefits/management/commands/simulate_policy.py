@@ -26,7 +26,7 @@ def _month(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
-        raise CommandError(_("月份应为 YYYY-MM：%(month)s") % {"month": text}) from None
+        raise CommandError(_("月份格式应为 YYYY-MM：%(text)s") % {"text": text}) from None
 
 
 def _category_label(category: str) -> str:
