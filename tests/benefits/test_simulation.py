@@ -196,3 +196,22 @@ def test_admin_page_for_county_staff(county_households, users, client):
                                  "draft": SimpleUploadedFile("draft.yaml", MALFORMED.encode())})
     assert any(error.startswith("第 2 行") for error in response.context["errors"])
     assert Standard.objects.count() == standards
+
+
+def test_queries_do_not_grow_with_households(county_households, users):
+    """Set-based: the number of queries depends on the communities, not on the households."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    county = Region.objects.get(code="341125")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            policy_simulate(actor=users["county"], county=county, month=MARCH, draft_text=RAISE_URBAN)
+        return len(captured)
+
+    before = queries()
+    for _ in range(6):
+        make_household(county_households["C"].region, members=2, incomes=[(1, "pension", "100.00")])
+        make_household(county_households["rural"].region, members=3)
+    assert queries() == before
