@@ -364,3 +364,6 @@ class BenefitsGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_benefit_viewsets():
     return BenefitsGroup()
+
+
+from benefits import simulation_admin  # noqa: F401  (registers the 政策测算 page: benefits/simulation_admin.py)

@@ -172,3 +172,46 @@ def test_command_text_and_malformed_draft(county_households, tmp_path):
     with pytest.raises(CommandError, match="第 2 行"):
         call_command("simulate_policy", str(draft), "--county", "341125", "--month", "2026-03", stdout=StringIO())
     assert Standard.objects.count() == standards
+
+
+def test_admin_page_for_county_staff(county_households, users, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = "/admin/benefit_policy_simulation/"
+    client.force_login(users["community_a1"])
+    assert client.get(url).status_code == 403
+    client.force_login(users["county"])
+    assert client.get(url).status_code == 200
+    standards = Standard.objects.count()
+    response = client.post(url, {"county": "341125", "month": "2026-03",
+                                 "draft": SimpleUploadedFile("draft.yaml", RAISE_URBAN.encode())})
+    assert response.status_code == 200
+    assert response.context["report"]["monthly_difference"] == "380.00"
+    assert county_households["A"].number in response.content.decode()
+    response = client.post(url, {"county": "341125", "month": "2026-03", "csv": "1",
+                                 "draft": SimpleUploadedFile("draft.yaml", RAISE_URBAN.encode())})
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(response.content.decode("utf-8-sig").splitlines()) == 1 + 3
+    response = client.post(url, {"county": "341125", "month": "2026-03",
+                                 "draft": SimpleUploadedFile("draft.yaml", MALFORMED.encode())})
+    assert any(error.startswith("第 2 行") for error in response.context["errors"])
+    assert Standard.objects.count() == standards
+
+
+def test_queries_do_not_grow_with_households(county_households, users):
+    """Set-based: the number of queries depends on the communities, not on the households."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    county = Region.objects.get(code="341125")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            policy_simulate(actor=users["county"], county=county, month=MARCH, draft_text=RAISE_URBAN)
+        return len(captured)
+
+    before = queries()
+    for _ in range(6):
+        make_household(county_households["C"].region, members=2, incomes=[(1, "pension", "100.00")])
+        make_household(county_households["rural"].region, members=3)
+    assert queries() == before
