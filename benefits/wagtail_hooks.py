@@ -6,10 +6,11 @@ decisions, recipient logins) are buttons on the record's page leading to ``<pk>/
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -31,6 +32,7 @@ from benefits.models import (
     Relation,
     Review,
 )
+from benefits.services import repricing as standard_change
 from reemployment.core.admin_actions import ActionInspectView, ActionsMixin
 from reemployment.core.admin_views import (
     PermissionMenuItem,
@@ -39,8 +41,10 @@ from reemployment.core.admin_views import (
     ScopedIndexView,
     ScopedModelViewSet,
 )
+from reemployment.core.errors import DomainError
 from reemployment.core.models import today as local_today
 from reemployment.core.scoping import scope_model
+from reemployment.core.selectors import region_by_code
 
 
 def _table(headers, rows) -> str:
@@ -353,12 +357,60 @@ class PostEntryQueueViewSet(ViewSet):
         })
 
 
+class StandardChangeMenuItem(PermissionMenuItem):
+    """Shown to county staff (and admins): re-pricing is county business. No query (role on the user)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or getattr(user, "role", None) in standard_change.REPRICING_ROLES
+
+
+class StandardChangeViewSet(ViewSet):
+    """提标调整: the county's preview of a standard raise (``standard_change_preview``) and, after the
+    staff member confirms, its application (``standard_change_apply``). The services check the role and
+    the county again; a refusal or an error is shown on the page."""
+
+    name = "benefit_standard_change"
+    icon = "calculator"
+    menu_label = _("提标调整")
+    menu_item_class = StandardChangeMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view, name="index")]
+
+    def index_view(self, request):
+        user = request.user
+        if not (user.is_superuser or getattr(user, "role", None) in standard_change.REPRICING_ROLES):
+            return HttpResponseForbidden(gettext("无权查看"))
+        index_url = reverse(self.get_url_name("index"))
+        data = request.POST if request.method == "POST" else request.GET
+        region = getattr(user, "region", None)
+        county_code = (data.get("county") or (region.code if region is not None else "")).strip()
+        month = (data.get("month") or "").strip()
+        preview = error = None
+        if county_code and month:
+            try:
+                county = region_by_code(county_code)
+                if request.method == "POST" and data.get("confirm") == "1":
+                    applied = standard_change.standard_change_apply(actor=user, county=county, month=month)
+                    messages.success(request, gettext("已完成提标调整：%(count)s 户金额已调整") % {
+                        "count": applied["households_changed"]})
+                    return redirect(f"{index_url}?county={county_code}&month={month}")
+                preview = standard_change.standard_change_preview(actor=user, county=county, month=month)
+            except DomainError as exc:
+                error = str(getattr(exc, "message", exc))
+        return TemplateResponse(request, "benefits/admin/standard_change.html", {
+            "title": _("提标调整"), "county": county_code, "month": month, "preview": preview, "error": error,
+            "index_url": index_url,
+        })
+
+
 class BenefitsGroup(ViewSetGroup):
     menu_label = _("低保业务")
     menu_icon = "folder-open-inverse"
     menu_order = 200
     items = (HouseholdViewSet, MemberViewSet, IncomeViewSet, AssetViewSet, ApplicationViewSet, EnrolmentViewSet,
-             ReviewViewSet, PostEntryQueueViewSet)
+             ReviewViewSet, PostEntryQueueViewSet, StandardChangeViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -20,8 +20,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benefits import rules
 from benefits.models import (
     Application,
     ApplicationStep,
@@ -33,11 +35,12 @@ from benefits.models import (
 )
 from benefits.payroll.services import _county, parse_month
 from benefits.pricing import county_enrolments, policy_rows
-from benefits.selectors import assess
+from benefits.selectors import rule_inputs
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
 from reemployment.core.permissions import actor_user, require
+from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.dates import add_months
 from reemployment.money import format_yuan, round_yuan
 
@@ -72,6 +75,29 @@ def _cause(rows: dict, area: str) -> str:
     return "；".join(_policy_label(row) for row in causes)
 
 
+class _Assessor:
+    """``selectors.assess`` for many households of one month: the same inputs (``rule_inputs``) and rule
+    (``rules.assess_household``), with the standard and parameters looked up once per region and area."""
+
+    def __init__(self, month: dt.date):
+        self.month = month
+        self.policy: dict = {}
+
+    def __call__(self, household: Household) -> rules.Assessment:
+        members, incomes, assets = rule_inputs(household, self.month)
+        if not members:
+            raise DomainError(_("家庭没有在册成员"))
+        key = (household.region_id, household.area)
+        if key not in self.policy:
+            self.policy[key] = (standard_in_force(household.region, household.area, self.month).monthly_amount,
+                                parameters_in_force(household.region, self.month))
+        standard, params = self.policy[key]
+        try:
+            return rules.assess_household(members, incomes, assets, household.area, standard, params, self.month)
+        except rules.RuleInputError as exc:
+            raise DomainError(_("无法核算：%(exc)s") % {"exc": exc}) from exc
+
+
 def _household_row(household: Household) -> dict:
     return {"household": household.number, "household_id": household.pk, "region": household.region.name,
             "region_code": household.region.code, "area": household.area}
@@ -79,8 +105,9 @@ def _household_row(household: Household) -> dict:
 
 def _compute(county: Region, month: dt.date) -> tuple[dict, list]:
     rows = policy_rows(county, month)
+    assess = _Assessor(month)
     current = list(county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
-                   .select_related("household__region").order_by("id"))
+                   .select_related("household__region").prefetch_related("household__members").order_by("id"))
     changes, needs_review, changed_rows = [], [], []
     groups: dict = defaultdict(lambda: {"households": 0, "persons": 0, "before": ZERO, "after": ZERO})
     total_before = total_after = ZERO
@@ -88,7 +115,7 @@ def _compute(county: Region, month: dt.date) -> tuple[dict, list]:
         before = enrolment.monthly_amount
         after = before
         try:
-            assessment = assess(enrolment.household, month)
+            assessment = assess(enrolment.household)
         except DomainError as exc:
             needs_review.append({**_household_row(enrolment.household), "enrolment_id": enrolment.pk,
                                  "reason": str(exc)})
@@ -146,16 +173,17 @@ def _may_qualify(county: Region, month: dt.date) -> list[dict]:
                 .values_list("household_id", flat=True))
     ended = (Enrolment.objects.filter(status=EnrolmentStatus.ENDED, end_date__gte=since, **in_county)
              .values_list("household_id", flat=True))
+    assess = _Assessor(month)
     candidates = (Household.objects.filter(pk__in=set(rejected) | set(ended)).select_related("region")
                   .exclude(enrolments__status__in=[s for s in EnrolmentStatus.values if s != EnrolmentStatus.ENDED])
                   .exclude(applications__step__in=[ApplicationStep.SUBMITTED, ApplicationStep.SURVEYED,
                                                    ApplicationStep.APPRAISED, ApplicationStep.NOTICE,
                                                    ApplicationStep.REVIEWED, ApplicationStep.APPROVED])
-                  .distinct().order_by("number"))
+                  .distinct().prefetch_related("members").order_by("number"))
     found = []
     for household in candidates:
         try:
-            assessment = assess(household, month)
+            assessment = assess(household)
         except DomainError:
             continue
         if assessment.per_capita_income < assessment.standard:

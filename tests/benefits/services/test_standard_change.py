@@ -22,7 +22,7 @@ from benefits.payroll.models import PaymentLine
 from benefits.payroll.services import payroll_run_compute
 from benefits.services import standard_change_apply, standard_change_preview
 from reemployment.core.errors import Conflict, PermissionDenied
-from reemployment.core.models import AuditEvent
+from reemployment.core.models import AuditEvent, ParameterSet
 from tests.benefits.factories import make_household
 
 JAN = dt.date(2026, 1, 1)
@@ -150,3 +150,21 @@ def test_only_county_staff_of_the_county(users, county_cases, regions, who):
     with pytest.raises(PermissionDenied):
         standard_change_preview(actor=users[who], county=regions["county"], month="2026-01")
     assert Enrolment.objects.get(pk=county_cases["a"].pk).monthly_amount == Decimal("150.00")
+
+
+def test_amount_parameter_change_reprices_rural_and_blocks_payroll(users, county_cases, regions):
+    # January applied first (the standard raise), then rural amounts change from March:
+    # rural C 70 → 90 per person; the rural C household of one person: 70 × 1 = 70.00 → 90 × 1 = 90.00.
+    standard_change_apply(actor=users["county"], county=regions["county"], month="2026-01")
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 3, 1),
+                                values={"rural_amounts": {"A": "120.00", "B": "100.00", "C": "90.00"}})
+    payroll_run_compute(actor=users["county"], county=regions["county"], month="2026-02")  # before the change
+    with pytest.raises(Conflict, match="apply_standard_change"):
+        payroll_run_compute(actor=users["county"], county=regions["county"], month="2026-03")
+    preview = standard_change_apply(actor=users["county"], county=regions["county"], month="2026-03")
+    assert [(c["enrolment_id"], c["before"], c["after"]) for c in preview["changes"]] == [
+        (county_cases["r"].pk, Decimal("70.00"), Decimal("90.00"))]
+    event = EnrolmentEvent.objects.get(enrolment=county_cases["r"], kind=EnrolmentEventKind.REPRICING)
+    assert "政策参数 rural_amounts（2026-03-01 起" in event.reason
+    payroll_run_compute(actor=users["county"], county=regions["county"], month="2026-03")
+    assert PaymentLine.objects.get(enrolment=county_cases["r"], month=dt.date(2026, 3, 1)).amount == Decimal("90.00")
