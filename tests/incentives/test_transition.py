@@ -122,15 +122,45 @@ def test_two_hires_in_one_household(make_household, users):
     first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
     assert first.transition_amount == Decimal("420.00")  # 500 < 800: full
     services.transition_confirm(actor=users["county"], proposal=first)
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
-    # Combined new earnings 500 + 400 = 900 ≥ 800: 420.00 × 0.5 = 210.00; the period does not extend.
-    assert second.household_earnings == Decimal("900.00")
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
+    # The second hired person's own earnings 900 ≥ 800: 420.00 × 0.5 = 210.00; the period does not extend.
+    assert second.household_earnings == Decimal("1400.00")  # 500 + 900, recorded, not tested
     assert second.transition_amount == Decimal("210.00")
     assert second.until == first.until == dt.date(2026, 9, 30)
     services.transition_confirm(actor=users["county"], proposal=second)
     enrolment.refresh_from_db()
     assert enrolment.transition_amount == Decimal("210.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "own, expected",
+    [
+        # another member already earns 500; the 800 test uses the hired person's own earnings [R4]:
+        ("799.99", "420.00"),  # own 799.99 < 800 → full 420.00 (household 500 + 799.99 = 1299.99 is not tested)
+        ("800.00", "210.00"),  # own 800.00, not below 800 → 420.00 × 0.50 = 210.00
+        ("800.01", "210.00"),  # own 800.01 ≥ 800 → 420.00 × 0.50 = 210.00
+    ],
+)
+def test_the_800_yuan_test_uses_the_hired_persons_own_earnings(make_household, users, own, expected):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "500.00", source="h1"))
+    second = propose(people[1], own, start=dt.date(2026, 5, 20), source="h2")
+    assert second.transition_amount == Decimal(expected)
+    assert second.household_earnings == Decimal("500.00") + Decimal(own)
+    services.transition_confirm(actor=users["county"], proposal=second)
+    enrolment.refresh_from_db()
+    assert enrolment.transition_amount == Decimal(expected)
+
+
+@pytest.mark.django_db
+def test_one_persons_two_jobs_count_together(make_household, users):
+    _household, people, _enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", source="h1")
+    # the same person takes a second job of 400: own earnings 500 + 400 = 900 ≥ 800 → 420.00 × 0.50 = 210.00
+    second = propose(people[0], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    assert (first.transition_amount, second.transition_amount) == (Decimal("420.00"), Decimal("210.00"))
 
 
 @pytest.mark.django_db
@@ -142,8 +172,8 @@ def test_a_second_hire_after_a_parameter_change_is_assessed_with_the_first_hires
     # From May the county raises the threshold to 1000 and shortens the period to 3 months.
     ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 5, 1),
                                 values={"transition_threshold": "1000.00", "transition_months": 3})
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
-    # Combined 900 against the threshold in force when the transition started (800): 420.00 × 0.50 = 210.00,
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
+    # Own 900 against the threshold in force when the transition started (800): 420.00 × 0.50 = 210.00,
     # not "900 < 1000: full"; and the period keeps its 6 months (April..September).
     assert second.transition_amount == Decimal("210.00")
     assert (second.months, second.start, second.until) == (6, dt.date(2026, 4, 1), dt.date(2026, 9, 30))
@@ -157,11 +187,11 @@ def test_a_second_hire_after_a_parameter_change_is_assessed_with_the_first_hires
 def test_confirming_two_hires_in_either_order_ends_at_the_same_amount(make_household, users, order):
     _household, people, enrolment = make_household(members=3, amount="420.00")
     first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
     for proposal in ([first, second] if order == "first-then-second" else [second, first]):
         services.transition_confirm(actor=users["county"], proposal=proposal)
     enrolment.refresh_from_db()
-    # Both confirmed: combined 500 + 400 = 900 ≥ 800 → 420.00 × 0.50 = 210.00 until 2026-09-30.
+    # Both confirmed: the second person's own 900 ≥ 800 → 420.00 × 0.50 = 210.00 until 2026-09-30.
     assert enrolment.transition_amount == Decimal("210.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
     assert enrolment.transition_from == dt.date(2026, 4, 1)
@@ -182,7 +212,7 @@ def test_a_dismissed_hire_does_not_count(make_household, users):
 def test_a_lower_amount_from_a_further_hire_is_in_the_enrolment_history(make_household, users):
     _household, people, enrolment = make_household(members=3, amount="420.00")
     services.transition_confirm(actor=users["county"], proposal=propose(people[0], "500.00", source="h1"))
-    services.transition_confirm(actor=users["county"], proposal=propose(people[1], "400.00",
+    services.transition_confirm(actor=users["county"], proposal=propose(people[1], "900.00",
                                                                         start=dt.date(2026, 5, 20), source="h2"))
     change = enrolment.events.get(kind=EnrolmentEventKind.AMOUNT_CHANGE)
     assert (change.amount_before, change.amount_after) == (Decimal("420.00"), Decimal("420.00"))
