@@ -73,7 +73,8 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     """Propose the transition benefit when a member of a recipient household starts work [R4].
 
     Idempotent per (source_type, source_id). Returns None when the household has no payable
-    enrolment (nothing to continue). The transition starts on the first day of the month after
+    enrolment (nothing to continue), or when the household's area is not in the county's
+    ``transition_areas`` (urban only by default, [R4] speaks of 城市低保). The transition starts on the first day of the month after
     the job starts (benefit months are whole months) and uses the parameters in force on the
     job's start date. The threshold test uses the hired person's own monthly earnings [R4
     "月收入在800元以下的"], not the household's (``_tested_earnings``); ``household_earnings`` is
@@ -97,6 +98,8 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     first = earlier.first()
     household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal(0))
     tested = _tested_earnings([(member.pk, earnings), *((p.member_id, p.monthly_earnings) for p in earlier)])
+    if household.area not in parameters_in_force(household.region, job_start).transition_areas:
+        return None  # the transition is an urban rule by default [R4 城市低保]: a county parameter
     if first is not None:
         # Same period as the first hire, under the parameters in force when it started; previous
         # amount = the amount before any transition.

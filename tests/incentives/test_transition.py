@@ -248,3 +248,14 @@ def test_end_due_task_runs_through_celery(make_household, users):
     assert end_due_transitions.apply().get() == 1
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_transition_is_urban_by_default_and_a_county_parameter(make_household, regions):
+    # [R4] speaks of 城市低保: a rural household gets no proposal under the defaults
+    _, people, _ = make_household(region_key="comm_b1")
+    assert propose(people[0], "600.00", source="r1") is None
+    # a county that extends it to rural households: 600 < 800 → the previous 300.00 in full
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 1, 1),
+                                values={"transition_areas": ["urban", "rural"]})
+    assert propose(people[0], "600.00", source="r2").transition_amount == Decimal("300.00")
