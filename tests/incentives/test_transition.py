@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from benefits.models import EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
+from benefits.models import Enrolment, EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
+from benefits.services import reviews_open_periodic
 from incentives import services
 from incentives.models import ProposalStatus, RuleApplication
 from reemployment.core.errors import Conflict, PermissionDenied
@@ -259,3 +260,32 @@ def test_transition_is_urban_by_default_and_a_county_parameter(make_household, r
     ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 1, 1),
                                 values={"transition_areas": ["urban", "rural"]})
     assert propose(people[0], "600.00", source="r2").transition_amount == Decimal("300.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "review_due",
+    [
+        pytest.param(dt.date(2026, 4, 15), id="due-in-first-transition-month"),  # April = month 1 of 6
+        pytest.param(dt.date(2026, 9, 15), id="due-in-last-transition-month"),  # September = month 6 of 6
+    ],
+)
+def test_no_periodic_review_inside_the_transition(make_household, users, review_due):
+    # Job from 10 March, own wage 600 < 800 → previous 300.00 continues in full, April..September 2026.
+    # A periodic review falling due inside the period is not opened (reviews are not scheduled inside
+    # it); the transition keeps 300.00 to its last day; the period ends on 1 October with one review.
+    household, people, enrolment = make_household(amount="300.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00"))
+    Enrolment.objects.filter(pk=enrolment.pk).update(next_review_on=review_due)
+    for day in (review_due, dt.date(2026, 9, 30)):
+        assert reviews_open_periodic(as_of=day) == 0
+        enrolment.refresh_from_db()
+        assert enrolment.status == EnrolmentStatus.TRANSITIONAL
+        assert (enrolment.transition_amount, enrolment.transition_until) == (Decimal("300.00"), dt.date(2026, 9, 30))
+    assert not Review.objects.filter(household=household).exists()
+    # 1 October: the transition ends and its review opens; the overdue periodic review is not opened beside it.
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    assert reviews_open_periodic(as_of=dt.date(2026, 10, 1)) == 0
+    assert list(Review.objects.filter(household=household).values_list("kind", flat=True)) == [
+        ReviewKind.TRANSITION_END
+    ]
