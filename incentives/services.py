@@ -56,17 +56,31 @@ def _current_enrolment(household: Household) -> Enrolment | None:
     return household.enrolments.exclude(status=EnrolmentStatus.ENDED).first()
 
 
+def _tested_earnings(hires) -> Decimal:
+    """The earnings the 800-yuan test compares [R4 "月收入在800元以下的"]: the hired person's own
+    monthly earnings, not the household's. ``hires`` are (member id, monthly earnings) pairs; a
+    person with two jobs counts both, and with several hired persons the highest one person's
+    earnings decide (the benefit is halved as soon as one hired person earns 800 or more)."""
+    per_person: dict[int, Decimal] = {}
+    for member_id, earnings in hires:
+        per_person[member_id] = per_person.get(member_id, Decimal(0)) + earnings
+    return max(per_person.values(), default=Decimal(0))
+
+
 @transaction.atomic
 def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_earnings: Decimal,
                        source_type: str, source_id: str, employer_name: str = "") -> TransitionProposal | None:
     """Propose the transition benefit when a member of a recipient household starts work [R4].
 
     Idempotent per (source_type, source_id). Returns None when the household has no payable
-    enrolment (nothing to continue). The transition starts on the first day of the month after
+    enrolment (nothing to continue), or when the household's area is not in the county's
+    ``transition_areas`` (urban only by default, [R4] speaks of 城市低保). The transition starts on the first day of the month after
     the job starts (benefit months are whole months) and uses the parameters in force on the
-    job's start date. A second hire in a household that already has a proposal or a running
-    transition is assessed on the household's combined new earnings and keeps the first end date:
-    it can lower the amount (crossing the threshold), never extend the period.
+    job's start date. The threshold test uses the hired person's own monthly earnings [R4
+    "月收入在800元以下的"], not the household's (``_tested_earnings``); ``household_earnings`` is
+    still recorded for the case file. A second hire in a household that already has a proposal or
+    a running transition keeps the first end date: it can lower the amount (a hired person whose
+    own earnings reach the threshold), never extend the period.
     """
     existing = TransitionProposal.objects.filter(source_type=source_type, source_id=str(source_id)).first()
     if existing:
@@ -83,19 +97,22 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     ).order_by("created_at", "id")
     first = earlier.first()
     household_earnings = earnings + sum((p.monthly_earnings for p in earlier), Decimal(0))
+    tested = _tested_earnings([(member.pk, earnings), *((p.member_id, p.monthly_earnings) for p in earlier)])
+    if household.area not in parameters_in_force(household.region, job_start).transition_areas:
+        return None  # the transition is an urban rule by default [R4 城市低保]: a county parameter
     if first is not None:
         # Same period as the first hire, under the parameters in force when it started; previous
         # amount = the amount before any transition.
         params = parameters_in_force(household.region, first.job_start)
         previous = first.previous_amount
         start = first.start
-        result = transition_benefit(previous, household_earnings, start, params)
+        result = transition_benefit(previous, tested, start, params)
         until = first.until
     else:
         params = parameters_in_force(household.region, job_start)
         previous = enrolment.monthly_amount
         start = month_start(job_start) if job_start.day == 1 else _next_month(job_start)
-        result = transition_benefit(previous, household_earnings, start, params)
+        result = transition_benefit(previous, tested, start, params)
         until = result.end_date
     proposal = TransitionProposal.objects.create(
         household=household, enrolment=enrolment, member=member, source_type=source_type, source_id=str(source_id),
@@ -107,8 +124,8 @@ def transition_propose(*, actor, member: Member, job_start: dt.date, monthly_ear
     record_rule_application(
         actor=actor, household=household, rule=RuleName.TRANSITION, as_of=job_start,
         parameters=result.parameters_used,
-        inputs={"previous_monthly_amount": previous, "new_monthly_earnings": household_earnings,
-                "job_start": job_start, "proposal": proposal.pk},
+        inputs={"previous_monthly_amount": previous, "new_monthly_earnings": tested,
+                "household_earnings": household_earnings, "job_start": job_start, "proposal": proposal.pk},
         result={"monthly_amount": result.monthly_amount, "months": result.months, "start": start, "until": until,
                 "share_applied": result.share_applied},
         explanation=result.explanation,
@@ -153,8 +170,8 @@ def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -
     """A county user confirms: the enrolment becomes transitional, paying what the confirmed hires
     of this transition together call for.
 
-    The amount is recomputed from every confirmed proposal of the enrolment (their combined
-    earnings, the first one's previous amount, period and parameters), so confirming two hires in
+    The amount is recomputed from every confirmed proposal of the enrolment (the highest one
+    hired person's own earnings, the first one's previous amount, period and parameters), so confirming two hires in
     either order ends at the same amount, and a hire that is dismissed never counts.
     """
     proposal = TransitionProposal.objects.select_for_update(of=("self",)).select_related("household__region").get(pk=proposal.pk)
@@ -165,21 +182,22 @@ def transition_confirm(*, actor, proposal: TransitionProposal, note: str = "") -
                      .order_by("start", "created_at", "id"))
     anchor = confirmed[0]
     combined = sum((p.monthly_earnings for p in confirmed), Decimal(0))
+    tested = _tested_earnings((p.member_id, p.monthly_earnings) for p in confirmed)
     params = parameters_in_force(proposal.household.region, min(p.job_start for p in confirmed))
-    result = transition_benefit(anchor.previous_amount, combined, anchor.start, params)
+    result = transition_benefit(anchor.previous_amount, tested, anchor.start, params)
     employers = "、".join(p.employer_name or "就业" for p in confirmed)
     reason = f"就业过渡期：{employers}，月工资合计 {combined} 元"
     record_rule_application(
         actor=actor, household=proposal.household, rule=RuleName.TRANSITION, as_of=anchor.job_start,
         parameters=result.parameters_used,
-        inputs={"previous_monthly_amount": anchor.previous_amount, "new_monthly_earnings": combined,
-                "confirmed_proposals": [p.pk for p in confirmed]},
+        inputs={"previous_monthly_amount": anchor.previous_amount, "new_monthly_earnings": tested,
+                "household_earnings": combined, "confirmed_proposals": [p.pk for p in confirmed]},
         result={"monthly_amount": result.monthly_amount, "months": anchor.months, "start": anchor.start,
                 "until": anchor.until, "share_applied": result.share_applied},
         explanation=result.explanation,
     )
     if enrolment.status == EnrolmentStatus.TRANSITIONAL:
-        # A further hire: the amount may drop (combined earnings), the period stays.
+        # A further hire: the amount may drop (a hired person at or over the threshold), the period stays.
         if result.monthly_amount != enrolment.transition_amount:
             benefit_services.enrolment_change_transition_amount(
                 actor=actor, enrolment=enrolment, transition_amount=result.monthly_amount, reason=reason,

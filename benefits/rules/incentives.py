@@ -98,7 +98,8 @@ def transition_benefit(
     the new monthly earnings are *below* ``transition_threshold`` (800 yuan), and at
     ``transition_high_share`` (half) when they are at or above it: earnings of exactly 800
     get half (月收入在800元以上 … 减半, “以上” including the figure itself). The earnings
-    compared are the gross monthly wage, not the counted income. Rounded half-up to 0.01.
+    compared are the hired person's own gross monthly wage (月收入在800元以下的 speaks of the
+    person), not the household's combined earnings nor the counted income. Rounded half-up to 0.01.
     """
     previous = _amount(previous_monthly_amount, "previous_monthly_amount")
     earnings = _amount(new_monthly_earnings, "new_monthly_earnings")

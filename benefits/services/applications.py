@@ -16,6 +16,7 @@ from benefits.models import (
     OPEN_APPLICATION_STEPS,
     Application,
     ApplicationAction,
+    ApplicationStep,
     EnrolmentStatus,
     Household,
     IncomeItem,
@@ -153,7 +154,9 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
                          abstentions: int = 0, opinions: str = "", expected_step: str | None = None,
                          on: dt.date | None = None, attachments=()):
     """Democratic appraisal (民主评议; rural: 村民代表会议): a group of at least ``appraisal_group_min``
-    representatives; votes and opinions recorded."""
+    representatives; votes and opinions recorded. Passed iff a majority of the group votes for
+    (votes for × 2 > group size). A failed appraisal ends the application (step ``rejected``) with a
+    written reason and notice (书面通知申请人，并告知原因 [R1]); it never goes on to public notice."""
     on = on or today()
     application = _lock_application(application, expected_step)
     _require_step_role(actor, application, ApplicationAction.APPRAISE)
@@ -173,8 +176,18 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
     application.appraisal = {"group": group, "votes_for": votes_for, "votes_against": votes_against,
                              "abstentions": abstentions, "opinions": opinions, "result": result,
                              "rural_meeting": application.area == "rural", "on": on.isoformat()}
+    data = dict(application.appraisal)
+    if result == "not_passed":
+        # A failed appraisal ends the application with a written reason (书面通知申请人，并告知原因 [R1]);
+        # it never goes on to public notice.
+        reason = (f"民主评议未通过：评议小组 {len(set(group))} 人，赞成 {votes_for} 票，未过半数"
+                  + (f"；评议意见：{opinions.strip()}" if opinions.strip() else ""))
+        application.step = ApplicationStep.REJECTED
+        application.decision_reason = reason[:300]
+        application.rejection_notice = rejection_notice_text(application, reason, on, stage="民主评议")
+        data["notice"] = application.rejection_notice
     return _advance(application, action=ApplicationAction.APPRAISE, actor=actor, before_step=before_step,
-                    findings=opinions, data=application.appraisal, attachments=attachments)
+                    findings=opinions, data=data, attachments=attachments)
 
 
 @transaction.atomic
@@ -253,13 +266,16 @@ def application_approve(*, actor, application, reason: str = "", expected_step: 
                                            "notice_end": application.notice_end}, attachments=attachments)
 
 
-def rejection_notice_text(application, reason: str, on: dt.date) -> str:
+def rejection_notice_text(application, reason: str, on: dt.date, stage: str = "") -> str:
+    """The written notice (书面通知) with the reason; ``stage`` names the step that ended the
+    application when it is not the county's decision after notice and review (e.g. "民主评议")."""
     head = application.household.head
     name = head.name if head else application.household.number
+    steps = f"经入户调查、{stage}" if stage else "经入户调查、民主评议、公示和审核"
     return (
         f"不予批准最低生活保障通知书\n\n{name}：\n"
         f"你户于 {application.submitted_on:%Y年%m月%d日} 提出的最低生活保障申请（编号 {application.number}），"
-        f"经入户调查、民主评议、公示和审核，决定不予批准。\n理由：{reason}\n"
+        f"{steps}，决定不予批准。\n理由：{reason}\n"
         f"如对本决定有异议，可自收到本通知之日起60日内申请行政复议，或6个月内提起行政诉讼。\n\n"
         f"{on:%Y年%m月%d日}"
     )

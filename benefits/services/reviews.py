@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,8 +66,17 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
 def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
     """Open a PERIODIC review for every current enrolment whose ``next_review_on`` has come
     (urban every 6 months, rural every 12 [R1]). Set-based and idempotent: an enrolment with an
-    open periodic review gets no second one."""
-    due = list(enrolments_due_for_review(as_of).values_list("pk", "household_id", "next_review_on"))
+    open periodic review gets no second one.
+
+    No periodic review is scheduled inside a transition period (就业过渡期 [R4]): a transitional
+    enrolment is skipped, and so is one whose transition-end review is still open. The transition
+    keeps its amount for the whole period, and the review opened when it ends (``TRANSITION_END``,
+    ``incentives.services.transitions_end_due``) re-assesses the household then and sets the next
+    review date. See docs/work-incentives.md."""
+    open_transition_end = Review.objects.filter(enrolment=OuterRef("pk"), kind=ReviewKind.TRANSITION_END,
+                                                status=ReviewStatus.OPEN)
+    due = list(enrolments_due_for_review(as_of).exclude(status=EnrolmentStatus.TRANSITIONAL)
+               .exclude(Exists(open_transition_end)).values_list("pk", "household_id", "next_review_on"))
     reviews = [
         Review(household_id=household_id, enrolment_id=pk, kind=ReviewKind.PERIODIC,
                reason=f"定期复核（应复核日期 {next_on}）", due_on=next_on + dt.timedelta(days=30),

@@ -78,6 +78,9 @@ class PolicyParameters:
     earnings_disregard_fixed: Decimal = Decimal("0.00")
     earnings_disregard_rate: Decimal = Decimal("0.00")
     work_costs_deductible: bool = False
+    # Areas whose households get the transition benefit [R4 speaks of 城市低保]: urban by default;
+    # a county may add "rural".
+    transition_areas: tuple[str, ...] = ("urban",)
     transition_months: int = 6
     transition_threshold: Decimal = Decimal("800.00")
     transition_high_share: Decimal = Decimal("0.50")
@@ -140,6 +143,12 @@ def coerce_value(name: str, value: object) -> object:
             if not isinstance(value, (list, tuple)):
                 raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
             return tuple(str(v) for v in value)
+        if name == "transition_areas":
+            if not isinstance(value, (list, tuple)) or any(v not in ("urban", "rural") for v in value):
+                raise ParameterError(
+                    gettext_noop("%(name)s：应为以下条件的列表：%(allowed)s"), {"name": name, "allowed": "urban、rural"}
+                )
+            return tuple(dict.fromkeys(str(v) for v in value))
         if name in {"class_b_conditions_urban", "class_b_conditions_rural"}:
             if not isinstance(value, (list, tuple)) or any(v not in CLASS_B_CONDITIONS for v in value):
                 raise ParameterError(

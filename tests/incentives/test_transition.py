@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from benefits.models import EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
+from benefits.models import Enrolment, EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
+from benefits.services import reviews_open_periodic
 from incentives import services
 from incentives.models import ProposalStatus, RuleApplication
 from reemployment.core.errors import Conflict, PermissionDenied
@@ -122,15 +123,45 @@ def test_two_hires_in_one_household(make_household, users):
     first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
     assert first.transition_amount == Decimal("420.00")  # 500 < 800: full
     services.transition_confirm(actor=users["county"], proposal=first)
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
-    # Combined new earnings 500 + 400 = 900 ≥ 800: 420.00 × 0.5 = 210.00; the period does not extend.
-    assert second.household_earnings == Decimal("900.00")
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
+    # The second hired person's own earnings 900 ≥ 800: 420.00 × 0.5 = 210.00; the period does not extend.
+    assert second.household_earnings == Decimal("1400.00")  # 500 + 900, recorded, not tested
     assert second.transition_amount == Decimal("210.00")
     assert second.until == first.until == dt.date(2026, 9, 30)
     services.transition_confirm(actor=users["county"], proposal=second)
     enrolment.refresh_from_db()
     assert enrolment.transition_amount == Decimal("210.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "own, expected",
+    [
+        # another member already earns 500; the 800 test uses the hired person's own earnings [R4]:
+        ("799.99", "420.00"),  # own 799.99 < 800 → full 420.00 (household 500 + 799.99 = 1299.99 is not tested)
+        ("800.00", "210.00"),  # own 800.00, not below 800 → 420.00 × 0.50 = 210.00
+        ("800.01", "210.00"),  # own 800.01 ≥ 800 → 420.00 × 0.50 = 210.00
+    ],
+)
+def test_the_800_yuan_test_uses_the_hired_persons_own_earnings(make_household, users, own, expected):
+    _household, people, enrolment = make_household(members=3, amount="420.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "500.00", source="h1"))
+    second = propose(people[1], own, start=dt.date(2026, 5, 20), source="h2")
+    assert second.transition_amount == Decimal(expected)
+    assert second.household_earnings == Decimal("500.00") + Decimal(own)
+    services.transition_confirm(actor=users["county"], proposal=second)
+    enrolment.refresh_from_db()
+    assert enrolment.transition_amount == Decimal(expected)
+
+
+@pytest.mark.django_db
+def test_one_persons_two_jobs_count_together(make_household, users):
+    _household, people, _enrolment = make_household(members=3, amount="420.00")
+    first = propose(people[0], "500.00", source="h1")
+    # the same person takes a second job of 400: own earnings 500 + 400 = 900 ≥ 800 → 420.00 × 0.50 = 210.00
+    second = propose(people[0], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    assert (first.transition_amount, second.transition_amount) == (Decimal("420.00"), Decimal("210.00"))
 
 
 @pytest.mark.django_db
@@ -142,8 +173,8 @@ def test_a_second_hire_after_a_parameter_change_is_assessed_with_the_first_hires
     # From May the county raises the threshold to 1000 and shortens the period to 3 months.
     ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 5, 1),
                                 values={"transition_threshold": "1000.00", "transition_months": 3})
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
-    # Combined 900 against the threshold in force when the transition started (800): 420.00 × 0.50 = 210.00,
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
+    # Own 900 against the threshold in force when the transition started (800): 420.00 × 0.50 = 210.00,
     # not "900 < 1000: full"; and the period keeps its 6 months (April..September).
     assert second.transition_amount == Decimal("210.00")
     assert (second.months, second.start, second.until) == (6, dt.date(2026, 4, 1), dt.date(2026, 9, 30))
@@ -157,11 +188,11 @@ def test_a_second_hire_after_a_parameter_change_is_assessed_with_the_first_hires
 def test_confirming_two_hires_in_either_order_ends_at_the_same_amount(make_household, users, order):
     _household, people, enrolment = make_household(members=3, amount="420.00")
     first = propose(people[0], "500.00", start=dt.date(2026, 3, 10), source="h1")
-    second = propose(people[1], "400.00", start=dt.date(2026, 5, 20), source="h2")
+    second = propose(people[1], "900.00", start=dt.date(2026, 5, 20), source="h2")
     for proposal in ([first, second] if order == "first-then-second" else [second, first]):
         services.transition_confirm(actor=users["county"], proposal=proposal)
     enrolment.refresh_from_db()
-    # Both confirmed: combined 500 + 400 = 900 ≥ 800 → 420.00 × 0.50 = 210.00 until 2026-09-30.
+    # Both confirmed: the second person's own 900 ≥ 800 → 420.00 × 0.50 = 210.00 until 2026-09-30.
     assert enrolment.transition_amount == Decimal("210.00")
     assert enrolment.transition_until == dt.date(2026, 9, 30)
     assert enrolment.transition_from == dt.date(2026, 4, 1)
@@ -182,7 +213,7 @@ def test_a_dismissed_hire_does_not_count(make_household, users):
 def test_a_lower_amount_from_a_further_hire_is_in_the_enrolment_history(make_household, users):
     _household, people, enrolment = make_household(members=3, amount="420.00")
     services.transition_confirm(actor=users["county"], proposal=propose(people[0], "500.00", source="h1"))
-    services.transition_confirm(actor=users["county"], proposal=propose(people[1], "400.00",
+    services.transition_confirm(actor=users["county"], proposal=propose(people[1], "900.00",
                                                                         start=dt.date(2026, 5, 20), source="h2"))
     change = enrolment.events.get(kind=EnrolmentEventKind.AMOUNT_CHANGE)
     assert (change.amount_before, change.amount_after) == (Decimal("420.00"), Decimal("420.00"))
@@ -218,3 +249,43 @@ def test_end_due_task_runs_through_celery(make_household, users):
     assert end_due_transitions.apply().get() == 1
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_transition_is_urban_by_default_and_a_county_parameter(make_household, regions):
+    # [R4] speaks of 城市低保: a rural household gets no proposal under the defaults
+    _, people, _ = make_household(region_key="comm_b1")
+    assert propose(people[0], "600.00", source="r1") is None
+    # a county that extends it to rural households: 600 < 800 → the previous 300.00 in full
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 1, 1),
+                                values={"transition_areas": ["urban", "rural"]})
+    assert propose(people[0], "600.00", source="r2").transition_amount == Decimal("300.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "review_due",
+    [
+        pytest.param(dt.date(2026, 4, 15), id="due-in-first-transition-month"),  # April = month 1 of 6
+        pytest.param(dt.date(2026, 9, 15), id="due-in-last-transition-month"),  # September = month 6 of 6
+    ],
+)
+def test_no_periodic_review_inside_the_transition(make_household, users, review_due):
+    # Job from 10 March, own wage 600 < 800 → previous 300.00 continues in full, April..September 2026.
+    # A periodic review falling due inside the period is not opened (reviews are not scheduled inside
+    # it); the transition keeps 300.00 to its last day; the period ends on 1 October with one review.
+    household, people, enrolment = make_household(amount="300.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "600.00"))
+    Enrolment.objects.filter(pk=enrolment.pk).update(next_review_on=review_due)
+    for day in (review_due, dt.date(2026, 9, 30)):
+        assert reviews_open_periodic(as_of=day) == 0
+        enrolment.refresh_from_db()
+        assert enrolment.status == EnrolmentStatus.TRANSITIONAL
+        assert (enrolment.transition_amount, enrolment.transition_until) == (Decimal("300.00"), dt.date(2026, 9, 30))
+    assert not Review.objects.filter(household=household).exists()
+    # 1 October: the transition ends and its review opens; the overdue periodic review is not opened beside it.
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    assert reviews_open_periodic(as_of=dt.date(2026, 10, 1)) == 0
+    assert list(Review.objects.filter(household=household).values_list("kind", flat=True)) == [
+        ReviewKind.TRANSITION_END
+    ]

@@ -238,6 +238,35 @@ def test_appraisal_needs_a_group_of_at_least_three(users, urban_household):
                                       votes_for=3, votes_against=1)
 
 
+# A failed democratic appraisal ends the application with a written reason [R1 书面通知申请人，并告知原因];
+# it never goes on to public notice. Passed iff votes for × 2 > group size (a majority of the group):
+@pytest.mark.parametrize(
+    ("votes_for", "votes_against", "passed"),
+    [
+        (2, 1, True),  # 2 × 2 = 4 > 3 → passed, goes on to notice
+        (1, 2, False),  # 1 × 2 = 2, not > 3 → not passed, application ends
+        (1, 1, False),  # 1 for, 1 against, 1 absent: 2 not > 3 → not passed
+    ],
+)
+def test_failed_appraisal_ends_the_application_with_a_written_reason(users, urban_household, votes_for,
+                                                                      votes_against, passed):
+    application = _survey(users, _submit(users, urban_household))
+    application = services.application_appraise(actor=users["community_a1"], application=application, group=GROUP,
+                                                votes_for=votes_for, votes_against=votes_against,
+                                                opinions="家庭另有经营收入", on=D)
+    if passed:
+        assert application.step == "appraised" and not application.rejection_notice
+        return
+    assert application.step == "rejected"
+    assert application.appraisal["result"] == "not_passed"
+    assert application.decision_reason == (
+        f"民主评议未通过：评议小组 3 人，赞成 {votes_for} 票，未过半数；评议意见：家庭另有经营收入")
+    assert "经入户调查、民主评议，决定不予批准" in application.rejection_notice
+    assert "理由：民主评议未通过" in application.rejection_notice
+    with pytest.raises(Conflict):  # never goes on to public notice
+        services.application_post_notice(actor=users["community_a1"], application=application, on=D)
+
+
 def test_survey_verifies_every_income_item_and_corrects_it(users, urban_household):
     application = _submit(users, urban_household)
     item = urban_household.incomes.get()
