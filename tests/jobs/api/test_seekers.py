@@ -110,10 +110,10 @@ def test_seekers_are_scoped(users, regions, household):
 
 def test_obliged_unregistered_lists_working_age_members_by_parameters(users, regions, household):
     as_of = today()
-    man_47 = make_member(household, sex="M", age=47, name="男四七")
-    make_member(household, sex="M", age=48, name="男四八")          # 48 ≥ 48: not obliged
-    woman_37 = make_member(household, sex="F", age=37, name="女三七")
-    make_member(household, sex="F", age=38, name="女三八")          # 38 ≥ 38: not obliged
+    man_48 = make_member(household, sex="M", age=48, name="男四八")   # 48 ≤ 48 (以下 includes 48): obliged
+    make_member(household, sex="M", age=49, name="男四九")          # 49 > 48: not obliged
+    woman_38 = make_member(household, sex="F", age=38, name="女三八")  # 38 ≤ 38: obliged
+    make_member(household, sex="F", age=39, name="女三九")          # 39 > 38: not obliged
     make_member(household, sex="M", age=15, name="男十五")          # under 16
     make_member(household, sex="M", age=30, name="无能力", work_ability=WorkAbility.NONE)
     registered = make_member(household, sex="M", age=30, name="已登记")
@@ -126,11 +126,11 @@ def test_obliged_unregistered_lists_working_age_members_by_parameters(users, reg
     response = api(users["township_b"]).get("/api/v1/job-seekers/obliged-unregistered/")
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert sorted(r["member_id"] for r in rows) == sorted([man_47.pk, woman_37.pk])
+    assert sorted(r["member_id"] for r in rows) == sorted([man_48.pk, woman_38.pk])
     assert all("*" in r["name_masked"] and "*" in r["id_number_masked"] for r in rows)
     assert "应进行求职登记" in rows[0]["explanation"]
     county_rows = api(users["county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["results"]
-    assert sorted(r["member_id"] for r in county_rows) == sorted([man_47.pk, woman_37.pk, other_town.pk])
+    assert sorted(r["member_id"] for r in county_rows) == sorted([man_48.pk, woman_38.pk, other_town.pk])
     assert api(users["other_county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["count"] == 0
 
 
