@@ -202,10 +202,11 @@ def standard_change_preview(*, actor, county: Region, month) -> dict:
     """What re-pricing the county for ``month`` would change (nothing is written; the read is audited)."""
     county, first = _guard(actor, county, month)
     preview, _changed = _compute(county, first)
-    audit.record(actor=actor, action="enrolment.reprice_preview", object_type="benefits.enrolment", object_id="",
-                 object_label=f"{county.name} {preview['month']} 提标预览", region=county,
-                 after={"households_changed": preview["households_changed"],
-                        "total_before": preview["total_before"], "total_after": preview["total_after"]})
+    with transaction.atomic():  # the audit event of the read is its own transaction
+        audit.record(actor=actor, action="enrolment.reprice_preview", object_type="benefits.enrolment",
+                     object_id="", object_label=f"{county.name} {preview['month']} 提标预览", region=county,
+                     after={"households_changed": preview["households_changed"],
+                            "total_before": preview["total_before"], "total_after": preview["total_after"]})
     return preview
 
 

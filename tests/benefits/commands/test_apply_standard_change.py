@@ -57,3 +57,14 @@ def test_unknown_county_and_bad_month(policy):
         run("--county", "999999", "--month", "2026-01")
     with pytest.raises(CommandError):
         run("--county", "341125", "--month", "2026-13")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preview_outside_any_transaction_audits_the_read(enrolment):
+    """As on the command line (no test transaction around it): the preview records its read in its
+    own transaction instead of failing ("audit.record must be called inside transaction.atomic")."""
+    from reemployment.core.models import AuditEvent
+
+    report = json.loads(run("--county", "341125", "--month", "2026-01", "--preview", "--format", "json"))
+    assert report["households_changed"] == 1
+    assert AuditEvent.objects.filter(action="enrolment.reprice_preview").count() == 1
