@@ -43,7 +43,7 @@ from benefits.models import (
     WorkAbility,
 )
 from reemployment.core import audit
-from reemployment.core.models import Region, RegionLevel, User, today
+from reemployment.core.models import Region, RegionLevel, Standard, User, today
 from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.dates import add_months
 from reemployment.idcard import make_id_number
@@ -193,8 +193,15 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
     urban = list(Region.objects.filter(parent__code=URBAN_TOWNSHIP, level=RegionLevel.COMMUNITY).order_by("code"))
     rural = list(Region.objects.filter(parent__code__in=RURAL_TOWNSHIPS, level=RegionLevel.COMMUNITY)
                  .order_by("code"))
+    # The demo's history holds a standard raise (提标): households enrolled before the latest raise are
+    # priced at the standards of the day before it, then re-priced by the real operation
+    # (``standard_change_apply``) from the raise's month, as a county would have done it.
+    raise_on = _latest_raise(county, as_of)
+    priced_on = raise_on - dt.timedelta(days=1) if raise_on else as_of
     standards = {area: standard_in_force(county, area, as_of).monthly_amount for area in ("urban", "rural")}
     params = parameters_in_force(county, as_of)
+    old_standards = {area: standard_in_force(county, area, priced_on).monthly_amount for area in ("urban", "rural")}
+    old_params = parameters_in_force(county, priced_on)
     plan = []  # (community, area, category, members, incomes, assessment)
     for (area, category), sizes in SHAPE.items():
         communities = urban if area == "urban" else rural
@@ -206,7 +213,12 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
                                                 params, as_of)
                 if not result.eligible or result.category != category:
                     raise RuntimeError(f"demo household does not assess as {area} {category}: {result.explanation}")
-                plan.append((rng.choice(communities), area, category, members, incomes, result))
+                before = rules.assess_household(rule_members, rule_incomes, rules.Assets(), area,
+                                                old_standards[area], old_params, priced_on)
+                if not before.eligible or before.category != category:
+                    raise RuntimeError(f"demo household does not assess as {area} {category} before the raise: "
+                                       f"{before.explanation}")
+                plan.append((rng.choice(communities), area, category, members, incomes, (before, result)))
     rng.shuffle(plan)
     with transaction.atomic():
         sequence: dict[str, int] = {}
@@ -233,9 +245,11 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
         ]
         IncomeItem.objects.bulk_create(income_rows, batch_size=2000)
         enrolments = []
-        for n, (household, (_c, area, category, members, _i, result)) in enumerate(zip(households, plan, strict=True),
-                                                                                 start=1):
+        for n, (household, (_c, area, category, members, _i, results)) in enumerate(zip(households, plan, strict=True),
+                                                                                  start=1):
             start = as_of - dt.timedelta(days=rng.randint(30, 3 * 365))
+            before_raise = raise_on is not None and start < raise_on
+            result = results[0] if before_raise else results[1]
             interval = params.review_interval_months_urban if area == "urban" else params.review_interval_months_rural
             next_review = add_months(start, interval)
             while next_review < as_of - dt.timedelta(days=20):
@@ -243,7 +257,8 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
             prefix = "城" if area == "urban" else "农"
             enrolments.append(Enrolment(
                 household=household, area=area, category=category, monthly_amount=result.monthly_amount,
-                persons=len(members), start_date=start, next_review_on=next_review, priced_on=as_of,
+                persons=len(members), start_date=start, next_review_on=next_review,
+                priced_on=priced_on if before_raise else as_of,
                 certificate_number=f"{prefix}保{COUNTY}-{CERTIFICATE_PREFIX}{n:07d}"))
         Enrolment.objects.bulk_create(enrolments, batch_size=2000)
         EnrolmentEvent.objects.bulk_create([
@@ -254,10 +269,28 @@ def _seed_county(county: Region, as_of: dt.date, stdout) -> dict:
                   "enrolments": len(enrolments)}
         audit.record(actor=ACTOR, action="demo.seed", object_type="benefits.household", object_id="",
                      object_label="演示数据", region=county, after=counts)
+    if raise_on is not None:
+        repriced = services.standard_change_apply(actor=ACTOR, county=county, month=raise_on)
+        counts["repriced"] = repriced["households_changed"]
     if stdout:
         stdout.write(f"benefits: {counts['households']} households, {counts['members']} persons, "
                      f"{counts['enrolments']} enrolments")
+        if raise_on is not None:
+            stdout.write(f"benefits: standard raise of {raise_on:%Y-%m} applied to {counts['repriced']} enrolments")
     return counts
+
+
+def _latest_raise(county: Region, as_of: dt.date) -> dt.date | None:
+    """The first day of the county's latest standard change on or before ``as_of`` that follows an
+    earlier standard of the same area (a raise to re-price), or None."""
+    rows = (Standard.objects.filter(region=county, valid_from__lte=as_of)
+            .order_by("-valid_from").values_list("area", "valid_from"))
+    seen: dict[str, list[dt.date]] = {}
+    for area, valid_from in rows:
+        seen.setdefault(area, []).append(valid_from)
+    changes = [dates[0] for dates in seen.values() if len(dates) > 1]
+    latest = max(changes, default=None)
+    return latest.replace(day=1) if latest else None
 
 
 # --- Applications at different steps, and recipient logins -----------------------------------

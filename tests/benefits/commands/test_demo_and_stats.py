@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import random
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -90,3 +91,41 @@ def test_demo_applications_logins_and_idempotence(seeded):
     before = (Household.objects.count(), Member.objects.count(), Application.objects.count())
     demo.seed(io.StringIO(), as_of=SEED_DATE)
     assert (Household.objects.count(), Member.objects.count(), Application.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_demo_history_holds_the_july_raise(seeded):
+    """The demo policy raises the standards from 2026-07-01 (urban 250 → 260, rural 175 → 180); the seed
+    prices households enrolled before it at the old standards and applies the raise with
+    ``standard_change_apply``, so their history shows 提标调整 and the payroll accepts the month."""
+    from benefits.models import EnrolmentEventKind
+    from benefits.pricing import stale_enrolments
+    from reemployment.core.models import Region
+
+    july = dt.date(2026, 7, 1)
+    demo_enrolments = Enrolment.objects.filter(certificate_number__contains="-D")
+    before_raise = demo_enrolments.filter(start_date__lt=july)
+    after_raise = demo_enrolments.filter(start_date__gte=july)
+    assert before_raise.exists() and after_raise.exists()
+    events = list(selectors_events(before_raise).filter(kind=EnrolmentEventKind.REPRICING))
+    # Urban A, one 三无 person: 250 × 1 = 250.00 → 260 × 1 = 260.00 (a raise of 10 per person).
+    urban_a = next(e for e in events if e.enrolment.area == "urban" and e.enrolment.category == "A"
+                   and e.enrolment.persons == 1)
+    assert (urban_a.amount_before, urban_a.amount_after, urban_a.effective_on) == (
+        Decimal("250.00"), Decimal("260.00"), july)
+    assert urban_a.reason.startswith("提标调整：250.00 → 260.00 元")
+    # Every urban household enrolled before July was re-priced once and every amount went up; none
+    # enrolled after July. Rural amounts are flat per category in the demo county (R1: A 120, B 100,
+    # C 70 yuan per person), so the rural raise changes eligibility, not amounts: no rural event.
+    assert len(events) == before_raise.filter(area="urban").count()
+    assert {e.enrolment.area for e in events} == {"urban"}
+    assert all(e.amount_after > e.amount_before for e in events)
+    assert not selectors_events(after_raise).filter(kind=EnrolmentEventKind.REPRICING).exists()
+    county = Region.objects.get(code="341125")
+    assert not stale_enrolments(county, dt.date(2026, 11, 1)).exists()
+
+
+def selectors_events(enrolments):
+    from benefits.models import EnrolmentEvent
+
+    return EnrolmentEvent.objects.filter(enrolment__in=enrolments).select_related("enrolment")
