@@ -579,10 +579,15 @@ class StagePlan:
     def label(self) -> str:
         """e.g. "社区/村评议并公示 → 乡镇/街道审核 → 县级审批并公示" (in the active language)."""
         names = {COMMUNITY: gettext("社区/村评议"), TOWNSHIP: gettext("乡镇/街道审核"), COUNTY: gettext("县级审批")}
-        return " → ".join(
-            names[stage.level] + (gettext("并公示") + (gettext("%(days)s天") % {"days": stage.notice_days}
-                                                      if stage.notice_days else "") if stage.notice else "")
-            for stage in self.stages)
+
+        def one(stage: ApplicationStage) -> str:
+            if not stage.notice:
+                return names[stage.level]
+            if stage.notice_days is None:
+                return gettext("%(stage)s并公示") % {"stage": names[stage.level]}
+            return gettext("%(stage)s并公示%(days)s天") % {"stage": names[stage.level], "days": stage.notice_days}
+
+        return " → ".join(one(stage) for stage in self.stages)
 
 
 class Application(models.Model):

@@ -27,7 +27,7 @@ LEVELS = (COMMUNITY, TOWNSHIP, COUNTY)
 STAGE_KEYS = ("level", "notice", "notice_days")
 
 
-def _noop(message: str) -> str:
+def gettext_noop(message: str) -> str:
     return message  # marks a msgid for makemessages, like parameters.gettext_noop
 
 
@@ -63,34 +63,34 @@ def coerce_stages(name: str, value: object) -> tuple[ApplicationStage, ...]:
         return ParameterError(message, {"name": name, **values}, index=index)
 
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or not value:
-        raise fail(_noop("%(name)s：应为审核公示环节的列表，如 [{level: community, notice: true}, …]"))
+        raise fail(gettext_noop("%(name)s：应为审核公示环节的列表，如 [{level: community, notice: true}, …]"))
     stages: list[ApplicationStage] = []
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
-            raise fail(_noop("%(name)s：第 %(number)s 个环节应为映射（level、notice、notice_days）"), index)
+            raise fail(gettext_noop("%(name)s：第 %(number)s 个环节应为映射（level、notice、notice_days）"), index)
         unknown = sorted(str(key) for key in item if key not in STAGE_KEYS)
         if unknown:
-            raise fail(_noop("%(name)s：第 %(number)s 个环节含未知键 %(keys)s"), index, keys="、".join(unknown))
+            raise fail(gettext_noop("%(name)s：第 %(number)s 个环节含未知键 %(keys)s"), index, keys="、".join(unknown))
         level = item.get("level")
         if level not in LEVELS:
-            raise fail(_noop("%(name)s：第 %(number)s 个环节的 level 应为 community、township 或 county"), index)
+            raise fail(gettext_noop("%(name)s：第 %(number)s 个环节的 level 应为 community、township 或 county"), index)
         notice = item.get("notice")
         if not isinstance(notice, bool):
-            raise fail(_noop("%(name)s：第 %(number)s 个环节须写明 notice: true 或 false"), index)
+            raise fail(gettext_noop("%(name)s：第 %(number)s 个环节须写明 notice: true 或 false"), index)
         days = item.get("notice_days")
         if days is not None:
             if not notice:
-                raise fail(_noop("%(name)s：第 %(number)s 个环节不公示，不能设 notice_days"), index)
+                raise fail(gettext_noop("%(name)s：第 %(number)s 个环节不公示，不能设 notice_days"), index)
             if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-                raise fail(_noop("%(name)s：第 %(number)s 个环节的 notice_days 应为不小于 1 的整数"), index)
+                raise fail(gettext_noop("%(name)s：第 %(number)s 个环节的 notice_days 应为不小于 1 的整数"), index)
         if stages and LEVELS.index(level) <= LEVELS.index(stages[-1].level):
-            raise fail(_noop("%(name)s：第 %(number)s 个环节 %(level)s 重复或顺序不对（应依次为 community、"
+            raise fail(gettext_noop("%(name)s：第 %(number)s 个环节 %(level)s 重复或顺序不对（应依次为 community、"
                              "township、county，自下而上）"), index, level=level)
         stages.append(ApplicationStage(level, notice, days))
     if stages[0].level != COMMUNITY:
-        raise fail(_noop("%(name)s：第一个环节须为 community（入户调查和民主评议在社区/村）"), 0)
+        raise fail(gettext_noop("%(name)s：第一个环节须为 community（入户调查和民主评议在社区/村）"), 0)
     if stages[-1].level != COUNTY:
-        raise fail(_noop("%(name)s：最后一个环节须为 county（县级审批）"), len(stages) - 1)
+        raise fail(gettext_noop("%(name)s：最后一个环节须为 county（县级审批）"), len(stages) - 1)
     return tuple(stages)
 
 
