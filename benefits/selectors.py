@@ -111,8 +111,9 @@ def _plan_sources(application: Application, action: str, on: dt.date, plan: Stag
 
 def application_actions_for(user, application: Application, on: dt.date | None = None) -> frozenset[str]:
     """The moves of ``APPLICATION_ACTIONS`` the user may make on the application now (the admin's step
-    buttons): their role does it and the application is at a step it starts from; while an objection is
-    pending only resolving it; an objection only until the notice's last day. The services check all of
+    buttons): their role does it and the application is at a step it starts from (``application_sources``)
+    and not while the step's notice runs (a decline excepted); while an objection is pending only resolving
+    it; an objection only until the notice's last day. The services check all of
     this again (and the jurisdiction: the caller has fetched the application through the user's scope)."""
     role = getattr(user, "role", None)
     on = on or today()
@@ -129,10 +130,17 @@ def application_actions_for(user, application: Application, on: dt.date | None =
                   and application.notice_end is not None
                   and (application.notice_start or on) <= on <= application.notice_end)
         else:
-            ok = not pending and application.step in application_sources(application, action, on, plan)
+            ok = (not pending and application.step in application_sources(application, action, on, plan)
+                  and (action == ApplicationAction.DECLINE or not _notice_running(application, plan, on)))
         if ok:
             allowed.add(action)
     return frozenset(allowed)
+
+
+def _notice_running(application: Application, plan: StagePlan, on: dt.date) -> bool:
+    """A notice runs at the application's step until its last day: the next move waits for it."""
+    return (plan.notice_stage(application.step) is not None
+            and (application.notice_end is None or on <= application.notice_end))
 
 
 def enrolments_due_for_review(as_of: dt.date) -> QuerySet:

@@ -90,6 +90,9 @@ def test_three_reviews_three_notices_end_to_end_with_an_objection_in_the_second(
                                on=dt.date(2026, 3, 12))
     application.refresh_from_db()
     assert application.step == ApplicationStep.REVIEWED  # dismissed: the flow goes on where it was
+    # The county's buttons wait for the notice's end (an objection or a decline may come any day).
+    assert selectors.application_actions_for(county, application, on=dt.date(2026, 3, 13)) == {
+        A.OBJECTION, A.DECLINE}
     with pytest.raises(Conflict) as exc:  # the notice still runs its full period
         services.application_approve(actor=county, application=application, on=dt.date(2026, 3, 13))
     assert exc.value.code == "notice_running"
