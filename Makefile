@@ -65,9 +65,9 @@ messages: install
 	cd cms && ln -sfn ../reemployment/templates _site_templates && \
 	  ../$(PY) ../manage.py makemessages -l en --symlinks -i "migrations/*" -i "demo_pages/*"; \
 	  status=$$?; rm -f _site_templates; exit $$status
-	cd reemployment/core && ln -sfn ../idcard.py _kernel_idcard.py && ln -sfn ../policy/parameters.py _kernel_parameters.py && \
+	cd reemployment/core && ln -sfn ../idcard.py _kernel_idcard.py && ln -sfn ../policy/parameters.py _kernel_parameters.py && ln -sfn ../policy/stages.py _kernel_stages.py && \
 	  ../../$(PY) ../../manage.py makemessages -l en -i "migrations/*"; \
-	  status=$$?; rm -f _kernel_idcard.py _kernel_parameters.py; exit $$status
+	  status=$$?; rm -f _kernel_idcard.py _kernel_parameters.py _kernel_stages.py; exit $$status
 	for app in benefits jobs training incentives; do \
 	  if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py makemessages -l en -i "migrations/*") || exit 1; fi; done
 	for po in $$(git ls-files '*/locale/en/LC_MESSAGES/django.po'); do msgfmt -c -o $${po%.po}.mo $$po || exit 1; done

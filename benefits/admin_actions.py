@@ -18,6 +18,7 @@ from benefits.models import (
     ENROLMENT_TRANSITIONS,
     OPEN_APPLICATION_STEPS,
     ApplicationAction,
+    ApplicationStep,
     Asset,
     Category,
     EnrolmentStatus,
@@ -79,6 +80,11 @@ class AppraiseForm(AttachmentForm):
 class ReviewForm(AttachmentForm):
     opinion = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}))
     agree = forms.BooleanField(label=_("同意上报县级审批"), required=False, initial=True)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and selectors.application_plan(obj).notice_stage(ApplicationStep.REVIEWED):
+            self.fields["opinion"].help_text = _("本申请的审核公示环节含乡镇/街道公示：审核后即张榜公示，期满后报县级审批")
 
 
 class ReasonForm(AttachmentForm):

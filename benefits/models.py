@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from reemployment.core.append_only import AppendOnlyModel
 from reemployment.core.models import Area, Region, Role, today
 from reemployment.idcard import InvalidIdNumber, mask_id_number, mask_name, parse_id_number
+from reemployment.policy.stages import COMMUNITY, COUNTY, TOWNSHIP, ApplicationStage, coerce_stages
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # Monthly amounts above this are not plausible for a household's income item (typing errors).
@@ -455,7 +456,10 @@ OPEN_APPLICATION_STEPS = (
     ApplicationStep.SUBMITTED, ApplicationStep.SURVEYED, ApplicationStep.APPRAISED, ApplicationStep.NOTICE,
     ApplicationStep.REVIEWED, ApplicationStep.APPROVED,
 )
-NOTICE_STEPS = (ApplicationStep.NOTICE, ApplicationStep.APPROVED)
+# The steps at which a stage's public notice runs: the community's appraisal notice (评议结果公示), the
+# township's review notice (审核结果公示) and the county's approved list (审批结果公示). Which of them an
+# application has is its ``StagePlan``'s business (the county's ``application_stages``).
+NOTICE_STEPS = (ApplicationStep.NOTICE, ApplicationStep.REVIEWED, ApplicationStep.APPROVED)
 
 
 class ApplicationAction(models.TextChoices):
@@ -497,7 +501,9 @@ _STAFF = frozenset({Role.COMMUNITY, Role.TOWNSHIP, Role.COUNTY})
 
 # The one transition table of an application (CONVENTIONS.md rule 7): services check every move against
 # it and the admin derives its buttons from it. Rural applications follow the same table (村委会 /
-# 村民代表会议 / 乡镇 / 县).
+# 村民代表会议 / 乡镇 / 县). It is written for every stage a county may have; an application's
+# ``StagePlan`` (below) leaves out the steps its county's stages do not have (``OPTIONAL_STEPS``), says at
+# which steps a notice runs (a move from such a step waits for the notice's end; objections only there).
 APPLICATION_ACTIONS: dict[str, Transition] = {
     ApplicationAction.SUBMIT: Transition((), ApplicationStep.SUBMITTED, _COMMUNITY),
     ApplicationAction.SURVEY: Transition((ApplicationStep.SUBMITTED,), ApplicationStep.SURVEYED, _COMMUNITY),
@@ -512,12 +518,76 @@ APPLICATION_ACTIONS: dict[str, Transition] = {
     ApplicationAction.ENROL: Transition((ApplicationStep.APPROVED,), ApplicationStep.ENROLLED, _COUNTY),
     # Refusing offered jobs twice without a valid reason ([R4], jobs app's sanction, confirmed by the county).
     ApplicationAction.DECLINE: Transition(OPEN_APPLICATION_STEPS, ApplicationStep.REJECTED, _COUNTY),
-    # An objection during a notice period (until its last day) pauses the flow; dismissed, the flow goes on
-    # from the same step; upheld, the application goes back to a new home survey.
+    # An objection during a notice period (until its last day; at the steps where the plan has a notice)
+    # pauses the flow; dismissed, the flow goes on from the same step; upheld, the application goes back to
+    # a new home survey.
     ApplicationAction.OBJECTION: Transition(NOTICE_STEPS, None, _STAFF),
     ApplicationAction.OBJECTION_RESOLVED: Transition(NOTICE_STEPS, None, _STAFF,
                                                      upheld_target=ApplicationStep.SUBMITTED),
 }
+
+
+# The step at which each level's notice runs.
+STAGE_NOTICE_STEPS = {COMMUNITY: ApplicationStep.NOTICE, TOWNSHIP: ApplicationStep.REVIEWED,
+                      COUNTY: ApplicationStep.APPROVED}
+# Steps a county's stages may leave out, each with the move into it. A move whose source is left out starts
+# where the move into it would have started: without a community notice the township reviews the appraised
+# application; without a township stage the county decides after the community stage.
+OPTIONAL_STEPS = {ApplicationStep.NOTICE: ApplicationAction.POST_NOTICE,
+                  ApplicationStep.REVIEWED: ApplicationAction.REVIEW}
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """The review and notice stages (审核公示环节) one application follows: the county's
+    ``application_stages`` in force on its submission date (``reemployment/policy/stages.py``). Together with
+    ``APPLICATION_ACTIONS`` it decides every move (``selectors.application_sources``)."""
+
+    stages: tuple[ApplicationStage, ...]
+
+    @classmethod
+    def from_json(cls, data) -> StagePlan:
+        return cls(coerce_stages("application_stages", data))
+
+    def stage(self, level: str) -> ApplicationStage | None:
+        return next((stage for stage in self.stages if stage.level == level), None)
+
+    def has_step(self, step: str) -> bool:
+        """Whether the application passes through ``step``: the community's notice step only when the
+        community posts a notice, the township's review only when the township is a stage."""
+        if step == ApplicationStep.NOTICE:
+            community = self.stage(COMMUNITY)
+            return community is not None and community.notice
+        if step == ApplicationStep.REVIEWED:
+            return self.stage(TOWNSHIP) is not None
+        return True
+
+    def notice_stage(self, step: str) -> ApplicationStage | None:
+        """The stage whose notice runs at ``step`` (None: no notice at that step)."""
+        return next((stage for stage in self.stages
+                     if stage.notice and STAGE_NOTICE_STEPS[stage.level] == step), None)
+
+    def notice_days(self, step: str, params) -> int:
+        """Days of the notice at ``step``: the stage's ``notice_days``, else ``approval_notice_days`` for the
+        county and ``appraisal_notice_days`` for the community and the township (``params``: in force on the
+        day the notice is posted)."""
+        stage = self.notice_stage(step)
+        if stage.notice_days is not None:
+            return stage.notice_days
+        return params.approval_notice_days if stage.level == COUNTY else params.appraisal_notice_days
+
+    def label(self) -> str:
+        """e.g. "社区/村评议并公示 → 乡镇/街道审核 → 县级审批并公示" (in the active language)."""
+        names = {COMMUNITY: gettext("社区/村评议"), TOWNSHIP: gettext("乡镇/街道审核"), COUNTY: gettext("县级审批")}
+
+        def one(stage: ApplicationStage) -> str:
+            if not stage.notice:
+                return names[stage.level]
+            if stage.notice_days is None:
+                return gettext("%(stage)s并公示") % {"stage": names[stage.level]}
+            return gettext("%(stage)s并公示%(days)s天") % {"stage": names[stage.level], "days": stage.notice_days}
+
+        return " → ".join(one(stage) for stage in self.stages)
 
 
 class Application(models.Model):
@@ -546,6 +616,10 @@ class Application(models.Model):
     persons = models.PositiveSmallIntegerField(_("保障人数"), null=True, blank=True)
     notice_start = models.DateField(_("公示开始"), null=True, blank=True)
     notice_end = models.DateField(_("公示截止"), null=True, blank=True)
+    # The county's application_stages on the submission date, kept so that a policy change does not alter
+    # an application under way (null for applications made before they were kept: then read from the
+    # parameters in force on ``submitted_on``, selectors.application_plan).
+    stages = models.JSONField(_("审核公示环节"), null=True, blank=True)
     enrolment = models.OneToOneField(Enrolment, verbose_name=_("待遇"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="application")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"), null=True, blank=True,

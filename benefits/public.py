@@ -189,7 +189,8 @@ def estimate_payload(payload: dict) -> dict:
 class PublicNotice:
     """One application in its notice period: what may be shown publicly, nothing more.
 
-    ``stage`` is "approved" (审批结果公示) or "appraisal" (评议结果公示); ``name`` is masked (张*三)."""
+    ``stage`` is "appraisal" (评议结果公示), "township" (审核结果公示, where the county's stages give the
+    township a notice) or "approved" (审批结果公示); ``name`` is masked (张*三)."""
 
     number: str
     name: str

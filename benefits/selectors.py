@@ -16,8 +16,10 @@ from benefits import rules
 from benefits.models import (
     APPLICATION_ACTIONS,
     NOTICE_STEPS,
+    OPTIONAL_STEPS,
     Application,
     ApplicationAction,
+    ApplicationStep,
     Asset,
     AssetKind,
     Enrolment,
@@ -29,6 +31,7 @@ from benefits.models import (
     Review,
     ReviewKind,
     ReviewStatus,
+    StagePlan,
     StudentStatus,
     WorkAbility,
 )
@@ -68,25 +71,54 @@ def post_entry_queue(user) -> QuerySet:
         "enrolment__start_date", "id")
 
 
-def application_sources(application: Application, action: str, on: dt.date) -> tuple[str, ...]:
-    """The steps ``action`` may start from for this application (``APPLICATION_ACTIONS``; a fast-track
-    application also from its ``fast_track_sources`` while ``fast_track_skip_appraisal`` is in force)."""
+def application_plan(application: Application) -> StagePlan:
+    """The review and notice stages the application follows: those kept at its submission, or (an
+    application made before they were kept) the county's ``application_stages`` on ``submitted_on``."""
+    if application.stages is not None:
+        return StagePlan.from_json(application.stages)
+    return StagePlan(parameters_in_force(application.household.region, application.submitted_on).application_stages)
+
+
+def application_sources(application: Application, action: str, on: dt.date,
+                        plan: StagePlan | None = None) -> tuple[str, ...]:
+    """The steps ``action`` may start from for this application: ``APPLICATION_ACTIONS`` read through its
+    ``StagePlan`` — no move into a step the plan leaves out, a move from such a step starts where the move
+    into it would have, objections only at the plan's notice steps. A fast-track application also starts
+    from its ``fast_track_sources`` while ``fast_track_skip_appraisal`` is in force."""
+    plan = plan or application_plan(application)
+    target = APPLICATION_ACTIONS[action].target
+    if target is not None and not plan.has_step(target):
+        return ()
+    return _plan_sources(application, action, on, plan)
+
+
+def _plan_sources(application: Application, action: str, on: dt.date, plan: StagePlan) -> tuple[str, ...]:
     transition = APPLICATION_ACTIONS[action]
     sources = transition.sources
     if (transition.fast_track_sources and application.fast_track
             and parameters_in_force(application.household.region, on).fast_track_skip_appraisal):
         sources = (*transition.fast_track_sources, *sources)
-    return sources
+    if action in (ApplicationAction.OBJECTION, ApplicationAction.OBJECTION_RESOLVED):
+        return tuple(step for step in sources if plan.notice_stage(step) is not None)
+    steps: list[str] = []
+    for step in sources:
+        if plan.has_step(step):
+            steps.append(step)
+        else:
+            steps.extend(_plan_sources(application, OPTIONAL_STEPS[step], on, plan))
+    return tuple(dict.fromkeys(steps))
 
 
 def application_actions_for(user, application: Application, on: dt.date | None = None) -> frozenset[str]:
     """The moves of ``APPLICATION_ACTIONS`` the user may make on the application now (the admin's step
-    buttons): their role does it and the application is at a step it starts from; while an objection is
-    pending only resolving it; an objection only until the notice's last day. The services check all of
+    buttons): their role does it and the application is at a step it starts from (``application_sources``)
+    and not while the step's notice runs (a decline excepted); while an objection is pending only resolving
+    it; an objection only until the notice's last day. The services check all of
     this again (and the jurisdiction: the caller has fetched the application through the user's scope)."""
     role = getattr(user, "role", None)
     on = on or today()
     pending = application.has_open_objection()
+    plan = application_plan(application)
     allowed = set()
     for action, transition in APPLICATION_ACTIONS.items():
         if role not in transition.roles or not transition.sources:
@@ -94,13 +126,21 @@ def application_actions_for(user, application: Application, on: dt.date | None =
         if action == ApplicationAction.OBJECTION_RESOLVED:
             ok = pending
         elif action == ApplicationAction.OBJECTION:
-            ok = (application.step in transition.sources and application.notice_end is not None
+            ok = (application.step in application_sources(application, action, on, plan)
+                  and application.notice_end is not None
                   and (application.notice_start or on) <= on <= application.notice_end)
         else:
-            ok = not pending and application.step in application_sources(application, action, on)
+            ok = (not pending and application.step in application_sources(application, action, on, plan)
+                  and (action == ApplicationAction.DECLINE or not _notice_running(application, plan, on)))
         if ok:
             allowed.add(action)
     return frozenset(allowed)
+
+
+def _notice_running(application: Application, plan: StagePlan, on: dt.date) -> bool:
+    """A notice runs at the application's step until its last day: the next move waits for it."""
+    return (plan.notice_stage(application.step) is not None
+            and (application.notice_end is None or on <= application.notice_end))
 
 
 def enrolments_due_for_review(as_of: dt.date) -> QuerySet:
@@ -193,9 +233,19 @@ def assessment_json(assessment: rules.Assessment) -> dict:
 # ---------------------------------------------------------------------------
 
 
+# The public stage of each notice step: (stage, label). A step carries notice dates only while its stage
+# posts a notice (application_review and _approve clear them otherwise).
+NOTICE_STAGES = {
+    ApplicationStep.NOTICE: ("appraisal", "评议结果公示"),
+    ApplicationStep.REVIEWED: ("township", "审核结果公示"),
+    ApplicationStep.APPROVED: ("approved", "审批结果公示"),
+}
+
+
 def public_notices(region_code: str | None = None, as_of: dt.date | None = None) -> list[dict]:
-    """Applications in a notice period on ``as_of``: the appraisal notice (评议公示) and the approved
-    list (审批公示). Each row: masked head name, community, area, category, amount, persons, dates."""
+    """Applications in a notice period on ``as_of``: the appraisal notice (评议结果公示), the township's
+    review notice where the county's stages have one (审核结果公示, [R5]) and the approved list (审批结果公示).
+    Each row: masked head name, community, area, category, amount, persons, stage and dates."""
     as_of = as_of or today()
     qs = Application.objects.filter(step__in=NOTICE_STEPS, notice_start__lte=as_of, notice_end__gte=as_of)
     if region_code:
@@ -216,8 +266,8 @@ def public_notices(region_code: str | None = None, as_of: dt.date | None = None)
             "community": household.region.name,
             "community_code": household.region.code,
             "area": household.area,
-            "stage": "approved" if application.step == "approved" else "appraisal",
-            "stage_label": "审批结果公示" if application.step == "approved" else "评议结果公示",
+            "stage": NOTICE_STAGES[application.step][0],
+            "stage_label": NOTICE_STAGES[application.step][1],
             "category": application.category or None,
             "monthly_amount": format_yuan(application.monthly_amount) if application.monthly_amount is not None
             else None,

@@ -212,7 +212,11 @@ class AssetViewSet(ScopedModelViewSet):
 
 class ApplicationInspectView(ActionInspectView):
     extra_labels = {"step_history": _("办理记录"), "objection_table": _("公示异议"),
-                    "attachment_table": _("附件")}
+                    "attachment_table": _("附件"), "stage_plan": _("审核公示环节")}
+
+    def get_stage_plan_display_value(self):
+        """The review and notice stages this application follows (kept from its submission date)."""
+        return selectors.application_plan(self.object).label()
 
     def get_step_history_display_value(self):
         events = ApplicationEvent.objects.filter(application=self.object).order_by("at", "id")
@@ -259,7 +263,7 @@ class ApplicationViewSet(BenefitActionsMixin, ScopedModelViewSet):
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
 
-    inspect_view_fields = ["number", "household", "area", "step", "fast_track", "reason", "survey_findings",
+    inspect_view_fields = ["number", "household", "area", "step", "stage_plan", "fast_track", "reason", "survey_findings",
                            "appraisal", "township_opinion", "category", "monthly_amount", "persons", "assessment",
                            "notice_start", "notice_end", "decision_reason", "rejection_notice", "enrolment",
                            "step_history", "objection_table", "attachment_table"]

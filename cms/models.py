@@ -260,7 +260,8 @@ class PublicNoticeStages(models.TextChoices):
 
 class PublicNoticePage(BasePage):
     """A public notice (低保公示), generated from the benefits workflow: by default the approved
-    households (审批结果公示); ``stages`` may choose the appraisal results (评议结果公示) or both.
+    households (审批结果公示); ``stages`` may choose the applications not yet approved (评议结果公示 and,
+    where the county's stages have one, the township's 审核结果公示) or all of them, each row labelled.
 
     Entries come from ``benefits.selectors.public_notices``: only those inside their notice
     period are shown, so an entry disappears by itself when its period ends. Names are partly
@@ -288,7 +289,11 @@ class PublicNoticePage(BasePage):
     def selected_stages(self) -> frozenset[str]:
         """The stages of ``benefits.selectors.public_notices`` rows this page lists."""
         if self.stages == PublicNoticeStages.ALL:
-            return frozenset({PublicNoticeStages.APPROVED.value, PublicNoticeStages.APPRAISAL.value})
+            return frozenset({PublicNoticeStages.APPROVED.value, PublicNoticeStages.APPRAISAL.value, "township"})
+        if self.stages == PublicNoticeStages.APPRAISAL:
+            # Not yet approved: the appraisal notice and, where the county's stages have one ([R5]
+            # 三审核三公示), the township's review notice — each row labelled with its stage.
+            return frozenset({PublicNoticeStages.APPRAISAL.value, "township"})
         return frozenset({self.stages or PublicNoticeStages.APPROVED.value})
 
     def get_context(self, request, *args, **kwargs):

@@ -63,6 +63,7 @@ class NoticeEntry:
 NOTICE_STAGE_LABELS = {
     "approved": gettext_lazy("审批结果公示"),
     "appraisal": gettext_lazy("评议结果公示"),
+    "township": gettext_lazy("审核结果公示"),  # the township's notice, where the county's stages have one [R5]
 }
 
 
@@ -70,7 +71,7 @@ def public_notice_entries(
     region_code: str | None, as_of: dt.date | None = None, stages: Iterable[str] = ("approved",),
 ) -> tuple[list[NoticeEntry], bool]:
     """Entries in their notice period today (``benefits.public.public_notices``) of the given
-    ``stages`` ("approved": 审批结果公示, "appraisal": 评议结果公示). A row of no known stage is never
+    ``stages`` ("approved": 审批结果公示, "appraisal": 评议结果公示, "township": 审核结果公示). A row of no known stage is never
     shown: a page titled "approved households" must not list anything else."""
     try:
         rows = benefits_public.public_notices(region_code=region_code, as_of=as_of or today())

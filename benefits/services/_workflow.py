@@ -17,7 +17,7 @@ from benefits.models import (
     Attachment,
     Household,
 )
-from benefits.selectors import application_sources
+from benefits.selectors import application_plan, application_sources
 from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
@@ -64,15 +64,34 @@ def _lock_application(application, expected_step: str | None):
 
 
 def _check_move(application, action: str, on: dt.date) -> str:
+    """The move is allowed from the application's step by its stage plan, no objection is pending, and a
+    notice running at the step (the plan's notice steps) is over — except for a decline, which may end the
+    application at any open step."""
     target = APPLICATION_ACTIONS[action].target
-    if application.step not in application_sources(application, action, on):
+    plan = application_plan(application)
+    if application.step not in application_sources(application, action, on, plan):
         raise Conflict(
             _("当前环节“%(step)s”不能办理“%(action)s”，环节不能跳过") % {
                 "step": application.get_step_display(), "action": ApplicationAction(action).label}, code="invalid_step")
     if application.has_open_objection():
         raise Conflict(_("公示异议尚未处理，流程暂停"),
                        code="objection_pending")
+    if action != ApplicationAction.DECLINE and plan.notice_stage(application.step) is not None:
+        _require_notice_over(application, on)
     return target
+
+
+def _require_notice_over(application, on: dt.date) -> None:
+    if application.notice_end is None or on <= application.notice_end:
+        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {
+            "notice_end": application.notice_end}, code="notice_running")
+
+
+def _start_notice(application, on: dt.date, days: int) -> dict:
+    """Start a notice on ``on`` for ``days`` days, both ends included (7 days from 03-02: 03-02 … 03-08)."""
+    application.notice_start = on
+    application.notice_end = on + dt.timedelta(days=days - 1)
+    return {"notice_start": application.notice_start, "notice_end": application.notice_end, "days": days}
 
 
 def _step_event(application, *, action, actor, step_before, findings="", data=None):

@@ -22,12 +22,13 @@ from benefits.models import (
     IncomeItem,
     ReviewKind,
 )
-from benefits.selectors import assess, assessment_json
+from benefits.selectors import application_plan, assess, assessment_json
 from benefits.services._workflow import (
     _advance,
     _check_move,
     _lock_application,
     _require_step_role,
+    _start_notice,
     _step_event,
     _workflow_params,
     attachment_add,
@@ -42,6 +43,7 @@ from reemployment.core.models import today
 from reemployment.core.permissions import actor_user
 from reemployment.dates import add_months
 from reemployment.money import round_yuan
+from reemployment.policy.stages import stages_jsonable
 
 
 @transaction.atomic
@@ -80,6 +82,9 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
                 "window_end": assessment["window_end"], "window_months": assessment["window_months"],
                 "rule_application": assessment["rule_application"],
                 "transition_proposal": assessment["transition_proposal"]}
+    # The review and notice stages in force on the submission date stay with the application.
+    application.stages = stages_jsonable(_workflow_params(household, submitted_on).application_stages)
+    data["stages"] = application.stages
     household_refresh_flags(household=household, actor=actor)
     try:
         with transaction.atomic():
@@ -193,54 +198,63 @@ def application_appraise(*, actor, application, group: list[str], votes_for: int
 @transaction.atomic
 def application_post_notice(*, actor, application, expected_step: str | None = None, on: dt.date | None = None,
                             attachments=()):
-    """Post the public notice at the community (张榜公示) for ``appraisal_notice_days`` (fast track:
-    ``fast_track_notice_days``; with ``fast_track_skip_appraisal`` the appraisal is skipped)."""
+    """Post the public notice at the community (张榜公示) when the county's stages give the community one,
+    for the stage's ``notice_days`` or ``appraisal_notice_days`` (fast track: ``fast_track_notice_days``;
+    with ``fast_track_skip_appraisal`` the appraisal is skipped)."""
     on = on or today()
     application = _lock_application(application, expected_step)
     _require_step_role(actor, application, ApplicationAction.POST_NOTICE)
     target = _check_move(application, ApplicationAction.POST_NOTICE, on)
     params = _workflow_params(application.household, on)
-    days = params.fast_track_notice_days if application.fast_track else params.appraisal_notice_days
+    days = (params.fast_track_notice_days if application.fast_track
+            else application_plan(application).notice_days(target, params))
     skipped = application.step in APPLICATION_ACTIONS[ApplicationAction.POST_NOTICE].fast_track_sources
     before_step = application.step
     application.step = target
-    application.notice_start = on
-    application.notice_end = on + dt.timedelta(days=days - 1)
+    notice = _start_notice(application, on, days)
     return _advance(application, action=ApplicationAction.POST_NOTICE, actor=actor, before_step=before_step,
-                    data={"notice_start": application.notice_start, "notice_end": application.notice_end,
-                          "days": days, "fast_track": application.fast_track, "appraisal_skipped": skipped},
+                    data={**notice, "fast_track": application.fast_track, "appraisal_skipped": skipped},
                     attachments=attachments)
-
-
-def _require_notice_over(application, on: dt.date) -> None:
-    if application.notice_end is None or on <= application.notice_end:
-        raise Conflict(_("公示期至 %(notice_end)s 结束，期满后方可办理") % {
-            "notice_end": application.notice_end}, code="notice_running")
 
 
 @transaction.atomic
 def application_review(*, actor, application, opinion: str, agree: bool = True, expected_step: str | None = None,
                        on: dt.date | None = None, attachments=()):
-    """Township/street review (乡镇/街道审核) after the notice period, with its opinion for the county."""
+    """Township/street review (乡镇/街道审核) after the community stage (and its notice), with its opinion
+    for the county. Where the county's stages give the township a notice ([R5] 三审核三公示), the review
+    posts it (审核结果公示) for the stage's ``notice_days`` or ``appraisal_notice_days``, whatever the opinion:
+    the county decides after it."""
     on = on or today()
     application = _lock_application(application, expected_step)
     _require_step_role(actor, application, ApplicationAction.REVIEW)
     target = _check_move(application, ApplicationAction.REVIEW, on)
-    _require_notice_over(application, on)
     if not opinion.strip():
         raise DomainError(_("请填写审核意见"), field_errors={"opinion": [_("必填")]})
     before_step = application.step
     application.step = target
     application.township_opinion = opinion
+    data = {"agree": agree, **_stage_notice(application, target, on)}
     return _advance(application, action=ApplicationAction.REVIEW, actor=actor, before_step=before_step,
-                    findings=opinion, data={"agree": agree}, attachments=attachments)
+                    findings=opinion, data=data, attachments=attachments)
+
+
+def _stage_notice(application, step: str, on: dt.date) -> dict:
+    """The notice of the stage that has just decided (the township's review, the county's approval), when
+    the application's stages give it one; otherwise no notice dates at this step (the previous notice's
+    are cleared: it is recorded in its own event)."""
+    plan = application_plan(application)
+    if plan.notice_stage(step) is None:
+        application.notice_start = application.notice_end = None
+        return {}
+    return _start_notice(application, on, plan.notice_days(step, _workflow_params(application.household, on)))
 
 
 @transaction.atomic
 def application_approve(*, actor, application, reason: str = "", expected_step: str | None = None,
                         on: dt.date | None = None, attachments=()):
     """County approval (县级审批): re-assesses with the rules on the day; the approved list is then noticed
-    for ``approval_notice_days``. An ineligible household cannot be approved."""
+    (审批结果公示) for the county stage's ``notice_days`` or ``approval_notice_days`` — when the county's stages
+    give the county a notice (the default). An ineligible household cannot be approved."""
     on = on or today()
     application = _lock_application(application, expected_step)
     _require_step_role(actor, application, ApplicationAction.APPROVE)
@@ -249,7 +263,6 @@ def application_approve(*, actor, application, reason: str = "", expected_step: 
     if not assessment.eligible:
         raise Conflict(_("按规则核算不符合条件，不能批准：%(reasons)s") % {"reasons": "；".join(assessment.reasons)},
                        code="not_eligible")
-    days = _workflow_params(application.household, on).approval_notice_days
     before_step = application.step
     application.step = target
     application.decision_reason = reason
@@ -257,8 +270,7 @@ def application_approve(*, actor, application, reason: str = "", expected_step: 
     application.category = assessment.category
     application.monthly_amount = assessment.monthly_amount
     application.persons = assessment.household_size
-    application.notice_start = on
-    application.notice_end = on + dt.timedelta(days=days - 1)
+    _stage_notice(application, target, on)
     return _advance(application, action=ApplicationAction.APPROVE, actor=actor, before_step=before_step,
                     findings=reason, data={"category": assessment.category,
                                            "monthly_amount": assessment.monthly_amount,
@@ -327,14 +339,13 @@ def certificate_number_for(application) -> str:
 @transaction.atomic
 def application_enrol(*, actor, application, expected_step: str | None = None, on: dt.date | None = None,
                       recipient_password: str | None = None, attachments=()):
-    """After the approved list's notice: the enrolment starts (``enrolment_start``), the certificate
+    """After the approved list's notice (when the county's stages have one): the enrolment starts (``enrolment_start``), the certificate
     (城市低保证 / 农村低保证) number is issued, a post-entry follow-up review is opened and, when a
     password is given, the household's recipient login is created."""
     on = on or today()
     application = _lock_application(application, expected_step)
     _require_step_role(actor, application, ApplicationAction.ENROL)
     target = _check_move(application, ApplicationAction.ENROL, on)
-    _require_notice_over(application, on)
     household = application.household
     params = _workflow_params(household, on)
     enrolment = enrolment_start(

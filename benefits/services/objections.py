@@ -13,6 +13,7 @@ from benefits.models import (
     Objection,
     ObjectionStatus,
 )
+from benefits.selectors import application_sources
 from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from benefits.services._workflow import _lock_application, _step_event, attachment_add
 from reemployment.core import audit
@@ -37,12 +38,12 @@ def _require_objection_role(actor, application, action: str) -> None:
 @transaction.atomic
 def objection_raise(*, actor, application, text: str, raised_by: str = "", on: dt.date | None = None,
                     attachments=()):
-    """Record an objection (公示异议) during a notice period — from its first to its last day
-    (``notice_end``) inclusive: the flow pauses until it is resolved."""
+    """Record an objection (公示异议) during a notice period — any stage's notice the application's stages
+    have, from its first to its last day (``notice_end``) inclusive: the flow pauses until it is resolved."""
     on = on or today()
     application = _lock_application(application, None)
     _require_objection_role(actor, application, ApplicationAction.OBJECTION)
-    if application.step not in APPLICATION_ACTIONS[ApplicationAction.OBJECTION].sources:
+    if application.step not in application_sources(application, ApplicationAction.OBJECTION, on):
         raise Conflict(_("只有公示期间可以提出异议"),
                        code="not_in_notice")
     if application.notice_end is None or on > application.notice_end:

@@ -269,7 +269,10 @@ def parse_policy(text: str) -> tuple[list[_RegionSpec], list[dict], list[dict]]:
             try:
                 stored[name] = to_jsonable(name, coerce_value(name, raw))
             except ParameterError as exc:
-                errors.append(_at(values_line, _(exc.message) % exc.values))
+                # A list value (application_stages) names the item at fault: report that item's line.
+                items = values.get(name)
+                line = items.line(exc.index) if exc.index is not None and isinstance(items, _LineList) else values_line
+                errors.append(_at(line, _(exc.message) % exc.values))
         parameter_sets.append(
             {"region": region, "valid_from": valid_from, "values": stored, "note": str(item.get("note", "")), "line": line}
         )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from reemployment.money import to_decimal
+from reemployment.policy.stages import DEFAULT_STAGES, ApplicationStage, coerce_stages, stages_jsonable
 
 
 def gettext_noop(message: str) -> str:
@@ -31,9 +32,10 @@ class ParameterError(ValueError):
     ``message`` is the Chinese msgid and ``values`` fill its %(name)s fields; ``str()`` is the Chinese
     text. Django code shows it in the request's language: ``gettext(exc.message) % exc.values``."""
 
-    def __init__(self, message: str, values: dict | None = None):
+    def __init__(self, message: str, values: dict | None = None, index: int | None = None):
         self.message = message
         self.values = values or {}
+        self.index = index  # the item of a list value at fault (the policy loader reports its line)
         super().__init__(message % self.values)
 
 
@@ -92,6 +94,8 @@ class PolicyParameters:
     appraisal_notice_days: int = 7
     approval_notice_days: int = 3
     appraisal_group_min: int = 3
+    # Review and notice stages (审核公示环节) [R1] default; [R5] 三审核三公示 (reemployment/policy/stages.py)
+    application_stages: tuple[ApplicationStage, ...] = DEFAULT_STAGES
     # Dynamic management [R1]
     review_interval_months_urban: int = 6
     review_interval_months_rural: int = 12
@@ -139,6 +143,8 @@ def coerce_value(name: str, value: object) -> object:
             if name == "rural_amounts" and set(result) != {"A", "B", "C"}:
                 raise ParameterError(gettext_noop("%(name)s：须恰好包含 A、B、C 三类"), {"name": name})
             return _frozen_map(result)
+        if name == "application_stages":
+            return coerce_stages(name, value)
         if name == "income_kinds_not_counted":
             if not isinstance(value, (list, tuple)):
                 raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
@@ -193,6 +199,8 @@ def build_parameters(overrides: Mapping[str, object] | None = None) -> PolicyPar
 
 def to_jsonable(name: str, value: object) -> object:
     """The stored (JSON) form of a coerced value: Decimals as strings."""
+    if name == "application_stages":
+        return stages_jsonable(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Mapping):

@@ -425,11 +425,15 @@ def test_the_transition_table_decides_roles_and_steps(users, urban_household, mo
 
     # submit, objection and the upheld objection's move back are in the one table
     assert APPLICATION_ACTIONS[ApplicationAction.SUBMIT].target == ApplicationStep.SUBMITTED
+    # The table lists every step a notice may run at; the default stages ([R1]) notice at two of them.
     assert APPLICATION_ACTIONS[ApplicationAction.OBJECTION].sources == (ApplicationStep.NOTICE,
+                                                                        ApplicationStep.REVIEWED,
                                                                         ApplicationStep.APPROVED)
+    assert selectors.application_sources(_submit(users, urban_household), ApplicationAction.OBJECTION, D) == (
+        ApplicationStep.NOTICE, ApplicationStep.APPROVED)
     assert APPLICATION_ACTIONS[ApplicationAction.OBJECTION_RESOLVED].upheld_target == ApplicationStep.SUBMITTED
     assert APPLICATION_ACTIONS[ApplicationAction.POST_NOTICE].fast_track_sources == (ApplicationStep.SURVEYED,)
-    application = _submit(users, urban_household)
+    application = Application.objects.get(household=urban_household)
     assert selectors.application_actions_for(users["community_a1"], application) == {ApplicationAction.SURVEY}
     assert selectors.application_actions_for(users["township_a"], application) == set()
     # Give the survey to the township in the table: the service and the buttons follow.
