@@ -95,7 +95,9 @@ class PolicyParameters:
     # Dynamic management [R1]
     review_interval_months_urban: int = 6
     review_interval_months_rural: int = 12
-    # Job seekers [R4]
+    # Job seekers [R4]. The obligation (and so the refusal sanction) is an urban rule by default:
+    # [R4] speaks of 对已享受城市低保或正在申请城市低保 …; a county may add "rural".
+    jobseeker_obligation_areas: tuple[str, ...] = ("urban",)
     jobseeker_min_age: int = 16
     jobseeker_max_age_male: int = 48
     jobseeker_max_age_female: int = 38
@@ -143,7 +145,7 @@ def coerce_value(name: str, value: object) -> object:
             if not isinstance(value, (list, tuple)):
                 raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
             return tuple(str(v) for v in value)
-        if name == "transition_areas":
+        if name in {"transition_areas", "jobseeker_obligation_areas"}:
             if not isinstance(value, (list, tuple)) or any(v not in ("urban", "rural") for v in value):
                 raise ParameterError(
                     gettext_noop("%(name)s：应为以下条件的列表：%(allowed)s"), {"name": name, "allowed": "urban、rural"}
