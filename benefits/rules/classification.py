@@ -7,7 +7,8 @@ Pure Python: no Django, no database, no clock (the date is the ``as_of`` argumen
 Eligibility: per-capita counted income strictly below the standard (income exactly at the
 standard is *not* eligible: 人均月收入达到150元的家庭不能享受低保 [R4]), and within the asset
 limits (deposits per capita ≤ ``deposit_limit_per_capita``, vehicles ≤ ``max_vehicles``,
-properties ≤ ``max_properties``; a limit of ``None`` means no limit).
+properties ≤ ``max_properties``; a limit of ``None`` means no limit — the default, as the
+reports state no asset limit and [R2] brought 三小车 owners and their families into dibao).
 
 Category, tested in the order A > B > C (the first that applies wins):
 
@@ -155,6 +156,9 @@ def _check_assets(
     reasons: list[str] = []
     lines: list[str] = []
     limit = params.deposit_limit_per_capita
+    if limit is None and params.max_vehicles is None and params.max_properties is None:
+        # The default: the reports state no asset limit, and [R2] brought 三小车 owners into dibao.
+        lines.append("本县未设存款、机动车、住房限额：资产不影响资格")
     if limit is not None:
         per_capita = assets.deposits / household_size
         within = assets.deposits <= limit * household_size

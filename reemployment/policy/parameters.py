@@ -62,10 +62,12 @@ class PolicyParameters:
         "university_student",
     )
     class_b_conditions_rural: tuple[str, ...] = ("serious_illness", "severe_disability", "single_parent")
-    # Asset limits; None means no limit.
-    deposit_limit_per_capita: Decimal | None = Decimal("20000.00")
-    max_vehicles: int | None = 0
-    max_properties: int | None = 1
+    # Asset limits; None means no limit, the default: the reports state none, and [R2] brought
+    # 三小车 (three-wheeler) owners and their families into dibao on purpose. A county that sets a
+    # limit does so in its policy file, with a note citing its basis.
+    deposit_limit_per_capita: Decimal | None = None
+    max_vehicles: int | None = None
+    max_properties: int | None = None
     # Income kinds that are not counted at all (e.g. "transfer" for some counties).
     income_kinds_not_counted: tuple[str, ...] = ()
     # Published cash prices for income in kind (粮食等实物收入折算), yuan per unit [R1].

@@ -1,8 +1,9 @@
 """Eligibility, category and amount (DESIGN.md §2 [R1], disregard §4 [R4]).
 
 Each case writes its arithmetic out. Default parameters unless a case says otherwise:
-urban B uplift 0.30; rural A/B/C 120/100/70 per person; deposits ≤ 20000 per capita,
-no vehicle, at most one property; no earnings disregard.
+urban B uplift 0.30; rural A/B/C 120/100/70 per person; no asset limit (the reports state
+none; [R2] brought 三小车 owners into dibao); no earnings disregard. The asset-limit cases set
+``LIMITS`` (a county's deposits ≤ 20000 per capita, no vehicle, at most one property).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from reemployment.policy.parameters import DEFAULTS, ParameterError, build_param
 AS_OF = dt.date(2026, 1, 15)
 STANDARD = Decimal("150.00")
 NO_ASSETS = Assets(deposits=Decimal(0), vehicles=0, properties=0)
+# Asset limits a county might set in its policy file (none is set by default).
+LIMITS = {"deposit_limit_per_capita": "20000.00", "max_vehicles": 0, "max_properties": 1}
 
 PLAIN = Member(
     birth_date=dt.date(1980, 6, 1),
@@ -287,26 +290,30 @@ def test_custom_uplift_and_rural_amounts():
 @pytest.mark.parametrize(
     ("assets", "overrides", "codes"),
     [
-        # deposits 40000 / 2 = 20000 per capita = limit → within
-        pytest.param(Assets(Decimal("40000.00"), 0, 0), {}, (), id="deposits-at-limit"),
+        # a county with LIMITS: deposits 40000 / 2 = 20000 per capita = limit → within
+        pytest.param(Assets(Decimal("40000.00"), 0, 0), LIMITS, (), id="deposits-at-limit"),
         # deposits 40000.01 / 2 = 20000.005 > 20000 → over
-        pytest.param(Assets(Decimal("40000.01"), 0, 0), {}, (REASON_DEPOSITS,), id="deposits-over"),
+        pytest.param(Assets(Decimal("40000.01"), 0, 0), LIMITS, (REASON_DEPOSITS,), id="deposits-over"),
         # no deposit limit → any deposits
-        pytest.param(Assets(Decimal(9999999), 0, 0), {"deposit_limit_per_capita": None}, (), id="no-limit"),
+        pytest.param(Assets(Decimal(9999999), 0, 0), {**LIMITS, "deposit_limit_per_capita": None}, (),
+                     id="no-limit"),
         # one vehicle, none allowed → over
-        pytest.param(Assets(Decimal(0), 1, 0), {}, (REASON_VEHICLES,), id="vehicle"),
+        pytest.param(Assets(Decimal(0), 1, 0), LIMITS, (REASON_VEHICLES,), id="vehicle"),
         # one vehicle, one allowed → within
-        pytest.param(Assets(Decimal(0), 1, 0), {"max_vehicles": 1}, (), id="vehicle-allowed"),
+        pytest.param(Assets(Decimal(0), 1, 0), {**LIMITS, "max_vehicles": 1}, (), id="vehicle-allowed"),
         # vehicles unlimited
-        pytest.param(Assets(Decimal(0), 3, 0), {"max_vehicles": None}, (), id="vehicles-unlimited"),
-        # one property allowed by default → within; two → over
-        pytest.param(Assets(Decimal(0), 0, 1), {}, (), id="one-property"),
-        pytest.param(Assets(Decimal(0), 0, 2), {}, (REASON_PROPERTIES,), id="two-properties"),
-        pytest.param(Assets(Decimal(0), 0, 5), {"max_properties": None}, (), id="properties-unlimited"),
+        pytest.param(Assets(Decimal(0), 3, 0), {**LIMITS, "max_vehicles": None}, (), id="vehicles-unlimited"),
+        # one property allowed → within; two → over
+        pytest.param(Assets(Decimal(0), 0, 1), LIMITS, (), id="one-property"),
+        pytest.param(Assets(Decimal(0), 0, 2), LIMITS, (REASON_PROPERTIES,), id="two-properties"),
+        pytest.param(Assets(Decimal(0), 0, 5), {**LIMITS, "max_properties": None}, (), id="properties-unlimited"),
         # everything over → every reason, in order
         pytest.param(
-            Assets(Decimal(50000), 2, 3), {}, (REASON_DEPOSITS, REASON_VEHICLES, REASON_PROPERTIES), id="all"
+            Assets(Decimal(50000), 2, 3), LIMITS, (REASON_DEPOSITS, REASON_VEHICLES, REASON_PROPERTIES), id="all"
         ),
+        # the defaults: no limit at all — a 三小车 owner [R2] with 2 vehicles, 3 properties and
+        # 50000 in deposits is decided by income alone
+        pytest.param(Assets(Decimal(50000), 2, 3), {}, (), id="defaults-no-limits"),
     ],
 )
 def test_asset_limits(assets, overrides, codes):
@@ -319,8 +326,15 @@ def test_asset_limits(assets, overrides, codes):
     assert result.monthly_amount == (Decimal("200.00") if not codes else Decimal("0.00"))
 
 
+def test_asset_limits_default_to_none():
+    # [R2] 将部分“三小车”车主及其家庭纳入低保行列; no report states a deposit, vehicle or housing limit.
+    assert (DEFAULTS.deposit_limit_per_capita, DEFAULTS.max_vehicles, DEFAULTS.max_properties) == (None, None, None)
+    result = assess([PLAIN], [other("100")], assets=Assets(Decimal(0), 1, 0))
+    assert result.eligible and "本县未设存款、机动车、住房限额：资产不影响资格" in result.explanation
+
+
 def test_income_and_asset_reasons_together():
-    result = assess([PLAIN], [other("200")], assets=Assets(Decimal(0), 1, 0))
+    result = assess([PLAIN], [other("200")], assets=Assets(Decimal(0), 1, 0), params=build_parameters(LIMITS))
     assert result.reason_codes == (REASON_INCOME, REASON_VEHICLES)
     assert result.reasons[0] == "人均月收入 200.00 元，未低于低保标准 150.00 元"
     assert result.reasons[1] == "机动车 1 辆，超过上限 0 辆"
@@ -341,9 +355,7 @@ def test_result_fields():
         "成员2 工资收入 300.00 元：全额计入",
         "家庭月计算收入 300.00 元 ÷ 3 人 = 人均 100.00 元",
         "人均 100.00 元低于城市低保标准 150.00 元",
-        "存款 0.00 元 ÷ 3 人 = 人均 0.00 元，限额 20000.00 元/人：未超过",
-        "机动车 0 辆，上限 0 辆：未超过",
-        "住房 0 套，上限 1 套：未超过",
+        "本县未设存款、机动车、住房限额：资产不影响资格",
         "城市B类（成员1 重病）：(标准 150.00 − 人均 100.00) × (1 + 0.30) × 3 人 = 195.00 元",
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
