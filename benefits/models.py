@@ -415,6 +415,11 @@ class Review(models.Model):
     new_category = models.CharField(_("调整后类别"), max_length=1, choices=Category.choices, blank=True)
     new_amount = models.DecimalField(_("调整后金额"), **MONEY, null=True, blank=True)
     assessment = models.JSONField(_("复核测算"), null=True, blank=True)
+    # A decision made inside a transition period (就业过渡期 [R4]) records its findings at once and
+    # takes effect when the period ends: from ``takes_effect_on`` (the first day after the period),
+    # applied by ``reviews_apply_deferred`` when the transition ends. ``effect_pending`` until then.
+    takes_effect_on = models.DateField(_("结论生效日期"), null=True, blank=True)
+    effect_pending = models.BooleanField(_("结论待过渡期满生效"), default=False, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.household.number}"

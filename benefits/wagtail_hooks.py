@@ -313,11 +313,12 @@ class ReviewViewSet(BenefitActionsMixin, ScopedModelViewSet):
     delete_view_enabled = False
     copy_view_enabled = False
     form_fields = ["findings"]
-    list_display = ["household", "kind", "status", "reason", "due_on", "outcome"]
-    list_filter = ["kind", "status", "outcome"]
+    list_display = ["household", "kind", "status", "reason", "due_on", "outcome", "takes_effect_on"]
+    list_filter = ["kind", "status", "outcome", "effect_pending"]
     search_fields = ["household__number", "household__members__name", "household__members__id_number"]
     inspect_view_fields = ["household", "enrolment", "kind", "status", "reason", "due_on", "opened_at", "outcome",
-                           "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
+                           "findings", "new_category", "new_amount", "takes_effect_on", "effect_pending",
+                           "assessment", "decided_by", "decided_at"]
 
 
 class PostEntryQueueMenuItem(PermissionMenuItem):
