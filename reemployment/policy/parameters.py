@@ -47,6 +47,11 @@ class PolicyParameters:
 
     # Classification and amount (分类施保) [R1]
     urban_b_uplift: Decimal = Decimal("0.30")
+    # How a rural household's amount is computed: "flat" — rural_amounts per person by category
+    # [R1 月人均补助120/100/70元]; "gap" — the per-capita gap like urban [R3 人均补差]: A the full
+    # standard per person, B and C (standard − per-capita income) × persons (no uplift: [R3] states
+    # only 人均补差, and [R1]'s 30% is for urban B).
+    rural_amount_method: str = "flat"
     rural_amounts: Mapping[str, Decimal] = field(
         default_factory=lambda: _frozen_map(
             {"A": Decimal("120.00"), "B": Decimal("100.00"), "C": Decimal("70.00")}
@@ -120,6 +125,8 @@ class PolicyParameters:
 _FIELDS = {f.name: f for f in dataclasses.fields(PolicyParameters)}
 # The member flags a class-B condition list may name (benefits.rules.household.Member).
 CLASS_B_CONDITIONS = ("serious_illness", "severe_disability", "single_parent", "university_student")
+# Parameters whose value is one of a few words.
+CHOICES = {"rural_amount_method": ("flat", "gap")}
 PARAMETER_NAMES = frozenset(_FIELDS)
 DEFAULTS = PolicyParameters()
 
@@ -160,6 +167,13 @@ def coerce_value(name: str, value: object) -> object:
                     {"name": name, "allowed": "、".join(CLASS_B_CONDITIONS)},
                 )
             return tuple(dict.fromkeys(str(v) for v in value))
+        if name in CHOICES:
+            if value not in CHOICES[name]:
+                raise ParameterError(
+                    gettext_noop("%(name)s：应为以下之一：%(allowed)s"),
+                    {"name": name, "allowed": "、".join(CHOICES[name])},
+                )
+            return str(value)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ParameterError(gettext_noop("%(name)s：应为 true 或 false"), {"name": name})

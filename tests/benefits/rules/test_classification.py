@@ -277,6 +277,60 @@ def test_rounding_is_shown_in_explanation():
     assert result.explanation[-1].endswith("= 21.6450 元，四舍五入到分为 21.65 元")
 
 
+RURAL_STANDARD = Decimal("180.00")
+GAP = build_parameters({"rural_amount_method": "gap"})
+
+
+@pytest.mark.parametrize(
+    ("members", "income", "method", "category", "amount"),
+    [
+        # Rural standard 180.00 a person. "flat" [R1 月人均补助]: the amount per person by category,
+        # whatever the income below the standard; "gap" [R3 人均补差]: (standard − per-capita) × n.
+        # C, 2 persons, income 200 → per-capita 100 < 180:
+        #   flat: 70 × 2 = 140.00;  gap: (180 − 100) × 2 = 160.00
+        pytest.param([PLAIN, PLAIN], "200", "flat", "C", "140.00", id="C-flat"),
+        pytest.param([PLAIN, PLAIN], "200", "gap", "C", "160.00", id="C-gap"),
+        # B (serious illness), 2 persons, income 200:
+        #   flat: 100 × 2 = 200.00;  gap: (180 − 100) × 2 = 160.00 — no uplift ([R3] states only 人均补差)
+        pytest.param([ILL, PLAIN], "200", "flat", "B", "200.00", id="B-flat"),
+        pytest.param([ILL, PLAIN], "200", "gap", "B", "160.00", id="B-gap-no-uplift"),
+        # A, 2 三无 persons, no income: flat 120 × 2 = 240.00;  gap: the full standard 180 × 2 = 360.00
+        pytest.param([THREE_NO, THREE_NO], "0", "flat", "A", "240.00", id="A-flat"),
+        pytest.param([THREE_NO, THREE_NO], "0", "gap", "A", "360.00", id="A-gap"),
+        # just below the standard: income 359.99 for 2 → per-capita 179.995 < 180:
+        #   flat: 70 × 2 = 140.00 (the flat amount does not shrink with the gap);
+        #   gap: 180 × 2 − 359.99 = 0.01
+        pytest.param([PLAIN, PLAIN], "359.99", "flat", "C", "140.00", id="just-below-flat"),
+        pytest.param([PLAIN, PLAIN], "359.99", "gap", "C", "0.01", id="just-below-gap"),
+        # exactly at the standard: income 360 for 2 → per-capita 180 = 180, not below → not eligible,
+        # 0.00 under either method
+        pytest.param([PLAIN, PLAIN], "360.00", "flat", None, "0.00", id="at-standard-flat"),
+        pytest.param([PLAIN, PLAIN], "360.00", "gap", None, "0.00", id="at-standard-gap"),
+        # gap, 3 persons, income 100: exact 180 × 3 − 100 = 440.00 (no rounding of 33.33… on the way)
+        pytest.param([PLAIN] * 3, "100", "gap", "C", "440.00", id="gap-no-intermediate-rounding"),
+    ],
+)
+def test_rural_amount_method(members, income, method, category, amount):
+    params = build_parameters({"rural_amount_method": method})
+    result = assess(members, [other(income)], area="rural", standard=RURAL_STANDARD, params=params)
+    assert result.category == category
+    assert result.eligible is (category is not None)
+    assert result.monthly_amount == Decimal(amount)
+    assert result.parameters_used["rural_amount_method"] == method
+
+
+def test_rural_amount_method_defaults_to_flat_and_is_explained():
+    assert DEFAULTS.rural_amount_method == "flat"
+    # gap, C, 2 persons, income 200: (180 − 100) × 2 = 160.00
+    result = assess([PLAIN, PLAIN], [other("200")], area="rural", standard=RURAL_STANDARD, params=GAP)
+    assert result.explanation[-1] == "农村C类（一般困难）：(标准 180.00 − 人均 100.00) × 2 人（人均补差） = 160.00 元"
+    # urban households are not affected: urban C the same gap 160.00 under either method
+    assert assess([PLAIN, PLAIN], [other("200")], standard=RURAL_STANDARD, params=GAP).monthly_amount == Decimal(
+        "160.00")
+    with pytest.raises(ParameterError, match="rural_amount_method"):
+        build_parameters({"rural_amount_method": "per-capita"})
+
+
 def test_custom_uplift_and_rural_amounts():
     params = build_parameters(
         {"urban_b_uplift": "0.50", "rural_amounts": {"A": "200", "B": "150", "C": "90"}}
