@@ -30,6 +30,7 @@ from benefits.payroll.services import (
 )
 from benefits.selectors import assess, assessment_json, enrolments_due_for_review
 from benefits.services._common import HOUSEHOLD
+from benefits.services.cadre import case_flag_cadre_relative, reviews_flag_cadre_relatives
 from benefits.services.enrolments import ENROLMENT_ROLES, enrolment_change, enrolment_end, next_review_date
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
@@ -58,6 +59,7 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
     )
     audit.record(actor=actor, action="review.open", obj=review, region=household.region,
                  after=audit.snapshot(review), note=reason)
+    case_flag_cadre_relative(actor=actor, case=review)  # 干部近亲属备案 [R3]: flagged to the county at intake
     return review
 
 
@@ -85,6 +87,7 @@ def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
     ]
     Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)
     if reviews:
+        reviews_flag_cadre_relatives(actor=actor, kind=ReviewKind.PERIODIC)  # 干部近亲属备案 [R3]
         audit.record(actor=actor, action="review.open_periodic", object_type="benefits.review",
                      object_id="", object_label=f"{len(reviews)} 户定期复核", after={"count": len(reviews),
                                                                                   "as_of": as_of})
