@@ -1,7 +1,9 @@
 """The catalogue of policy parameters (政策参数) and their defaults.
 
 Every rule parameter a county can set lives here, with its type and its default
-(the defaults are the figures in the field reports, DESIGN.md §2, §3, §4, §5).
+(the defaults are the figures in the field reports, DESIGN.md §2, §3, §4, §5 — except the
+parameters listed in :data:`NOT_FROM_REPORTS`, whose values the reports do not give: set by the
+county; the default is not from the reports).
 Pure Python: the database stores overrides per region and date
 (``reemployment.core.models.ParameterSet``); :func:`build_parameters` turns a
 mapping of overrides into a frozen, typed :class:`PolicyParameters` that rule
@@ -121,6 +123,24 @@ class PolicyParameters:
     fraud_fine_multiplier_max: Decimal = Decimal(3)
     false_certificate_fine_max: Decimal = Decimal("1000.00")
 
+
+# Parameters whose value the five field reports do not give: set by the county; the default is not from
+# the reports (it is a working value so the system runs). Checked against
+# ../shared/reference/dibao-field-reports.zh.txt; docs/policy-file.md marks the same rows, and
+# docs/policy-fidelity.md says for each what the reports do say. Every other default is a figure or a
+# rule the reports state (or, for the asset limits and the earnings disregard, the "none" they describe).
+NOT_FROM_REPORTS = frozenset({
+    "agricultural_prices",  # [R1] 实物收入…折算成现金时有很大的随意性: no price is given
+    "fast_track_window_months",  # [R4] 就业失败的…放宽低保申请条件，简化审批程序: no window
+    "fast_track_skip_appraisal",  # [R4] 简化审批程序: which steps are skipped is not said
+    "fast_track_notice_days",  # nor how long the shortened notice is
+    "public_labour_hours_per_month",  # [R2] 定期组织…参加治安巡逻、卫生保洁等公益性劳动: no hours
+    "appraisal_notice_days",  # [R1][R2] 张榜公示 after the appraisal: no number of days (the approval notice is 三天)
+    "jobseeker_min_age",  # [R4] gives only the upper ages 男48岁以下、女38岁以下; 16 is the legal working age
+    "placement_window_months",  # [R4] 输出比率: within how many months of completion is not said
+    "training_subsidy_completion_share",  # [R4] 将培训补贴与培训质量挂钩、与输出比例挂钩: no split
+    "training_subsidy_output_share",
+})
 
 _FIELDS = {f.name: f for f in dataclasses.fields(PolicyParameters)}
 # The member flags a class-B condition list may name (benefits.rules.household.Member).
