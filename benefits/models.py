@@ -416,6 +416,14 @@ class Review(models.Model):
     new_category = models.CharField(_("调整后类别"), max_length=1, choices=Category.choices, blank=True)
     new_amount = models.DecimalField(_("调整后金额"), **MONEY, null=True, blank=True)
     assessment = models.JSONField(_("复核测算"), null=True, blank=True)
+    # A decision made inside a transition period (就业过渡期 [R4]) records its findings at once and
+    # takes effect when the period ends: from ``takes_effect_on`` (the first day after the period),
+    # applied by ``reviews_apply_deferred`` when the transition ends. ``effect_pending`` until then.
+    takes_effect_on = models.DateField(_("结论生效日期"), null=True, blank=True)
+    effect_pending = models.BooleanField(_("结论待过渡期满生效"), default=False, db_index=True)
+    # A member matches a registered cadre's close relative (干部近亲属备案 [R3]): flagged to the county.
+    cadre_relative = models.BooleanField(_("干部近亲属"), default=False, db_index=True)
+    cadre_relative_note = models.CharField(_("干部近亲属备案情况"), max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.household.number}"
@@ -611,6 +619,10 @@ class Application(models.Model):
     decision_reason = models.TextField(_("审批意见/不予批准理由"), blank=True)
     rejection_notice = models.TextField(_("不予批准书面通知"), blank=True)
     assessment = models.JSONField(_("核算结果"), null=True, blank=True)
+    # A member matches a registered cadre's close relative (干部近亲属备案 [R3]): flagged to the county at
+    # intake (benefits.services.cadre), with who matched.
+    cadre_relative = models.BooleanField(_("干部近亲属"), default=False, db_index=True)
+    cadre_relative_note = models.CharField(_("干部近亲属备案情况"), max_length=300, blank=True)
     category = models.CharField(_("拟定类别"), max_length=1, choices=Category.choices, blank=True)
     monthly_amount = models.DecimalField(_("拟定月保障金(元)"), **MONEY, null=True, blank=True)
     persons = models.PositiveSmallIntegerField(_("保障人数"), null=True, blank=True)

@@ -250,7 +250,7 @@ class ApplicationViewSet(BenefitActionsMixin, ScopedModelViewSet):
     form_fields = ["reason"]
     list_display = ["number", "household", "area", "step", "fast_track", "category", "monthly_amount",
                     "submitted_on"]
-    list_filter = ["step", "area", "fast_track"]
+    list_filter = ["step", "area", "fast_track", "cadre_relative"]
     search_fields = ["number", "household__number", "household__members__name", "household__members__id_number"]
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),
@@ -266,6 +266,7 @@ class ApplicationViewSet(BenefitActionsMixin, ScopedModelViewSet):
     inspect_view_fields = ["number", "household", "area", "step", "stage_plan", "fast_track", "reason", "survey_findings",
                            "appraisal", "township_opinion", "category", "monthly_amount", "persons", "assessment",
                            "notice_start", "notice_end", "decision_reason", "rejection_notice", "enrolment",
+                           "cadre_relative", "cadre_relative_note",
                            "step_history", "objection_table", "attachment_table"]
 
 
@@ -317,11 +318,12 @@ class ReviewViewSet(BenefitActionsMixin, ScopedModelViewSet):
     delete_view_enabled = False
     copy_view_enabled = False
     form_fields = ["findings"]
-    list_display = ["household", "kind", "status", "reason", "due_on", "outcome"]
-    list_filter = ["kind", "status", "outcome"]
+    list_display = ["household", "kind", "status", "reason", "due_on", "outcome", "takes_effect_on"]
+    list_filter = ["kind", "status", "outcome", "effect_pending", "cadre_relative"]
     search_fields = ["household__number", "household__members__name", "household__members__id_number"]
     inspect_view_fields = ["household", "enrolment", "kind", "status", "reason", "due_on", "opened_at", "outcome",
-                           "findings", "new_category", "new_amount", "assessment", "decided_by", "decided_at"]
+                           "findings", "new_category", "new_amount", "takes_effect_on", "effect_pending",
+                           "cadre_relative", "cadre_relative_note", "assessment", "decided_by", "decided_at"]
 
 
 class PostEntryQueueMenuItem(PermissionMenuItem):

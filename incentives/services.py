@@ -226,7 +226,9 @@ def transition_dismiss(*, actor, proposal: TransitionProposal, note: str) -> Tra
 
 
 def transitions_end_due(*, as_of: dt.date | None = None) -> int:
-    """End every transition whose last covered day is before ``as_of`` and open its review.
+    """End every transition whose last covered day is before ``as_of``, apply the review decisions
+    made inside the period (they take effect from the first day after it, [R4]), and open the
+    transition-end review — unless such a decision ended the benefit.
 
     Run daily by beat. Idempotent: an ended transition is no longer transitional.
     """
@@ -244,6 +246,12 @@ def transitions_end_due(*, as_of: dt.date | None = None) -> int:
             benefit_services.enrolment_end_transition(
                 actor=SYSTEM, enrolment=enrolment, reason=f"就业过渡期于 {until} 届满", effective_on=as_of
             )
+            # Reviews decided inside the period take effect now, from the first day after it [R4].
+            benefit_services.reviews_apply_deferred(actor=SYSTEM, enrolment=enrolment)
+            enrolment.refresh_from_db()
+            if enrolment.status == EnrolmentStatus.ENDED:
+                ended += 1  # a review in the period ended the benefit from today: nothing left to review
+                continue
             benefit_services.review_open(
                 actor=SYSTEM, household=enrolment.household, kind=ReviewKind.TRANSITION_END,
                 reason=f"就业过渡期于 {until} 届满，按规定复核家庭收入", due_on=as_of, enrolment=enrolment,

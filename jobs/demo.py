@@ -151,7 +151,8 @@ def _obliged_members(limit: int) -> list[Member]:
     )
     chosen = []
     for member in candidates[: limit * 20].iterator():
-        if jobseeker_obligation(member.birth_date, member.sex, True, today(), params).obliged:
+        if jobseeker_obligation(member.birth_date, member.sex, True, today(), params,
+                                area=member.household.area).obliged:
             chosen.append(member)
             if len(chosen) >= limit:
                 break

@@ -255,7 +255,8 @@ def obliged_unregistered(user, as_of: dt.date | None = None, *, region_code: str
     """Members who must register as job seekers (§3 [R4]) and have not, in the user's jurisdiction.
 
     Obliged: current member with full work ability (有劳动能力), of working age under the county's
-    parameters, in a household that receives the benefit (a current enrolment) or has applied
+    parameters, in a household of one of the county's ``jobseeker_obligation_areas`` (urban only by
+    default [R4 城市低保]) that receives the benefit (a current enrolment) or has applied
     (a household on record with no enrolment yet). Age bounds are turned into birth-date bounds
     for the query; the pure rule then confirms each row and gives the explanation.
     """
@@ -276,13 +277,15 @@ def obliged_unregistered(user, as_of: dt.date | None = None, *, region_code: str
     for county in _counties_for(user):
         params = parameters_in_force(county, as_of)
         youngest_birth = _years_before(as_of, params.jobseeker_min_age)  # born on/before this
-        members = base.filter(household__region__path__startswith=county.path, birth_date__lte=youngest_birth).filter(
+        members = base.filter(household__region__path__startswith=county.path, birth_date__lte=youngest_birth,
+                              household__area__in=params.jobseeker_obligation_areas).filter(
             # age ≤ max (以下 includes the age): born after the day max + 1 years before as_of
             Q(sex="M", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_male + 1))
             | Q(sex="F", birth_date__gt=_years_before(as_of, params.jobseeker_max_age_female + 1))
         ).select_related("household__region").order_by("household__region__code", "household__number", "id")
         for member in members:
-            obligation = jobseeker_obligation(member.birth_date, member.sex, True, as_of, params)
+            obligation = jobseeker_obligation(member.birth_date, member.sex, True, as_of, params,
+                                              area=member.household.area)
             if not obligation.obliged:
                 continue
             rows.append(ObligedMember(

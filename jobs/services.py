@@ -420,11 +420,13 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
     member = seeker.member
 
     def obliged_on(day) -> bool:
-        # Only a refusal made on a day the seeker was obliged (age and sex that day) counts [R4].
+        # Only a refusal made on a day the seeker was obliged (age and sex that day, the county's
+        # jobseeker_obligation_areas then) counts [R4].
         if day is None:
             return True
         day_params = parameters_in_force(household.region, day)
-        return jobseeker_obligation(member.birth_date, member.sex, True, day, day_params).obliged
+        return jobseeker_obligation(member.birth_date, member.sex, True, day, day_params,
+                                    area=household.area).obliged
 
     check = sanction_due([Refusal(valid_reason=bool(r.refusal_valid), refused_on=r.outcome_on,
                                   reason=r.refusal_reason, obliged=obliged_on(r.outcome_on))

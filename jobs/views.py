@@ -45,7 +45,8 @@ def home(request):
     seekers = {s.member_id: s for s in selectors.seekers_for(request.user)}
     members = []
     for member in household.members.filter(died_on__isnull=True, left_on__isnull=True).order_by("id"):
-        obligation = jobseeker_obligation(member.birth_date, member.sex, member.work_ability == "full", today(), params)
+        obligation = jobseeker_obligation(member.birth_date, member.sex, member.work_ability == "full", today(), params,
+                                          area=household.area)
         members.append({"member": member, "name": mask_name(member.name), "obligation": obligation,
                         "seeker": seekers.get(member.pk)})
     referrals = list(selectors.referrals_for(request.user).order_by("-referred_on", "-id")[:50])

@@ -60,7 +60,8 @@ def seed(stdout=None) -> dict:
     jobs = [[head(h).id_number, head(h).name, "定远县某制衣厂", "2600.00", "2026-05-01"] for h in larger[3:8]]
     files.append(("employment", "社保参保就业人员.csv",
                   b"\xef\xbb\xbf" + _csv(["身份证号码", "姓名", "单位名称", "月缴费工资", "参保日期"], jobs, "utf-8")))
-    # 公安交管：机动车 (GB18030): two households with a car (the demo limit is 0 vehicles).
+    # 公安交管：机动车 (GB18030): two households with a car, matched but not flagged: the demo county sets no
+    # vehicle limit (its policy file; [R2] brought 三小车 owners into dibao).
     cars = [[head(h).id_number, head(h).name, f"皖M{12340 + i}", "小型轿车"] for i, h in enumerate(larger[8:10])]
     files.append(("vehicle", "机动车登记.csv", _csv(["身份证号码", "姓名", "号牌号码", "车辆类型"], cars, "gb18030")))
     # A bank file with two bad rows: rejected whole, with its error report.

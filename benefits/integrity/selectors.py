@@ -20,6 +20,33 @@ def cadre_relatives_for(user) -> QuerySet:
     ).order_by("member__household__region__path", "member__household__number", "id")
 
 
+def cadre_registrations_matching(id_numbers) -> list[CadreRelative]:
+    """Registrations (干部近亲属备案 [R3]) whose relative has one of ``id_numbers``: matched by resident ID
+    number, so a registered person is found in whatever household they now apply or are reviewed in."""
+    id_numbers = [n for n in id_numbers if n]
+    if not id_numbers:
+        return []
+    return list(CadreRelative.objects.filter(member__id_number__in=id_numbers).select_related("member")
+                .order_by("member__id_number", "id"))
+
+
+def registered_cadre_relative_ids() -> QuerySet:
+    """The ID numbers of every registered cadre relative, as a subquery."""
+    return CadreRelative.objects.values("member__id_number")
+
+
+def cadre_flagged_cases(user) -> tuple[QuerySet, QuerySet]:
+    """The open applications and open reviews of the user's jurisdiction flagged as involving a registered
+    cadre's close relative (the county's queue, 干部近亲属申请与复核), oldest first."""
+    from benefits.models import OPEN_APPLICATION_STEPS, Application, Review, ReviewStatus
+
+    applications = scope_model(Application.objects.filter(cadre_relative=True, step__in=OPEN_APPLICATION_STEPS)
+                               .select_related("household__region"), user).order_by("submitted_on", "id")
+    reviews = scope_model(Review.objects.filter(cadre_relative=True, status=ReviewStatus.OPEN)
+                          .select_related("household__region"), user).order_by("opened_at", "id")
+    return applications, reviews
+
+
 def tip_offs_for(user) -> QuerySet:
     return scope_model(TipOff.objects.select_related("region", "household", "assigned_to"), user)
 

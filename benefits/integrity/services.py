@@ -98,6 +98,8 @@ def cadre_relative_register(*, actor, member: Member, cadre_name: str, cadre_pos
     )
     audit.record(actor=actor, action="integrity.cadre_register", obj=registration, region=member.household.region,
                  after=audit.snapshot(registration))
+    # A case already open for the relative's household is flagged to the county now, as at intake.
+    benefit_services.household_open_cases_flag(actor=actor, household=member.household)
     return registration
 
 

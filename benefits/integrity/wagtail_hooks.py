@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.http import HttpResponse, HttpResponseForbidden
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from benefits.integrity import selectors, services
@@ -368,11 +370,50 @@ class DeathReportViewSet(ActionsMixin, ScopedModelViewSet):
                            "reported_at", "decided_by", "decided_at", "decision_note"]
 
 
+CADRE_CASE_ROLES = frozenset({Role.COUNTY, Role.ADMIN})  # the cases are flagged to the county [R3 备案]
+
+
+def _may_see_cadre_cases(user) -> bool:
+    return user.is_superuser or getattr(user, "role", None) in CADRE_CASE_ROLES
+
+
+class CadreCasesMenuItem(MenuItem):
+    """Shown to county staff (and admins). No query: the role is on the user."""
+
+    def is_shown(self, request):
+        return _may_see_cadre_cases(request.user)
+
+
+class CadreCasesViewSet(ViewSet):
+    """干部近亲属申请与复核: the county's queue of open applications and open reviews flagged at intake
+    because a member matches a registered cadre relative (``benefits.services.cadre``; selector
+    ``cadre_flagged_cases``, scoped); each row leads to the case."""
+
+    name = "integrity_cadre_cases"
+    icon = "user"
+    menu_label = _("干部近亲属申请与复核")
+    menu_item_class = CadreCasesMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view, name="index")]
+
+    def index_view(self, request):
+        if not _may_see_cadre_cases(request.user):
+            return HttpResponseForbidden()
+        applications, reviews = selectors.cadre_flagged_cases(request.user)
+        return TemplateResponse(request, "integrity/admin/cadre_cases.html", {
+            "title": _("干部近亲属申请与复核"),
+            "applications": [{"case": a, "url": reverse("benefit_applications:inspect", args=(a.pk,))}
+                             for a in applications[:500]],
+            "reviews": [{"case": r, "url": reverse("benefit_reviews:inspect", args=(r.pk,))} for r in reviews[:500]],
+        })
+
+
 class IntegrityGroup(ViewSetGroup):
     menu_label = _("廉政与监督")
     menu_icon = "warning"
     menu_order = 220
-    items = (TipOffViewSet, FraudCaseViewSet, DeathReportViewSet, CadreRelativeViewSet)
+    items = (TipOffViewSet, FraudCaseViewSet, DeathReportViewSet, CadreRelativeViewSet, CadreCasesViewSet)
 
 
 @hooks.register("register_admin_viewset")

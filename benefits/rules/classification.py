@@ -7,7 +7,8 @@ Pure Python: no Django, no database, no clock (the date is the ``as_of`` argumen
 Eligibility: per-capita counted income strictly below the standard (income exactly at the
 standard is *not* eligible: 人均月收入达到150元的家庭不能享受低保 [R4]), and within the asset
 limits (deposits per capita ≤ ``deposit_limit_per_capita``, vehicles ≤ ``max_vehicles``,
-properties ≤ ``max_properties``; a limit of ``None`` means no limit).
+properties ≤ ``max_properties``; a limit of ``None`` means no limit — the default, as the
+reports state no asset limit and [R2] brought 三小车 owners and their families into dibao).
 
 Category, tested in the order A > B > C (the first that applies wins):
 
@@ -25,7 +26,8 @@ Monthly household amount, n = household size, gap = standard − per-capita inco
 - urban A: standard × n
 - urban B: gap × (1 + urban_b_uplift) × n
 - urban C: gap × n
-- rural:   rural_amounts[category] × n
+- rural, ``rural_amount_method`` "flat" (the default, [R1] 月人均补助): rural_amounts[category] × n
+- rural, "gap" ([R3] 人均补差, a county parameter): A standard × n; B and C gap × n (no uplift)
 
 Everything is ``Decimal`` with no intermediate rounding. Because per-capita income is a
 quotient that may not terminate (400 / 3), the gap is multiplied out exactly as
@@ -78,6 +80,7 @@ PARAMETERS_USED = (
     "max_vehicles",
     "max_properties",
     "urban_b_uplift",
+    "rural_amount_method",
     "rural_amounts",
     "class_b_conditions_urban",
     "class_b_conditions_rural",
@@ -155,6 +158,9 @@ def _check_assets(
     reasons: list[str] = []
     lines: list[str] = []
     limit = params.deposit_limit_per_capita
+    if limit is None and params.max_vehicles is None and params.max_properties is None:
+        # The default: the reports state no asset limit, and [R2] brought 三小车 owners into dibao.
+        lines.append("本县未设存款、机动车、住房限额：资产不影响资格")
     if limit is not None:
         per_capita = assets.deposits / household_size
         within = assets.deposits <= limit * household_size
@@ -255,10 +261,14 @@ def assess_household(
     category, grounds = household_category(members, area, params)
     label = f"{AREA_NAMES[area]}{category}类（{'、'.join(grounds)}）"
     gap = f"(标准 {yuan_text(standard)} − 人均 {yuan_text(per_capita)})"
-    if area == "rural":
+    if area == "rural" and params.rural_amount_method == "flat":
         per_person = params.rural_amounts[category]
         exact = per_person * size
         formula = f"{yuan_text(per_person)} 元/人 × {size} 人"
+    elif area == "rural" and category != "A":
+        # [R3] 人均补差: the gap, no uplift for B
+        exact = standard * size - counted
+        formula = f"{gap} × {size} 人（人均补差）"
     elif category == "A":
         exact = standard * size
         formula = f"标准 {yuan_text(standard)} 元 × {size} 人"

@@ -34,6 +34,10 @@ from benefits.services.applications import (
     certificate_number_for,
     rejection_notice_text,
 )
+from benefits.services.cadre import (
+    case_flag_cadre_relative,
+    household_open_cases_flag,
+)
 from benefits.services.enrolments import (
     enrolment_change,
     enrolment_change_transition_amount,
@@ -68,6 +72,7 @@ from benefits.services.reviews import (
     DEATH_REVIEW_SOURCE,
     review_decide,
     review_open,
+    reviews_apply_deferred,
     reviews_open_periodic,
 )
 
@@ -90,6 +95,7 @@ __all__ = [
     "application_survey",
     "asset_save",
     "attachment_add",
+    "case_flag_cadre_relative",
     "certificate_number_for",
     "change_report",
     "enrolment_change",
@@ -100,6 +106,7 @@ __all__ = [
     "enrolment_start",
     "enrolment_start_transition",
     "enrolment_suspend",
+    "household_open_cases_flag",
     "household_refresh_flags",
     "household_save",
     "income_save",
@@ -114,6 +121,7 @@ __all__ = [
     "rejection_notice_text",
     "review_decide",
     "review_open",
+    "reviews_apply_deferred",
     "reviews_open_periodic",
     "standard_change_apply",
     "standard_change_preview",

@@ -34,6 +34,7 @@ from benefits.services._workflow import (
     attachment_add,
 )
 from benefits.services.accounts import recipient_account_create
+from benefits.services.cadre import case_flag_cadre_relative
 from benefits.services.enrolments import enrolment_start, next_review_date
 from benefits.services.households import household_refresh_flags
 from benefits.services.reviews import review_open
@@ -96,6 +97,7 @@ def application_submit(*, actor, household: Household, reason: str = "", submitt
     application.number = f"SQ{household.region.code[:9]}{application.pk:08d}"
     application.save(update_fields=["number"])
     _step_event(application, action=ApplicationAction.SUBMIT, actor=actor, step_before="", findings=reason, data=data)
+    case_flag_cadre_relative(actor=actor, case=application)  # 干部近亲属备案 [R3]: flagged to the county at intake
     for upload in attachments:
         attachment_add(actor=actor, application=application, upload=upload)
     audit.record(actor=actor, action="application.submit", obj=application, region=household.region,

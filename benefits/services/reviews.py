@@ -30,7 +30,8 @@ from benefits.payroll.services import (
 )
 from benefits.selectors import assess, assessment_json, enrolments_due_for_review
 from benefits.services._common import HOUSEHOLD
-from benefits.services.enrolments import enrolment_change, enrolment_end, next_review_date
+from benefits.services.cadre import case_flag_cadre_relative, reviews_flag_cadre_relatives
+from benefits.services.enrolments import ENROLMENT_ROLES, enrolment_change, enrolment_end, next_review_date
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
@@ -58,6 +59,7 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
     )
     audit.record(actor=actor, action="review.open", obj=review, region=household.region,
                  after=audit.snapshot(review), note=reason)
+    case_flag_cadre_relative(actor=actor, case=review)  # 干部近亲属备案 [R3]: flagged to the county at intake
     return review
 
 
@@ -85,6 +87,7 @@ def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
     ]
     Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)
     if reviews:
+        reviews_flag_cadre_relatives(actor=actor, kind=ReviewKind.PERIODIC)  # 干部近亲属备案 [R3]
         audit.record(actor=actor, action="review.open_periodic", object_type="benefits.review",
                      object_id="", object_label=f"{len(reviews)} 户定期复核", after={"count": len(reviews),
                                                                                   "as_of": as_of})
@@ -160,6 +163,10 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     whatever was proposed (应退尽退). CHANGE uses the given category/amount, else the assessment's.
     Township staff may decide KEEP; changes and exits are the county's (enrolment services check).
 
+    Inside a transition period (就业过渡期 [R4], :func:`_transition_defers`) the decision is recorded
+    with its findings but changes nothing yet: it takes effect from the first day after the period
+    (``takes_effect_on``), when :func:`reviews_apply_deferred` applies it.
+
     A review behind a recorded death (死亡报告) takes effect from the death report's ``stop_from`` — the
     month after the death — not from the decision: see :func:`_settle_death_months`. It cannot keep a
     benefit whose number of persons the death changed."""
@@ -191,7 +198,20 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
                 "persons": enrolment.persons, "household_size": assessment.household_size},
             field_errors={"outcome": [_("须调整或停保")]})
     settled = None
-    if current:
+    deferred_to = _transition_defers(review, enrolment, on) if current and stop_from is None else None
+    if deferred_to is not None:
+        # Inside a transition period the household keeps the transition amount to the period's last
+        # day [R4]: the findings and the decision are recorded now and take effect when it ends.
+        if outcome != ReviewOutcome.KEEP:  # changes and exits are the county's, deferred or not
+            require(actor, review.household.region, ENROLMENT_ROLES, what=HOUSEHOLD)
+        if outcome == ReviewOutcome.CHANGE:
+            review.new_category = new_category or assessment.category
+            review.new_amount = round_yuan(new_amount if new_amount is not None else assessment.monthly_amount)
+        review.takes_effect_on = deferred_to
+        review.effect_pending = True
+        note += (f"；就业过渡期内复核（过渡期至 {enrolment.transition_until}）：过渡期内照发过渡期待遇，"
+                 f"本结论自 {deferred_to} 起生效")
+    elif current:
         if outcome == ReviewOutcome.END:
             ended = enrolment_end(actor=actor, enrolment=enrolment, reason=f"复核停保：{note}"[:300],
                                   effective_on=stop_from or next_month_start(on))
@@ -225,7 +245,60 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
     review.save()
     audit.record(actor=actor, action="review.decide", obj=review, region=review.household.region, before=before,
                  after={"status": review.status, "outcome": outcome, "new_category": review.new_category,
-                        "new_amount": review.new_amount, "death_settlement": settled}, note=note)
+                        "new_amount": review.new_amount, "death_settlement": settled,
+                        "takes_effect_on": review.takes_effect_on}, note=note)
     return review
+
+
+def _transition_defers(review: Review, enrolment: Enrolment, on: dt.date) -> dt.date | None:
+    """The day a decision made on ``on`` takes effect when the enrolment is in a transition period
+    (就业过渡期 [R4]): the first day after the period — or None when it takes effect as usual.
+
+    Deferred: every review decided while the enrolment is transitional, on or before the period's
+    last day — a periodic review already open when the transition started, a change the household
+    reported (对象报告变化), a data flag, a tip-off. Not deferred: a death review, or any review behind
+    a recorded death (the caller does not ask for those): a death stops the deceased's share from the
+    month after the death, transition or not."""
+    if (enrolment.status != EnrolmentStatus.TRANSITIONAL or enrolment.transition_until is None
+            or on > enrolment.transition_until or review.kind == ReviewKind.DEATH):
+        return None
+    return next_month_start(enrolment.transition_until)
+
+
+@transaction.atomic
+def reviews_apply_deferred(*, actor, enrolment: Enrolment) -> list[Review]:
+    """Apply the decisions made inside the transition period that just ended (``effect_pending``),
+    oldest decision first, each from its ``takes_effect_on``: END ends the benefit from that day,
+    CHANGE sets the category and amount decided then, KEEP changes nothing. Called when the period
+    ends (``incentives.services.transitions_end_due``, after ``enrolment_end_transition``).
+    Idempotent: an applied decision is no longer pending. Returns the reviews applied."""
+    pending = list(Review.objects.select_for_update(of=("self",)).filter(enrolment=enrolment, effect_pending=True)
+                   .order_by("decided_at", "id"))
+    for review in pending:
+        enrolment.refresh_from_db()
+        reason = (f"过渡期内复核 #{review.pk}（{timezone.localtime(review.decided_at):%Y-%m-%d} 作出）过渡期满生效："
+                  f"{review.findings}")[:300]
+        done = "该待遇已终止，未作变更"
+        if enrolment.status == EnrolmentStatus.TRANSITIONAL:
+            raise Conflict(_("就业过渡期尚未结束，复核结论不能生效"), code="invalid_transition")
+        if enrolment.status != EnrolmentStatus.ENDED:
+            if review.outcome == ReviewOutcome.END:
+                enrolment_end(actor=actor, enrolment=enrolment, reason=reason, effective_on=review.takes_effect_on)
+                done = f"自 {review.takes_effect_on} 起停保"
+            elif review.outcome == ReviewOutcome.CHANGE:
+                persons = (review.assessment or {}).get("household_size")
+                enrolment_change(actor=actor, enrolment=enrolment, category=review.new_category,
+                                 monthly_amount=review.new_amount, reason=reason,
+                                 effective_on=review.takes_effect_on, persons=persons)
+                done = f"自 {review.takes_effect_on} 起调整为 {review.new_category} 类 {review.new_amount} 元"
+            else:
+                done = "维持原待遇"
+        Review.objects.filter(pk=review.pk).update(effect_pending=False)
+        review.effect_pending = False
+        audit.record(actor=actor, action="review.apply_deferred", obj=review, region=enrolment.household.region,
+                     before={"effect_pending": True}, after={"effect_pending": False, "outcome": review.outcome,
+                                                             "takes_effect_on": review.takes_effect_on},
+                     note=done)
+    return pending
 
 

@@ -1,7 +1,9 @@
 """The catalogue of policy parameters (政策参数) and their defaults.
 
 Every rule parameter a county can set lives here, with its type and its default
-(the defaults are the figures in the field reports, DESIGN.md §2, §3, §4, §5).
+(the defaults are the figures in the field reports, DESIGN.md §2, §3, §4, §5 — except the
+parameters listed in :data:`NOT_FROM_REPORTS`, whose values the reports do not give: set by the
+county; the default is not from the reports).
 Pure Python: the database stores overrides per region and date
 (``reemployment.core.models.ParameterSet``); :func:`build_parameters` turns a
 mapping of overrides into a frozen, typed :class:`PolicyParameters` that rule
@@ -49,6 +51,11 @@ class PolicyParameters:
 
     # Classification and amount (分类施保) [R1]
     urban_b_uplift: Decimal = Decimal("0.30")
+    # How a rural household's amount is computed: "flat" — rural_amounts per person by category
+    # [R1 月人均补助120/100/70元]; "gap" — the per-capita gap like urban [R3 人均补差]: A the full
+    # standard per person, B and C (standard − per-capita income) × persons (no uplift: [R3] states
+    # only 人均补差, and [R1]'s 30% is for urban B).
+    rural_amount_method: str = "flat"
     rural_amounts: Mapping[str, Decimal] = field(
         default_factory=lambda: _frozen_map(
             {"A": Decimal("120.00"), "B": Decimal("100.00"), "C": Decimal("70.00")}
@@ -64,10 +71,12 @@ class PolicyParameters:
         "university_student",
     )
     class_b_conditions_rural: tuple[str, ...] = ("serious_illness", "severe_disability", "single_parent")
-    # Asset limits; None means no limit.
-    deposit_limit_per_capita: Decimal | None = Decimal("20000.00")
-    max_vehicles: int | None = 0
-    max_properties: int | None = 1
+    # Asset limits; None means no limit, the default: the reports state none, and [R2] brought
+    # 三小车 (three-wheeler) owners and their families into dibao on purpose. A county that sets a
+    # limit does so in its policy file, with a note citing its basis.
+    deposit_limit_per_capita: Decimal | None = None
+    max_vehicles: int | None = None
+    max_properties: int | None = None
     # Income kinds that are not counted at all (e.g. "transfer" for some counties).
     income_kinds_not_counted: tuple[str, ...] = ()
     # Published cash prices for income in kind (粮食等实物收入折算), yuan per unit [R1].
@@ -99,7 +108,9 @@ class PolicyParameters:
     # Dynamic management [R1]
     review_interval_months_urban: int = 6
     review_interval_months_rural: int = 12
-    # Job seekers [R4]
+    # Job seekers [R4]. The obligation (and so the refusal sanction) is an urban rule by default:
+    # [R4] speaks of 对已享受城市低保或正在申请城市低保 …; a county may add "rural".
+    jobseeker_obligation_areas: tuple[str, ...] = ("urban",)
     jobseeker_min_age: int = 16
     jobseeker_max_age_male: int = 48
     jobseeker_max_age_female: int = 38
@@ -117,9 +128,29 @@ class PolicyParameters:
     false_certificate_fine_max: Decimal = Decimal("1000.00")
 
 
+# Parameters whose value the five field reports do not give: set by the county; the default is not from
+# the reports (it is a working value so the system runs). Checked against
+# ../shared/reference/dibao-field-reports.zh.txt; docs/policy-file.md marks the same rows, and
+# docs/policy-fidelity.md says for each what the reports do say. Every other default is a figure or a
+# rule the reports state (or, for the asset limits and the earnings disregard, the "none" they describe).
+NOT_FROM_REPORTS = frozenset({
+    "agricultural_prices",  # [R1] 实物收入…折算成现金时有很大的随意性: no price is given
+    "fast_track_window_months",  # [R4] 就业失败的…放宽低保申请条件，简化审批程序: no window
+    "fast_track_skip_appraisal",  # [R4] 简化审批程序: which steps are skipped is not said
+    "fast_track_notice_days",  # nor how long the shortened notice is
+    "public_labour_hours_per_month",  # [R2] 定期组织…参加治安巡逻、卫生保洁等公益性劳动: no hours
+    "appraisal_notice_days",  # [R1][R2] 张榜公示 after the appraisal: no number of days (the approval notice is 三天)
+    "jobseeker_min_age",  # [R4] gives only the upper ages 男48岁以下、女38岁以下; 16 is the legal working age
+    "placement_window_months",  # [R4] 输出比率: within how many months of completion is not said
+    "training_subsidy_completion_share",  # [R4] 将培训补贴与培训质量挂钩、与输出比例挂钩: no split
+    "training_subsidy_output_share",
+})
+
 _FIELDS = {f.name: f for f in dataclasses.fields(PolicyParameters)}
 # The member flags a class-B condition list may name (benefits.rules.household.Member).
 CLASS_B_CONDITIONS = ("serious_illness", "severe_disability", "single_parent", "university_student")
+# Parameters whose value is one of a few words.
+CHOICES = {"rural_amount_method": ("flat", "gap")}
 PARAMETER_NAMES = frozenset(_FIELDS)
 DEFAULTS = PolicyParameters()
 
@@ -149,7 +180,7 @@ def coerce_value(name: str, value: object) -> object:
             if not isinstance(value, (list, tuple)):
                 raise ParameterError(gettext_noop("%(name)s：应为收入类别的列表"), {"name": name})
             return tuple(str(v) for v in value)
-        if name == "transition_areas":
+        if name in {"transition_areas", "jobseeker_obligation_areas"}:
             if not isinstance(value, (list, tuple)) or any(v not in ("urban", "rural") for v in value):
                 raise ParameterError(
                     gettext_noop("%(name)s：应为以下条件的列表：%(allowed)s"), {"name": name, "allowed": "urban、rural"}
@@ -162,6 +193,13 @@ def coerce_value(name: str, value: object) -> object:
                     {"name": name, "allowed": "、".join(CLASS_B_CONDITIONS)},
                 )
             return tuple(dict.fromkeys(str(v) for v in value))
+        if name in CHOICES:
+            if value not in CHOICES[name]:
+                raise ParameterError(
+                    gettext_noop("%(name)s：应为以下之一：%(allowed)s"),
+                    {"name": name, "allowed": "、".join(CHOICES[name])},
+                )
+            return str(value)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ParameterError(gettext_noop("%(name)s：应为 true 或 false"), {"name": name})

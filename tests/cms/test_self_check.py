@@ -1,9 +1,12 @@
 """The self-check page: the case-work rules (benefits.rules.assess_household) with the standards in
 force (2026: urban 260, rural 180 per person per month; default parameters, no earnings disregard)."""
 
+import datetime as dt
+
 import pytest
 
 from cms import portal
+from reemployment.core.models import ParameterSet
 
 URL = "/self-check/"
 
@@ -35,18 +38,27 @@ def test_eligible_households_get_category_and_amount(client, site, fields, amoun
     assert f"{category}类" in body
 
 
-@pytest.mark.parametrize("fields,reason", [
+@pytest.mark.parametrize("fields,reason,limits", [
     # 2 persons, wages 600: per capita 300 ≥ 260
-    ({"household_size": 2, "wages": "600"}, "未低于低保标准"),
-    # deposits 30 000 for 1 person > 20 000 per person
-    ({"household_size": 1, "deposits": "30000"}, "存款"),
-    # a car: more than the 0 allowed
-    ({"household_size": 1, "vehicles": "1"}, "机动车"),
+    ({"household_size": 2, "wages": "600"}, "未低于低保标准", {}),
+    # a county that sets a deposit limit of 20 000 per person: 30 000 for 1 person > 20 000
+    ({"household_size": 1, "deposits": "30000"}, "存款", {"deposit_limit_per_capita": "20000.00"}),
+    # a county that allows no vehicle: a car is more than the 0 allowed
+    ({"household_size": 1, "vehicles": "1"}, "机动车", {"max_vehicles": 0}),
 ])
-def test_ineligible_households_are_told_why(client, site, fields, reason):
+def test_ineligible_households_are_told_why(client, site, regions, fields, reason, limits):
+    if limits:
+        ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2026, 1, 2), values=limits)
     body = post(client, **fields).content.decode()
     assert "可能不符合" in body
     assert reason in body
+
+
+def test_by_default_assets_do_not_exclude(client, site):
+    # No report states an asset limit and [R2] brought 三小车 owners into dibao: under the defaults a
+    # person with a car, 30 000 in deposits and no income may qualify: urban C, 260 − 0 = 260.00
+    body = post(client, household_size="1", deposits="30000", vehicles="1").content.decode()
+    assert "可能符合" in body and "260.00 元" in body
 
 
 def test_work_costs_are_deducted_from_wages(client, site):

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from benefits.models import Enrolment, EnrolmentEventKind, EnrolmentStatus, Review, ReviewKind
-from benefits.services import reviews_open_periodic
+from benefits.models import Enrolment, EnrolmentEventKind, EnrolmentStatus, IncomeItem, Review, ReviewKind
+from benefits.payroll.models import PaymentLine
+from benefits.payroll.services import payroll_run_compute
+from benefits.services import review_decide, review_open, reviews_open_periodic
 from incentives import services
 from incentives.models import ProposalStatus, RuleApplication
 from reemployment.core.errors import Conflict, PermissionDenied
@@ -289,3 +291,132 @@ def test_no_periodic_review_inside_the_transition(make_household, users, review_
     assert list(Review.objects.filter(household=household).values_list("kind", flat=True)) == [
         ReviewKind.TRANSITION_END
     ]
+
+
+# --- Reviews inside the transition period: findings now, effect when the period ends [R4] ------------
+
+
+def _decide(users, review, outcome, on, findings="入户核查：成员已就业"):
+    return review_decide(actor=users["county"], review=review, outcome=outcome, findings=findings, on=on)
+
+
+def _paid(users, regions, month):
+    """What the month's payroll pays the household (its one line)."""
+    run = payroll_run_compute(actor=users["county"], county=regions["county"], month=month).run
+    return PaymentLine.objects.get(run=run).amount
+
+
+@pytest.mark.parametrize(
+    "decided_on",
+    [
+        pytest.param(dt.date(2026, 4, 1), id="decided-on-the-first-day-of-the-first-month"),  # April = month 1 of 6
+        pytest.param(dt.date(2026, 9, 30), id="decided-on-the-last-day-of-the-last-month"),  # September = month 6 of 6
+    ],
+)
+def test_a_review_open_when_the_transition_starts_ends_the_benefit_only_after_it(
+        make_household, users, regions, standards, decided_on):
+    # 2 persons, urban C, 300.00 a month. A periodic review is open (due 31 March) before the job.
+    household, people, enrolment = make_household(amount="300.00")
+    review = review_open(actor="system:test", household=household, kind=ReviewKind.PERIODIC, reason="定期复核",
+                         due_on=dt.date(2026, 3, 31), enrolment=enrolment)
+    # Job from 10 March, the hired person's own wage 900 ≥ 800 → half: 300.00 × 0.50 = 150.00 a month,
+    # April..September 2026.
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "900.00"))
+    IncomeItem.objects.create(household=household, member=people[0], kind="wages", monthly_amount=Decimal("900.00"))
+    # The review is decided inside the period: 900 ÷ 2 persons = 450.00 per capita ≥ standard 150.00 →
+    # not eligible → END (应退尽退) — recorded now, effective on 1 October, the first day after the period.
+    _decide(users, review, "keep", decided_on)
+    review.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (review.status, review.outcome) == ("decided", "end")
+    assert (review.effect_pending, review.takes_effect_on) == (True, dt.date(2026, 10, 1))
+    assert "过渡期内照发过渡期待遇" in review.findings and "自 2026-10-01 起生效" in review.findings
+    assert enrolment.status == EnrolmentStatus.TRANSITIONAL and enrolment.end_date is None
+    assert (enrolment.transition_amount, enrolment.transition_until) == (Decimal("150.00"), dt.date(2026, 9, 30))
+    # The month of the decision is paid the transition amount, 150.00, not cut and not ended.
+    assert _paid(users, regions, decided_on.strftime("%Y-%m")) == Decimal("150.00")
+    # 1 October: the period ends and the decision takes effect: the benefit ends from 1 October.
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    enrolment.refresh_from_db()
+    review.refresh_from_db()
+    assert (enrolment.status, enrolment.end_date) == (EnrolmentStatus.ENDED, dt.date(2026, 10, 1))
+    assert review.effect_pending is False
+    exit_event = enrolment.events.get(kind=EnrolmentEventKind.EXIT)
+    assert exit_event.effective_on == dt.date(2026, 10, 1) and f"过渡期内复核 #{review.pk}" in exit_event.reason
+    # The review in the period was the review: no transition-end review is opened beside it.
+    assert not Review.objects.filter(household=household, kind=ReviewKind.TRANSITION_END).exists()
+    assert AuditEvent.objects.filter(action="review.apply_deferred", object_id=str(review.pk)).count() == 1
+    # October: no payment (end date 1 October: nothing for months starting on or after it).
+    run = payroll_run_compute(actor=users["county"], county=regions["county"], month="2026-10").run
+    assert not PaymentLine.objects.filter(run=run).exists()
+    # Running the end-of-transition job again changes nothing.
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 2)) == 0
+
+
+@pytest.mark.parametrize(
+    ("reported_on", "decided_on"),
+    [
+        pytest.param(dt.date(2026, 4, 2), dt.date(2026, 4, 20), id="first-transition-month"),  # April: month 1
+        pytest.param(dt.date(2026, 9, 1), dt.date(2026, 9, 30), id="last-transition-month"),  # September: month 6
+    ],
+)
+def test_a_change_report_in_the_period_changes_the_amount_only_after_it(
+        make_household, users, regions, standards, reported_on, decided_on):
+    # 3 persons, 420.00 a month. Job from 10 March, own wage 420 < 800 → the previous 420.00 continues in
+    # full, April..September.
+    household, people, enrolment = make_household(members=3, amount="420.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "420.00"))
+    IncomeItem.objects.create(household=household, member=people[0], kind="wages", monthly_amount=Decimal("420.00"))
+    # The household reports the wage (对象报告变化) inside the period; the review decides CHANGE:
+    # 420 ÷ 3 = 140.00 per capita < 150.00 → urban C: (150.00 − 140.00) × 3 = 30.00 a month.
+    review = review_open(actor="system:test", household=household, kind=ReviewKind.CHANGE_REPORT,
+                         reason="成员就业，月工资420元", due_on=reported_on, enrolment=enrolment)
+    _decide(users, review, "change", decided_on, findings="核实：成员月工资420元")
+    review.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (review.outcome, review.new_category, review.new_amount) == ("change", "C", Decimal("30.00"))
+    assert (review.effect_pending, review.takes_effect_on) == (True, dt.date(2026, 10, 1))
+    # Nothing changes during the period: the normal amount stays 420.00 and the transition pays 420.00.
+    assert (enrolment.status, enrolment.monthly_amount) == (EnrolmentStatus.TRANSITIONAL, Decimal("420.00"))
+    assert not enrolment.events.filter(kind=EnrolmentEventKind.AMOUNT_CHANGE).exists()
+    assert _paid(users, regions, decided_on.strftime("%Y-%m")) == Decimal("420.00")
+    # 1 October: the period ends; the change takes effect from 1 October → 30.00 a month; the
+    # transition-end review still opens (the benefit goes on, [R4] 然后正常复核).
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.category, enrolment.monthly_amount) == (
+        EnrolmentStatus.ACTIVE, "C", Decimal("30.00"))
+    change = enrolment.events.get(kind=EnrolmentEventKind.AMOUNT_CHANGE)
+    assert (change.effective_on, change.amount_before, change.amount_after) == (
+        dt.date(2026, 10, 1), Decimal("420.00"), Decimal("30.00"))
+    assert _paid(users, regions, "2026-10") == Decimal("30.00")
+    assert Review.objects.get(household=household, kind=ReviewKind.TRANSITION_END).status == "open"
+
+
+def test_township_staff_cannot_end_a_benefit_by_deferring_it(make_household, users, standards):
+    # Changes and exits are the county's: a township user's deferred END is refused like an immediate one.
+    household, people, enrolment = make_household(amount="300.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "900.00"))
+    IncomeItem.objects.create(household=household, member=people[0], kind="wages", monthly_amount=Decimal("900.00"))
+    review = review_open(actor="system:test", household=household, kind=ReviewKind.PERIODIC, reason="定期复核",
+                         enrolment=enrolment)
+    with pytest.raises(PermissionDenied):
+        review_decide(actor=users["township_a"], review=review, outcome="end", findings="已就业",
+                      on=dt.date(2026, 5, 10))
+    review.refresh_from_db()
+    assert review.status == "open" and not review.effect_pending
+
+
+def test_a_review_decided_after_the_period_takes_effect_as_usual(make_household, users, standards):
+    # Decided on 1 October, after the period (last day 30 September): not deferred; 900 ÷ 2 = 450 ≥ 150 →
+    # END from the next month, 1 November.
+    household, people, enrolment = make_household(amount="300.00")
+    services.transition_confirm(actor=users["county"], proposal=propose(people[0], "900.00"))
+    IncomeItem.objects.create(household=household, member=people[0], kind="wages", monthly_amount=Decimal("900.00"))
+    assert services.transitions_end_due(as_of=dt.date(2026, 10, 1)) == 1
+    review = Review.objects.get(household=household, kind=ReviewKind.TRANSITION_END)
+    _decide(users, review, "keep", dt.date(2026, 10, 1))
+    review.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (review.outcome, review.effect_pending, review.takes_effect_on) == ("end", False, None)
+    assert (enrolment.status, enrolment.end_date) == (EnrolmentStatus.ENDED, dt.date(2026, 11, 1))

@@ -6,10 +6,17 @@ from decimal import Decimal
 
 from benefits.models import Enrolment, EnrolmentStatus, Household, Member, Relation, WorkAbility
 from jobs.models import Employer, Hours, Vacancy
-from reemployment.core.models import today
+from reemployment.core.models import ParameterSet, today
 from reemployment.idcard import make_id_number
 
 _seq = itertools.count(1)
+
+
+def oblige_rural(county) -> ParameterSet:
+    """The county extends the job-seeker obligation (and so the refusal sanction) to rural households
+    (``jobseeker_obligation_areas``; urban only by default, [R4] speaks of 城市低保)."""
+    return ParameterSet.objects.create(region=county, valid_from=dt.date(2000, 1, 1),
+                                       values={"jobseeker_obligation_areas": ["urban", "rural"]})
 
 
 def make_household(region, *, account=None, enrolled=True, number=None) -> Household:

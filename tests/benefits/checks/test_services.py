@@ -235,12 +235,17 @@ def test_pension_above_declared(users, households):
         FlagKind.PENSION, "150.01", "150.00")
 
 
-def test_second_property_beyond_max_properties(users, households):
+def test_second_property_beyond_max_properties(users, households, regions):
     a, b, _c = members(households["h_a1"])
     other = members(households["h_b1"])[0]
     header = ["身份证号码", "姓名", "不动产权证号", "房屋坐落"]
     rows = [[a.id_number, "a", "皖(2020)001", "城南路1号"], [b.id_number, "b", "皖(2021)002", "城北路2号"],
-            [other.id_number, "o", "皖(2019)003", "炉桥村"]]  # h_b1 has one property: within the default limit 1
+            [other.id_number, "o", "皖(2019)003", "炉桥村"]]  # h_b1 has one property: within the limit 1
+    # No limit by default (the reports state none): the file flags nothing.
+    run(users, "property", header, rows[:2])
+    assert Flag.objects.count() == 0
+    # A county that allows one property per household: h_a1's two are over it.
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2020, 1, 1), values={"max_properties": 1})
     run(users, "property", header, rows)
     flag = Flag.objects.get()
     assert (flag.household, flag.kind, flag.member) == (households["h_a1"], FlagKind.PROPERTY, None)
@@ -250,6 +255,9 @@ def test_second_property_beyond_max_properties(users, households):
 def test_vehicle_limit_is_a_county_parameter(users, households, regions):
     a = members(households["h_a1"])[0]
     header = ["身份证号码", "姓名", "号牌号码"]
+    # No vehicle limit by default ([R2] brought 三小车 owners into dibao): two cars flag nothing.
+    run(users, "vehicle", header, [[a.id_number, "a", "皖M22222"], [a.id_number, "a", "皖M33333"]])
+    assert Flag.objects.count() == 0
     ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2020, 1, 1), values={"max_vehicles": 1})
     run(users, "vehicle", header, [[a.id_number, "a", "皖M12345"]])
     assert Flag.objects.count() == 0  # one vehicle allowed here
@@ -258,8 +266,10 @@ def test_vehicle_limit_is_a_county_parameter(users, households, regions):
     assert (flag.kind, flag.details["count"], flag.details["plate"]) == (FlagKind.VEHICLE, 2, ["皖M12345", "皖M54321"])
 
 
-def test_deposits_above_the_per_capita_limit(users, households):
-    # h_a1 has 3 persons: limit 3 × 20000.00 = 60000.00 (default deposit_limit_per_capita).
+def test_deposits_above_the_per_capita_limit(users, households, regions):
+    # A county limit of 20000.00 per person (none by default): h_a1 has 3 persons: 3 × 20000.00 = 60000.00.
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2020, 1, 1),
+                                values={"deposit_limit_per_capita": "20000.00"})
     a, b, _c = members(households["h_a1"])
     x = members(households["h_b1"])[0]  # 2 persons: limit 40000.00
     Asset.objects.create(household=households["h_a1"], kind=AssetKind.DEPOSIT, value=Decimal("5000.00"))
@@ -411,11 +421,13 @@ def test_command_imports_and_reports_errors(users, households, tmp_path, capsys)
     assert "row 2 身份证号码" in capsys.readouterr().out
 
 
-def test_xlsx_upload_is_checked_like_csv(users, households):
+def test_xlsx_upload_is_checked_like_csv(users, households, regions):
     import io
 
     from openpyxl import Workbook
 
+    # A county that allows no vehicle (none is the default limit): one car is over it.
+    ParameterSet.objects.create(region=regions["county"], valid_from=dt.date(2020, 1, 1), values={"max_vehicles": 0})
     a = members(households["h_b1"])[0]
     workbook = Workbook()
     workbook.active.append(["身份证号码", "姓名", "号牌号码", "初次登记日期"])

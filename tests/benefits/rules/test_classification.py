@@ -1,8 +1,9 @@
 """Eligibility, category and amount (DESIGN.md §2 [R1], disregard §4 [R4]).
 
 Each case writes its arithmetic out. Default parameters unless a case says otherwise:
-urban B uplift 0.30; rural A/B/C 120/100/70 per person; deposits ≤ 20000 per capita,
-no vehicle, at most one property; no earnings disregard.
+urban B uplift 0.30; rural A/B/C 120/100/70 per person; no asset limit (the reports state
+none; [R2] brought 三小车 owners into dibao); no earnings disregard. The asset-limit cases set
+``LIMITS`` (a county's deposits ≤ 20000 per capita, no vehicle, at most one property).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from reemployment.policy.parameters import DEFAULTS, ParameterError, build_param
 AS_OF = dt.date(2026, 1, 15)
 STANDARD = Decimal("150.00")
 NO_ASSETS = Assets(deposits=Decimal(0), vehicles=0, properties=0)
+# Asset limits a county might set in its policy file (none is set by default).
+LIMITS = {"deposit_limit_per_capita": "20000.00", "max_vehicles": 0, "max_properties": 1}
 
 PLAIN = Member(
     birth_date=dt.date(1980, 6, 1),
@@ -274,6 +277,60 @@ def test_rounding_is_shown_in_explanation():
     assert result.explanation[-1].endswith("= 21.6450 元，四舍五入到分为 21.65 元")
 
 
+RURAL_STANDARD = Decimal("180.00")
+GAP = build_parameters({"rural_amount_method": "gap"})
+
+
+@pytest.mark.parametrize(
+    ("members", "income", "method", "category", "amount"),
+    [
+        # Rural standard 180.00 a person. "flat" [R1 月人均补助]: the amount per person by category,
+        # whatever the income below the standard; "gap" [R3 人均补差]: (standard − per-capita) × n.
+        # C, 2 persons, income 200 → per-capita 100 < 180:
+        #   flat: 70 × 2 = 140.00;  gap: (180 − 100) × 2 = 160.00
+        pytest.param([PLAIN, PLAIN], "200", "flat", "C", "140.00", id="C-flat"),
+        pytest.param([PLAIN, PLAIN], "200", "gap", "C", "160.00", id="C-gap"),
+        # B (serious illness), 2 persons, income 200:
+        #   flat: 100 × 2 = 200.00;  gap: (180 − 100) × 2 = 160.00 — no uplift ([R3] states only 人均补差)
+        pytest.param([ILL, PLAIN], "200", "flat", "B", "200.00", id="B-flat"),
+        pytest.param([ILL, PLAIN], "200", "gap", "B", "160.00", id="B-gap-no-uplift"),
+        # A, 2 三无 persons, no income: flat 120 × 2 = 240.00;  gap: the full standard 180 × 2 = 360.00
+        pytest.param([THREE_NO, THREE_NO], "0", "flat", "A", "240.00", id="A-flat"),
+        pytest.param([THREE_NO, THREE_NO], "0", "gap", "A", "360.00", id="A-gap"),
+        # just below the standard: income 359.99 for 2 → per-capita 179.995 < 180:
+        #   flat: 70 × 2 = 140.00 (the flat amount does not shrink with the gap);
+        #   gap: 180 × 2 − 359.99 = 0.01
+        pytest.param([PLAIN, PLAIN], "359.99", "flat", "C", "140.00", id="just-below-flat"),
+        pytest.param([PLAIN, PLAIN], "359.99", "gap", "C", "0.01", id="just-below-gap"),
+        # exactly at the standard: income 360 for 2 → per-capita 180 = 180, not below → not eligible,
+        # 0.00 under either method
+        pytest.param([PLAIN, PLAIN], "360.00", "flat", None, "0.00", id="at-standard-flat"),
+        pytest.param([PLAIN, PLAIN], "360.00", "gap", None, "0.00", id="at-standard-gap"),
+        # gap, 3 persons, income 100: exact 180 × 3 − 100 = 440.00 (no rounding of 33.33… on the way)
+        pytest.param([PLAIN] * 3, "100", "gap", "C", "440.00", id="gap-no-intermediate-rounding"),
+    ],
+)
+def test_rural_amount_method(members, income, method, category, amount):
+    params = build_parameters({"rural_amount_method": method})
+    result = assess(members, [other(income)], area="rural", standard=RURAL_STANDARD, params=params)
+    assert result.category == category
+    assert result.eligible is (category is not None)
+    assert result.monthly_amount == Decimal(amount)
+    assert result.parameters_used["rural_amount_method"] == method
+
+
+def test_rural_amount_method_defaults_to_flat_and_is_explained():
+    assert DEFAULTS.rural_amount_method == "flat"
+    # gap, C, 2 persons, income 200: (180 − 100) × 2 = 160.00
+    result = assess([PLAIN, PLAIN], [other("200")], area="rural", standard=RURAL_STANDARD, params=GAP)
+    assert result.explanation[-1] == "农村C类（一般困难）：(标准 180.00 − 人均 100.00) × 2 人（人均补差） = 160.00 元"
+    # urban households are not affected: urban C the same gap 160.00 under either method
+    assert assess([PLAIN, PLAIN], [other("200")], standard=RURAL_STANDARD, params=GAP).monthly_amount == Decimal(
+        "160.00")
+    with pytest.raises(ParameterError, match="rural_amount_method"):
+        build_parameters({"rural_amount_method": "per-capita"})
+
+
 def test_custom_uplift_and_rural_amounts():
     params = build_parameters(
         {"urban_b_uplift": "0.50", "rural_amounts": {"A": "200", "B": "150", "C": "90"}}
@@ -287,26 +344,30 @@ def test_custom_uplift_and_rural_amounts():
 @pytest.mark.parametrize(
     ("assets", "overrides", "codes"),
     [
-        # deposits 40000 / 2 = 20000 per capita = limit → within
-        pytest.param(Assets(Decimal("40000.00"), 0, 0), {}, (), id="deposits-at-limit"),
+        # a county with LIMITS: deposits 40000 / 2 = 20000 per capita = limit → within
+        pytest.param(Assets(Decimal("40000.00"), 0, 0), LIMITS, (), id="deposits-at-limit"),
         # deposits 40000.01 / 2 = 20000.005 > 20000 → over
-        pytest.param(Assets(Decimal("40000.01"), 0, 0), {}, (REASON_DEPOSITS,), id="deposits-over"),
+        pytest.param(Assets(Decimal("40000.01"), 0, 0), LIMITS, (REASON_DEPOSITS,), id="deposits-over"),
         # no deposit limit → any deposits
-        pytest.param(Assets(Decimal(9999999), 0, 0), {"deposit_limit_per_capita": None}, (), id="no-limit"),
+        pytest.param(Assets(Decimal(9999999), 0, 0), {**LIMITS, "deposit_limit_per_capita": None}, (),
+                     id="no-limit"),
         # one vehicle, none allowed → over
-        pytest.param(Assets(Decimal(0), 1, 0), {}, (REASON_VEHICLES,), id="vehicle"),
+        pytest.param(Assets(Decimal(0), 1, 0), LIMITS, (REASON_VEHICLES,), id="vehicle"),
         # one vehicle, one allowed → within
-        pytest.param(Assets(Decimal(0), 1, 0), {"max_vehicles": 1}, (), id="vehicle-allowed"),
+        pytest.param(Assets(Decimal(0), 1, 0), {**LIMITS, "max_vehicles": 1}, (), id="vehicle-allowed"),
         # vehicles unlimited
-        pytest.param(Assets(Decimal(0), 3, 0), {"max_vehicles": None}, (), id="vehicles-unlimited"),
-        # one property allowed by default → within; two → over
-        pytest.param(Assets(Decimal(0), 0, 1), {}, (), id="one-property"),
-        pytest.param(Assets(Decimal(0), 0, 2), {}, (REASON_PROPERTIES,), id="two-properties"),
-        pytest.param(Assets(Decimal(0), 0, 5), {"max_properties": None}, (), id="properties-unlimited"),
+        pytest.param(Assets(Decimal(0), 3, 0), {**LIMITS, "max_vehicles": None}, (), id="vehicles-unlimited"),
+        # one property allowed → within; two → over
+        pytest.param(Assets(Decimal(0), 0, 1), LIMITS, (), id="one-property"),
+        pytest.param(Assets(Decimal(0), 0, 2), LIMITS, (REASON_PROPERTIES,), id="two-properties"),
+        pytest.param(Assets(Decimal(0), 0, 5), {**LIMITS, "max_properties": None}, (), id="properties-unlimited"),
         # everything over → every reason, in order
         pytest.param(
-            Assets(Decimal(50000), 2, 3), {}, (REASON_DEPOSITS, REASON_VEHICLES, REASON_PROPERTIES), id="all"
+            Assets(Decimal(50000), 2, 3), LIMITS, (REASON_DEPOSITS, REASON_VEHICLES, REASON_PROPERTIES), id="all"
         ),
+        # the defaults: no limit at all — a 三小车 owner [R2] with 2 vehicles, 3 properties and
+        # 50000 in deposits is decided by income alone
+        pytest.param(Assets(Decimal(50000), 2, 3), {}, (), id="defaults-no-limits"),
     ],
 )
 def test_asset_limits(assets, overrides, codes):
@@ -319,8 +380,15 @@ def test_asset_limits(assets, overrides, codes):
     assert result.monthly_amount == (Decimal("200.00") if not codes else Decimal("0.00"))
 
 
+def test_asset_limits_default_to_none():
+    # [R2] 将部分“三小车”车主及其家庭纳入低保行列; no report states a deposit, vehicle or housing limit.
+    assert (DEFAULTS.deposit_limit_per_capita, DEFAULTS.max_vehicles, DEFAULTS.max_properties) == (None, None, None)
+    result = assess([PLAIN], [other("100")], assets=Assets(Decimal(0), 1, 0))
+    assert result.eligible and "本县未设存款、机动车、住房限额：资产不影响资格" in result.explanation
+
+
 def test_income_and_asset_reasons_together():
-    result = assess([PLAIN], [other("200")], assets=Assets(Decimal(0), 1, 0))
+    result = assess([PLAIN], [other("200")], assets=Assets(Decimal(0), 1, 0), params=build_parameters(LIMITS))
     assert result.reason_codes == (REASON_INCOME, REASON_VEHICLES)
     assert result.reasons[0] == "人均月收入 200.00 元，未低于低保标准 150.00 元"
     assert result.reasons[1] == "机动车 1 辆，超过上限 0 辆"
@@ -341,9 +409,7 @@ def test_result_fields():
         "成员2 工资收入 300.00 元：全额计入",
         "家庭月计算收入 300.00 元 ÷ 3 人 = 人均 100.00 元",
         "人均 100.00 元低于城市低保标准 150.00 元",
-        "存款 0.00 元 ÷ 3 人 = 人均 0.00 元，限额 20000.00 元/人：未超过",
-        "机动车 0 辆，上限 0 辆：未超过",
-        "住房 0 套，上限 1 套：未超过",
+        "本县未设存款、机动车、住房限额：资产不影响资格",
         "城市B类（成员1 重病）：(标准 150.00 − 人均 100.00) × (1 + 0.30) × 3 人 = 195.00 元",
     )
     with pytest.raises(dataclasses.FrozenInstanceError):

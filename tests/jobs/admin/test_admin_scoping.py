@@ -6,7 +6,7 @@ from jobs import services
 from jobs.models import ReferralStatus, SanctionProposal
 from reemployment.core.models import Role
 from tests.factories import UserFactory
-from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member
+from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member, oblige_rural
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def records(users, regions):
     employer = make_employer(regions["town_b"])
     vacancies = [add_vacancy(employer, regions["town_b"], title=f"炉桥岗位{n}") for n in range(2)]
+    oblige_rural(regions["county"])  # 炉桥村 is rural: the county extends the obligation and the sanction to it
     member = make_member(make_household(regions["comm_b1"]), name="李建国")
     seeker = services.seeker_register(actor=users["community_b1"], member=member, skills="电焊")
     for vacancy in vacancies:
@@ -101,6 +102,7 @@ def test_labour_refers_from_the_match_list(client, users, regions, records, enco
 
 
 def test_obliged_list_in_the_admin_is_scoped(client, users, regions):
+    oblige_rural(regions["county"])  # 炉桥村 is rural: the county extends the obligation to it
     member = make_member(make_household(regions["comm_b1"]), sex="F", age=30, name="王小芳")
     client.force_login(users["township_b"])
     page = client.get("/admin/jobs/obliged/")

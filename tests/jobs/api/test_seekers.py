@@ -10,7 +10,7 @@ from jobs import services
 from jobs.models import JobSeeker, Referral, SanctionProposal
 from reemployment.core.models import Role, today
 from tests.factories import UserFactory
-from tests.jobs.factories import make_employer, make_household, make_member, vacancy_fields
+from tests.jobs.factories import make_employer, make_household, make_member, oblige_rural, vacancy_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,7 @@ def test_seekers_are_scoped(users, regions, household):
 
 def test_obliged_unregistered_lists_working_age_members_by_parameters(users, regions, household):
     as_of = today()
+    oblige_rural(regions["county"])  # 炉桥村 is rural: the county extends the obligation to rural households
     man_48 = make_member(household, sex="M", age=48, name="男四八")   # 48 ≤ 48 (以下 includes 48): obliged
     make_member(household, sex="M", age=49, name="男四九")          # 49 > 48: not obliged
     woman_38 = make_member(household, sex="F", age=38, name="女三八")  # 38 ≤ 38: obliged
@@ -134,7 +135,21 @@ def test_obliged_unregistered_lists_working_age_members_by_parameters(users, reg
     assert api(users["other_county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["count"] == 0
 
 
+def test_rural_members_are_obliged_only_when_the_county_lists_rural(users, regions, household):
+    # [R4] speaks of 城市低保: by default a 30-year-old man with work ability (16 ≤ 30 ≤ 48) in a rural
+    # household (炉桥村) is not on the list; the same man in an urban household (城南社区) is.
+    rural = make_member(household, sex="M", age=30, name="村里人")
+    urban = make_member(make_household(regions["comm_a1"]), sex="M", age=30, name="城里人")
+    listed = api(users["county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["results"]
+    assert [r["member_id"] for r in listed] == [urban.pk]
+    # The county lists rural (jobseeker_obligation_areas: [urban, rural]): both are obliged.
+    oblige_rural(regions["county"])
+    listed = api(users["county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["results"]
+    assert sorted(r["member_id"] for r in listed) == sorted([urban.pk, rural.pk])
+
+
 def test_sanction_endpoints(users, regions, household, posted):
+    oblige_rural(regions["county"])  # 炉桥村 is rural: the county extends the obligation and the sanction to it
     seeker = services.seeker_register(actor=users["community_b1"], member=make_member(household), skills="电焊")
     labour = api(users["labour"])
     for vacancy in posted[:2]:

@@ -46,25 +46,25 @@ D = dt.date
     ],
 )
 def test_obligation_by_age_and_sex(birth, sex, as_of, age, obliged):
-    result = jobseeker_obligation(birth, sex, True, as_of, DEFAULTS)
+    result = jobseeker_obligation(birth, sex, True, as_of, DEFAULTS, area="urban")
     assert result.age == age
     assert result.obliged is obliged
 
 
 def test_no_work_ability_no_obligation():
     # 30-year-old man, no work ability → not obliged whatever the age
-    result = jobseeker_obligation(D(1996, 1, 1), "M", False, D(2026, 1, 1), DEFAULTS)
+    result = jobseeker_obligation(D(1996, 1, 1), "M", False, D(2026, 1, 1), DEFAULTS, area="urban")
     assert not result.obliged
     assert result.explanation == "30 岁，无劳动能力：无求职登记义务"
 
 
 def test_obligation_explanation_and_limits():
-    result = jobseeker_obligation(D(1996, 1, 1), "F", True, D(2026, 1, 1), DEFAULTS)
+    result = jobseeker_obligation(D(1996, 1, 1), "F", True, D(2026, 1, 1), DEFAULTS, area="urban")
     assert (result.obliged, result.min_age, result.max_age) == (True, 16, 38)
     assert result.explanation == "女，30 岁（16 岁以上、38 岁以下），有劳动能力：应进行求职登记"
-    at_limit = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2026, 7, 10), DEFAULTS)
+    at_limit = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2026, 7, 10), DEFAULTS, area="urban")
     assert at_limit.explanation == "男，48 岁（16 岁以上、48 岁以下），有劳动能力：应进行求职登记"
-    over = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2027, 7, 10), DEFAULTS)
+    over = jobseeker_obligation(D(1978, 7, 10), "M", True, D(2027, 7, 10), DEFAULTS, area="urban")
     assert over.explanation == "男，49 岁，超过 48 岁：无求职登记义务"
 
 
@@ -73,18 +73,48 @@ def test_county_parameters():
         {"jobseeker_min_age": 18, "jobseeker_max_age_male": 55, "jobseeker_max_age_female": 50}
     )
     # 17 < 18 → not obliged; 54-year-old man < 55 → obliged; 49-year-old woman < 50 → obliged
-    assert not jobseeker_obligation(D(2009, 1, 1), "M", True, D(2026, 1, 1), params).obliged
-    assert jobseeker_obligation(D(1972, 1, 1), "M", True, D(2026, 1, 1), params).obliged
-    assert jobseeker_obligation(D(1977, 1, 1), "F", True, D(2026, 1, 1), params).obliged
+    assert not jobseeker_obligation(D(2009, 1, 1), "M", True, D(2026, 1, 1), params, area="urban").obliged
+    assert jobseeker_obligation(D(1972, 1, 1), "M", True, D(2026, 1, 1), params, area="urban").obliged
+    assert jobseeker_obligation(D(1977, 1, 1), "F", True, D(2026, 1, 1), params, area="urban").obliged
+
+
+@pytest.mark.parametrize(
+    ("area", "areas", "obliged"),
+    [
+        # [R4] speaks of 城市低保: by default (jobseeker_obligation_areas = [urban]) a rural
+        # working-age man with work ability (30, 16 ≤ 30 ≤ 48) is not obliged …
+        pytest.param("rural", None, False, id="rural-default"),
+        pytest.param("urban", None, True, id="urban-default"),
+        # … and is when his county lists rural
+        pytest.param("rural", ["urban", "rural"], True, id="rural-county-lists-rural"),
+        # a county could even oblige rural only
+        pytest.param("urban", ["rural"], False, id="urban-county-lists-rural-only"),
+    ],
+)
+def test_obligation_follows_the_county_areas(area, areas, obliged):
+    params = DEFAULTS if areas is None else build_parameters({"jobseeker_obligation_areas": areas})
+    result = jobseeker_obligation(D(1996, 1, 1), "M", True, D(2026, 1, 1), params, area=area)
+    assert result.obliged is obliged
+    if not obliged:
+        assert "不适用于" in result.explanation
+
+
+def test_obligation_areas_are_checked_when_loaded():
+    with pytest.raises(ValueError, match="jobseeker_obligation_areas"):
+        build_parameters({"jobseeker_obligation_areas": ["town"]})
+    assert build_parameters({"jobseeker_obligation_areas": ["rural", "urban", "rural"]}).jobseeker_obligation_areas == (
+        "rural", "urban")
 
 
 def test_invalid_inputs():
     with pytest.raises(ValueError, match="sex"):
-        jobseeker_obligation(D(1990, 1, 1), "male", True, D(2026, 1, 1), DEFAULTS)
+        jobseeker_obligation(D(1990, 1, 1), "male", True, D(2026, 1, 1), DEFAULTS, area="urban")
     with pytest.raises(TypeError, match="work_ability"):
-        jobseeker_obligation(D(1990, 1, 1), "M", "yes", D(2026, 1, 1), DEFAULTS)
+        jobseeker_obligation(D(1990, 1, 1), "M", "yes", D(2026, 1, 1), DEFAULTS, area="urban")
+    with pytest.raises(ValueError, match="area"):
+        jobseeker_obligation(D(1990, 1, 1), "M", True, D(2026, 1, 1), DEFAULTS, area="town")
     with pytest.raises(ValueError, match="before the birth date"):
-        jobseeker_obligation(D(2027, 1, 1), "M", True, D(2026, 1, 1), DEFAULTS)
+        jobseeker_obligation(D(2027, 1, 1), "M", True, D(2026, 1, 1), DEFAULTS, area="urban")
 
 
 NO = Refusal(valid_reason=False)

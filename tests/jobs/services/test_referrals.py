@@ -18,13 +18,19 @@ from jobs.models import (
 )
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import AuditEvent, today
-from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member
+from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member, oblige_rural
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def household(regions):
+def rural_obliged(regions):
+    # 炉桥村 is rural: this county extends the obligation and the sanction to rural households.
+    return oblige_rural(regions["county"])
+
+
+@pytest.fixture
+def household(regions, rural_obliged):
     return make_household(regions["comm_b1"])
 
 
@@ -165,7 +171,20 @@ def test_county_dismisses_and_the_enrolment_is_untouched(users, seeker, vacancie
     assert SanctionProposal.objects.count() == 1
 
 
-def test_applicant_household_gets_a_decline_proposal(users, regions, vacancies):
+# The obligation, and so the sanction, is an urban rule by default [R4 城市低保]: a 35-year-old man of
+# a rural household (16 ≤ 35 ≤ 48, work ability) registered voluntarily refuses twice → his refusals
+# do not count (0 < 2) → no proposal; in an urban household the same two refusals → 2 ≥ 2 → proposal.
+@pytest.mark.parametrize(("region_key", "proposed"), [("comm_b1", False), ("comm_a1", True)])
+def test_refusal_sanction_is_urban_by_default(users, regions, vacancies, region_key, proposed):
+    household = make_household(regions[region_key])
+    member = make_member(household, sex="M", age=35, name="赵志强")
+    seeker = services.seeker_register(actor=users["county"], member=member, skills="搬运")
+    refuse(users, seeker, vacancies[0], valid=False)
+    refuse(users, seeker, vacancies[1], valid=False)
+    assert SanctionProposal.objects.exists() is proposed
+
+
+def test_applicant_household_gets_a_decline_proposal(users, regions, vacancies, rural_obliged):
     applicant = make_household(regions["comm_b1"], enrolled=False)
     member = make_member(applicant, sex="F", age=30, name="王芳")
     seeker = services.seeker_register(actor=users["community_b1"], member=member, skills="保洁")
