@@ -6,29 +6,28 @@ county under the current and the draft policy for one month, with the same pure 
 caseworker's assessment (``benefits.rules.assess_household``). Nothing is written; the run is audited
 as a read (``policy.simulate``) after the rollback.
 
-Set-based: households, members, income items and assets are read in four queries for the whole county;
-standards and parameters are resolved once per community (not per household); the rules run in memory.
+Set-based: households, members, income items and assets are read in a constant number of queries for the
+whole county (``benefits.selectors.rule_inputs_bulk``, shared with the standard-raise re-pricing); standards
+and parameters are resolved once per community (not per household); the rules run in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from benefits import rules
-from benefits.models import Asset, AssetKind, Household, IncomeItem, Member, StudentStatus, WorkAbility
+from benefits.models import Household
+from benefits.selectors import BulkAssessor, HouseholdInputs, rule_inputs_bulk
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
 from reemployment.core.permissions import require
 from reemployment.core.policy_loader import PolicyFileError, load_policy_text
-from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.money import format_yuan
 
 SIMULATE_ROLES = frozenset({Role.COUNTY, Role.ADMIN})
@@ -38,19 +37,6 @@ ZERO = Decimal("0.00")
 
 class _Rollback(Exception):
     """Raised inside the draft's savepoint so that it is always rolled back."""
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """One household as the rules see it (current members only)."""
-
-    household_id: int
-    number: str
-    region_id: int
-    area: str
-    members: tuple
-    incomes: tuple
-    assets: rules.Assets
 
 
 @dataclass(frozen=True)
@@ -120,98 +106,14 @@ class SimulationReport:
         }
 
 
-def _inputs_for_county(county: Region, as_of: dt.date) -> tuple[list[_Inputs], dict[int, Region], int]:
-    """Every household of the county as rule inputs, in four queries. Mirrors ``selectors.rule_inputs``
-    (severe disability = grade 1 or 2, as ``Member.severe_disability``)."""
-    households = list(
-        Household.objects.filter(region__path__startswith=county.path)
-        .select_related("region").order_by("id")
-        .only("id", "number", "area", "single_parent", "disaster", "region")
-    )
-    regions = {h.region_id: h.region for h in households}
-    members_of: dict[int, list] = defaultdict(list)
-    member_qs = (Member.objects.filter(household__region__path__startswith=county.path, birth_date__lte=as_of)
-                 .exclude(died_on__lte=as_of).exclude(left_on__lte=as_of).order_by("id")
-                 .values_list("id", "household_id", "birth_date", "sex", "three_no", "serious_illness",
-                              "disability_grade", "student_status", "work_ability", "relation"))
-    for row in member_qs.iterator(chunk_size=5000):
-        members_of[row[1]].append(row)
-    incomes_of: dict[int, list] = defaultdict(list)
-    for row in (IncomeItem.objects.filter(household__region__path__startswith=county.path).order_by("id")
-                .values_list("household_id", "member_id", "kind", "monthly_amount", "quantity", "unit", "work_costs")
-                .iterator(chunk_size=5000)):
-        incomes_of[row[0]].append(row)
-    assets_of: dict[int, list[int | Decimal]] = defaultdict(lambda: [Decimal(0), 0, 0])
-    for household_id, kind, value in (Asset.objects.filter(household__region__path__startswith=county.path)
-                                      .values_list("household_id", "kind", "value").iterator(chunk_size=5000)):
-        totals = assets_of[household_id]
-        if kind == AssetKind.DEPOSIT:
-            totals[0] += value
-        elif kind == AssetKind.VEHICLE:
-            totals[1] += 1
-        elif kind == AssetKind.PROPERTY:
-            totals[2] += 1
-
-    result = []
-    without_members = 0
-    for household in households:
-        members = members_of.get(household.pk, [])
-        if not members:
-            without_members += 1
-            continue
-        index = {row[0]: i for i, row in enumerate(members)}
-        rule_members = tuple(
-            rules.Member(
-                birth_date=birth_date, sex=sex, three_no=three_no, serious_illness=serious_illness,
-                severe_disability=disability_grade in (1, 2), single_parent=household.single_parent,
-                university_student=student_status == StudentStatus.UNIVERSITY,
-                work_ability=work_ability != WorkAbility.NONE, disaster=household.disaster, relation=relation,
-            )
-            for (_id, _h, birth_date, sex, three_no, serious_illness, disability_grade, student_status,
-                 work_ability, relation) in members
-        )
-        incomes = []
-        for _h, member_id, kind, monthly_amount, quantity, unit, work_costs in incomes_of.get(household.pk, ()):
-            if member_id not in index:
-                continue  # a member who has left or died: not counted (as in selectors.rule_inputs)
-            if quantity is not None:
-                incomes.append(rules.Income(member_index=index[member_id], kind=kind, monthly_amount=Decimal(0),
-                                            quantity=quantity, unit=unit))
-            else:
-                incomes.append(rules.Income(member_index=index[member_id], kind=kind, monthly_amount=monthly_amount,
-                                            work_costs=work_costs if kind == "wages" else Decimal(0)))
-        deposits, vehicles, properties = assets_of[household.pk] if household.pk in assets_of else (Decimal(0), 0, 0)
-        result.append(_Inputs(household.pk, household.number, household.region_id, household.area, rule_members,
-                               tuple(incomes), rules.Assets(deposits=deposits, vehicles=vehicles,
-                                                            properties=properties)))
-    return result, regions, without_members
-
-
-def _policy_by_region(regions: dict[int, Region], as_of: dt.date) -> dict[tuple[int, str], tuple]:
-    """(region id, area) → (standard or None, parameters) in force: a few queries per community."""
-    policy = {}
-    for region_id, region in regions.items():
-        params = parameters_in_force(region, as_of)
-        for area in rules.AREAS:
-            try:
-                standard = standard_in_force(region, area, as_of).monthly_amount
-            except DomainError:
-                standard = None
-            policy[(region_id, area)] = (standard, params)
-    return policy
-
-
-def _assess_all(inputs: list[_Inputs], policy: dict, as_of: dt.date) -> dict[int, _Outcome | None]:
+def _assess_all(inputs: list[HouseholdInputs], assess: BulkAssessor) -> dict[int, _Outcome | None]:
+    """Each household's outcome, ``None`` when it cannot be assessed (no standard in force, inputs the
+    rules refuse)."""
     outcomes: dict[int, _Outcome | None] = {}
     for household in inputs:
-        standard, params = policy[(household.region_id, household.area)]
-        if standard is None:
-            outcomes[household.household_id] = None
-            continue
         try:
-            assessment = rules.assess_household(household.members, household.incomes, household.assets,
-                                                household.area, standard, params, as_of)
-        except rules.RuleInputError:
+            assessment = assess(household)
+        except DomainError:
             outcomes[household.household_id] = None
             continue
         category = assessment.category if assessment.eligible else NOT_ELIGIBLE
@@ -248,9 +150,12 @@ def policy_simulate(*, actor, county: Region, month: dt.date, draft_text: str | 
     as_of = month.replace(day=1)
     report = SimulationReport(county_code=county.code, county_name=county.name, month=as_of,
                               draft_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-    inputs, regions, without_members = _inputs_for_county(county, as_of)
-    current_policy = _policy_by_region(regions, as_of)
-    draft_policy: dict = {}
+    everyone, regions = rule_inputs_bulk(Household.objects.filter(region__path__startswith=county.path), as_of)
+    inputs = [household for household in everyone if household.members]
+    without_members = len(everyone) - len(inputs)
+    current_policy = BulkAssessor(regions, as_of)
+    current_policy.preload()
+    draft_policy = BulkAssessor({}, as_of)
     try:
         with transaction.atomic():
             load = load_policy_text(text, actor="system:policy_simulate")
@@ -258,13 +163,13 @@ def policy_simulate(*, actor, county: Region, month: dt.date, draft_text: str | 
                 _("标准：新建 %(standards_created)s，更新 %(standards_updated)s；参数：新建 %(parameter_sets_created)s，"
                   "更新 %(parameter_sets_updated)s") % vars(load))
             # The draft may have moved a region: re-read the paths inside the savepoint.
-            draft_regions = Region.objects.in_bulk(list(regions))
-            draft_policy = _policy_by_region(draft_regions, as_of)
+            draft_policy = BulkAssessor(Region.objects.in_bulk(list(regions)), as_of)
+            draft_policy.preload()
             raise _Rollback
     except _Rollback:
         pass
-    current = _assess_all(inputs, current_policy, as_of)
-    draft = _assess_all(inputs, draft_policy, as_of)
+    current = _assess_all(inputs, current_policy)
+    draft = _assess_all(inputs, draft_policy)
 
     report.not_assessable = without_members
     for household in inputs:

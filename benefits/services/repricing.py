@@ -19,11 +19,11 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from benefits import rules
 from benefits.models import (
     Application,
     ApplicationStep,
@@ -35,12 +35,11 @@ from benefits.models import (
 )
 from benefits.payroll.services import _county, parse_month
 from benefits.pricing import county_enrolments, policy_rows
-from benefits.selectors import rule_inputs
+from benefits.selectors import BulkAssessor, HouseholdInputs, rule_inputs_bulk
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
 from reemployment.core.permissions import actor_user, require
-from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.dates import add_months
 from reemployment.money import format_yuan, round_yuan
 
@@ -75,75 +74,62 @@ def _cause(rows: dict, area: str) -> str:
     return "；".join(_policy_label(row) for row in causes)
 
 
-class _Assessor:
-    """``selectors.assess`` for many households of one month: the same inputs (``rule_inputs``) and rule
-    (``rules.assess_household``), with the standard and parameters looked up once per region and area."""
-
-    def __init__(self, month: dt.date):
-        self.month = month
-        self.policy: dict = {}
-
-    def __call__(self, household: Household) -> rules.Assessment:
-        members, incomes, assets = rule_inputs(household, self.month)
-        if not members:
-            raise DomainError(_("家庭没有在册成员"))
-        key = (household.region_id, household.area)
-        if key not in self.policy:
-            self.policy[key] = (standard_in_force(household.region, household.area, self.month).monthly_amount,
-                                parameters_in_force(household.region, self.month))
-        standard, params = self.policy[key]
-        try:
-            return rules.assess_household(members, incomes, assets, household.area, standard, params, self.month)
-        except rules.RuleInputError as exc:
-            raise DomainError(_("无法核算：%(exc)s") % {"exc": exc}) from exc
-
-
-def _household_row(household: Household) -> dict:
-    return {"household": household.number, "household_id": household.pk, "region": household.region.name,
-            "region_code": household.region.code, "area": household.area}
+def _household_row(household: HouseholdInputs, regions: dict) -> dict:
+    region = regions[household.region_id]
+    return {"household": household.number, "household_id": household.household_id, "region": region.name,
+            "region_code": region.code, "area": household.area}
 
 
 def _compute(county: Region, month: dt.date) -> tuple[dict, list]:
+    """The preview, and the changed enrolments as (enrolment id, status, category, change) in id order.
+
+    Set-based: the current enrolments in one query, their households' rule inputs in a constant number
+    of queries (``rule_inputs_bulk``), the standard and parameters once per region and area; the rules
+    run in memory, household by household, exactly as ``selectors.assess`` would run them."""
     rows = policy_rows(county, month)
-    assess = _Assessor(month)
-    current = list(county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
-                   .select_related("household__region").prefetch_related("household__members").order_by("id"))
+    causes = {area: _cause(rows, area) for area in ("urban", "rural")}
+    current_qs = county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
+    current = list(current_qs.order_by("id").values_list(
+        "id", "household_id", "area", "category", "persons", "monthly_amount", "certificate_number", "status"))
+    inputs, regions = rule_inputs_bulk(Household.objects.filter(pk__in=current_qs.values("household_id")), month)
+    household_of = {household.household_id: household for household in inputs}
+    assess = BulkAssessor(regions, month)
     changes, needs_review, changed_rows = [], [], []
     groups: dict = defaultdict(lambda: {"households": 0, "persons": 0, "before": ZERO, "after": ZERO})
     total_before = total_after = ZERO
-    for enrolment in current:
-        before = enrolment.monthly_amount
+    for enrolment_id, household_id, area, category, persons, before, certificate, status in current:
+        household = household_of[household_id]
         after = before
         try:
-            assessment = assess(enrolment.household)
+            assessment = assess(household)
         except DomainError as exc:
-            needs_review.append({**_household_row(enrolment.household), "enrolment_id": enrolment.pk,
+            needs_review.append({**_household_row(household, regions), "enrolment_id": enrolment_id,
                                  "reason": str(exc)})
             assessment = None
         if assessment is not None:
             if not assessment.eligible:
-                needs_review.append({**_household_row(enrolment.household), "enrolment_id": enrolment.pk,
+                needs_review.append({**_household_row(household, regions), "enrolment_id": enrolment_id,
                                      "reason": "；".join(assessment.reasons)})
-            elif assessment.category != enrolment.category or assessment.household_size != enrolment.persons:
+            elif assessment.category != category or assessment.household_size != persons:
                 needs_review.append({
-                    **_household_row(enrolment.household), "enrolment_id": enrolment.pk,
+                    **_household_row(household, regions), "enrolment_id": enrolment_id,
                     "reason": f"核算为 {assessment.category} 类 {assessment.household_size} 人，"
-                              f"在保为 {enrolment.category} 类 {enrolment.persons} 人"})
+                              f"在保为 {category} 类 {persons} 人"})
             else:
                 after = round_yuan(assessment.monthly_amount)
         total_before += before
         total_after += after
         if after == before:
             continue
-        change = {**_household_row(enrolment.household), "enrolment_id": enrolment.pk,
-                  "certificate": enrolment.certificate_number, "category": enrolment.category,
-                  "persons": enrolment.persons, "before": before, "after": after,
-                  "cause": _cause(rows, enrolment.area)}
+        change = {**_household_row(household, regions), "enrolment_id": enrolment_id,
+                  "certificate": certificate, "category": category,
+                  "persons": persons, "before": before, "after": after,
+                  "cause": causes[area]}
         changes.append(change)
-        changed_rows.append((enrolment, change))
-        group = groups[(enrolment.area, enrolment.category)]
+        changed_rows.append((enrolment_id, status, category, change))
+        group = groups[(area, category)]
         group["households"] += 1
-        group["persons"] += enrolment.persons
+        group["persons"] += persons
         group["before"] += before
         group["after"] += after
     preview = {
@@ -173,21 +159,24 @@ def _may_qualify(county: Region, month: dt.date) -> list[dict]:
                 .values_list("household_id", flat=True))
     ended = (Enrolment.objects.filter(status=EnrolmentStatus.ENDED, end_date__gte=since, **in_county)
              .values_list("household_id", flat=True))
-    assess = _Assessor(month)
-    candidates = (Household.objects.filter(pk__in=set(rejected) | set(ended)).select_related("region")
+    candidates = (Household.objects.filter(Q(pk__in=rejected) | Q(pk__in=ended))
                   .exclude(enrolments__status__in=[s for s in EnrolmentStatus.values if s != EnrolmentStatus.ENDED])
                   .exclude(applications__step__in=[ApplicationStep.SUBMITTED, ApplicationStep.SURVEYED,
                                                    ApplicationStep.APPRAISED, ApplicationStep.NOTICE,
-                                                   ApplicationStep.REVIEWED, ApplicationStep.APPROVED])
-                  .distinct().prefetch_related("members").order_by("number"))
+                                                   ApplicationStep.REVIEWED, ApplicationStep.APPROVED]))
+    inputs, regions = rule_inputs_bulk(candidates, month)
+    by_id = {household.household_id: household for household in inputs}
+    assess = BulkAssessor(regions, month)
     found = []
-    for household in candidates:
+    for household_id in candidates.order_by("number").values_list("pk", flat=True):
+        household = by_id[household_id]
         try:
             assessment = assess(household)
         except DomainError:
             continue
         if assessment.per_capita_income < assessment.standard:
-            found.append({**_household_row(household), "per_capita_income": round_yuan(assessment.per_capita_income),
+            found.append({**_household_row(household, regions),
+                          "per_capita_income": round_yuan(assessment.per_capita_income),
                           "standard": assessment.standard, "eligible": assessment.eligible})
     return found
 
@@ -217,22 +206,7 @@ def standard_change_apply(*, actor, county: Region, month) -> dict:
     county, first = _guard(actor, county, month)
     Region.objects.select_for_update().get(pk=county.pk)  # one apply per county at a time
     preview, changed = _compute(county, first)
-    user = actor_user(actor)
-    enrolments = []
-    for enrolment, change in changed:
-        enrolment.monthly_amount = change["after"]
-        enrolment.priced_on = first
-        enrolments.append(enrolment)
-    Enrolment.objects.bulk_update(enrolments, ["monthly_amount", "priced_on"], batch_size=2000)
-    EnrolmentEvent.objects.bulk_create([
-        EnrolmentEvent(enrolment=e, kind=EnrolmentEventKind.REPRICING, effective_on=first,
-                       status_before=e.status, status_after=e.status,
-                       category_before=e.category, category_after=e.category,
-                       amount_before=change["before"], amount_after=change["after"],
-                       reason=f"{REASON}：{change['before']} → {change['after']} 元，依据 {change['cause']}"[:300],
-                       actor=user)
-        for e, change in changed
-    ], batch_size=2000)
+    _write_changes(changed, first, actor_user(actor))
     stamped = (county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
                .exclude(priced_on=first).update(priced_on=first))
     audit.record(actor=actor, action="enrolment.reprice", object_type="benefits.enrolment", object_id="",
@@ -241,8 +215,54 @@ def standard_change_apply(*, actor, county: Region, month) -> dict:
                         "households_changed": preview["households_changed"],
                         "total_before": preview["total_before"], "total_after": preview["total_after"],
                         "changes": [{"enrolment": c["enrolment_id"], "before": c["before"], "after": c["after"]}
-                                    for _e, c in changed],
+                                    for _id, _status, _category, c in changed],
                         "stamped": stamped},
                  note=REASON)
     return preview
 
+
+_CHANGES = "benefits_repricing_change"  # a temporary table, dropped before the transaction ends
+
+
+def _write_changes(changed: list, first: dt.date, user) -> None:
+    """The new amounts (and ``priced_on``) and one ``EnrolmentEvent`` per changed enrolment, in three
+    statements whatever their number: the changes go into a temporary table (COPY on PostgreSQL), from
+    which one UPDATE … FROM sets the amounts and one INSERT … SELECT writes the events.
+
+    The same rows as ``bulk_update`` and ``bulk_create`` of the model instances would write: the event's
+    status and category are the enrolment's (unchanged), ``updated_at`` is not touched, and ``at`` is
+    the time of the apply."""
+    if not changed:
+        return
+    enrolments, events = Enrolment._meta.db_table, EnrolmentEvent._meta.db_table
+    rows = [(enrolment_id, change["before"], change["after"],
+             f"{REASON}：{change['before']} → {change['after']} 元，依据 {change['cause']}"[:300])
+            for enrolment_id, _status, _category, change in changed]
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_CHANGES}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_CHANGES} (enrolment_id bigint PRIMARY KEY, "
+                       "amount_before numeric(12, 2) NOT NULL, amount_after numeric(12, 2) NOT NULL, "
+                       "reason varchar(300) NOT NULL)")
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {_CHANGES} (enrolment_id, amount_before, amount_after, reason) "
+                                    "FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {_CHANGES} (enrolment_id, amount_before, amount_after, reason) "
+                               "VALUES (%s, %s, %s, %s)", rows)
+        cursor.execute(
+            f"UPDATE {enrolments} SET monthly_amount = (SELECT c.amount_after FROM {_CHANGES} c "
+            f"WHERE c.enrolment_id = {enrolments}.id), priced_on = %s "
+            f"WHERE id IN (SELECT enrolment_id FROM {_CHANGES})",
+            [ops.adapt_datefield_value(first)])
+        cursor.execute(
+            f"INSERT INTO {events} (enrolment_id, kind, effective_on, status_before, status_after, category_before, "
+            "category_after, amount_before, amount_after, reason, actor_id, at) "
+            "SELECT c.enrolment_id, %s, %s, e.status, e.status, e.category, e.category, c.amount_before, "
+            f"c.amount_after, c.reason, %s, %s FROM {_CHANGES} c JOIN {enrolments} e ON e.id = c.enrolment_id "
+            "ORDER BY c.enrolment_id",
+            [str(EnrolmentEventKind.REPRICING), ops.adapt_datefield_value(first), getattr(user, "pk", None),
+             ops.adapt_datetimefield_value(timezone.now())])
+        cursor.execute(f"DROP TABLE {_CHANGES}")

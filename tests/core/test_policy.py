@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from reemployment.core.errors import DomainError
 from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard
 from reemployment.core.policy_loader import PolicyFileError, load_policy_text
-from reemployment.core.selectors import parameters_in_force, standard_in_force
+from reemployment.core.selectors import parameters_in_force, policy_in_force, standard_in_force
 
 SAMPLE = """\
 regions:
@@ -84,6 +85,48 @@ parameters:
     assert parameters_in_force(Region.objects.get(code="341125101"), dt.date(2026, 8, 1)).urban_b_uplift == Decimal("0.30")
     with pytest.raises(Exception, match="no urban standard"):
         standard_in_force(community, "urban", dt.date(2025, 12, 31))
+
+
+@pytest.mark.django_db
+def test_policy_in_force_for_many_regions_is_the_same_choice_in_two_queries(django_assert_num_queries):
+    """The bulk read (re-pricing and simulation) picks what one region at a time picks: the most specific
+    region's latest standard, parameters merged from the county down; no standard → the same error."""
+    load_policy_text(SAMPLE)
+    load_policy_text(
+        """
+standards:
+  - {region: "341125", area: urban, monthly_amount: "180.00", valid_from: 2026-07-01}
+  - {region: "341125100", area: urban, monthly_amount: "190.00", valid_from: 2026-06-01}
+  - {region: "341125100001", area: rural, monthly_amount: "120.00", valid_from: 2026-08-01}
+parameters:
+  - region: "341125"
+    valid_from: 2026-07-01
+    values: {transition_threshold: "900.00"}
+  - region: "341125100"
+    valid_from: 2026-08-01
+    values: {urban_b_uplift: "0.25"}
+"""
+    )
+    regions = list(Region.objects.all())
+    for as_of in (dt.date(2025, 12, 31), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 8, 1)):
+        with django_assert_num_queries(2):
+            bulk = policy_in_force(regions, as_of)
+        for region in regions:
+            for area in ("urban", "rural"):
+                standard, params = bulk[(region.pk, area)]
+                try:
+                    expected = standard_in_force(region, area, as_of)
+                except DomainError as exc:
+                    assert isinstance(standard, DomainError) and standard.message == exc.message
+                else:
+                    assert standard == expected
+                assert params == parameters_in_force(region, as_of)
+    community = Region.objects.get(code="341125100001")
+    august = policy_in_force([community], dt.date(2026, 8, 1))
+    # The township's 190.00 (from June) is more specific than the county's 180.00 (from July).
+    assert august[(community.pk, "urban")][0].monthly_amount == Decimal("190.00")
+    assert august[(community.pk, "rural")][0].monthly_amount == Decimal("120.00")
+    assert august[(community.pk, "urban")][1].urban_b_uplift == Decimal("0.25")
 
 
 BAD = """\

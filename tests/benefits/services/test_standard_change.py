@@ -22,7 +22,7 @@ from benefits.payroll.models import PaymentLine
 from benefits.payroll.services import payroll_run_compute
 from benefits.services import standard_change_apply, standard_change_preview
 from reemployment.core.errors import Conflict, PermissionDenied
-from reemployment.core.models import AuditEvent, ParameterSet
+from reemployment.core.models import AuditEvent, ParameterSet, Standard
 from tests.benefits.factories import make_household
 
 JAN = dt.date(2026, 1, 1)
@@ -168,3 +168,72 @@ def test_amount_parameter_change_reprices_rural_and_blocks_payroll(users, county
     assert "政策参数 rural_amounts（2026-03-01 起" in event.reason
     payroll_run_compute(actor=users["county"], county=regions["county"], month="2026-03")
     assert PaymentLine.objects.get(enrolment=county_cases["r"], month=dt.date(2026, 3, 1)).amount == Decimal("90.00")
+
+
+def test_events_written_set_based_carry_status_category_and_actor(users, county_cases, regions):
+    """The events come from one INSERT … SELECT: each carries what the model would (status and category
+    unchanged, the acting user, the time of the apply), one per changed enrolment."""
+    standard_change_apply(actor=users["county"], county=regions["county"], month="2026-01")
+    events = EnrolmentEvent.objects.filter(kind=EnrolmentEventKind.REPRICING).order_by("enrolment_id")
+    assert [(e.enrolment_id, e.status_before, e.status_after, e.category_before, e.category_after,
+             e.amount_before, e.amount_after, e.actor_id, e.transition_amount_after) for e in events] == [
+        (county_cases["a"].pk, "active", "active", "A", "A", Decimal("150.00"), Decimal("260.00"), users["county"].pk,
+         None),
+        (county_cases["b"].pk, "active", "active", "B", "B", Decimal("260.00"), Decimal("546.00"), users["county"].pk,
+         None),
+        (county_cases["c"].pk, "active", "active", "C", "C", Decimal("100.00"), Decimal("320.00"), users["county"].pk,
+         None),
+    ]
+    assert len({e.at for e in events}) == 1 and events[0].at is not None
+    # The recipient's history shows it (the enrolment's events, in order).
+    standard = Standard.objects.get(region=regions["county"], area="urban", valid_from=JAN)
+    assert list(county_cases["b"].events.values_list("reason", flat=True)) == [
+        f"提标调整：260.00 → 546.00 元，依据 城市低保标准 260.00 元（2026-01-01 起，#{standard.pk}）"]
+
+
+def test_transitional_and_memberless_enrolments(users, policy):
+    # Transitional urban A, one 三无 person: the normal amount 150.00 → 260 × 1 = 260.00 is re-priced; the
+    # transition amount 400.00 paid until 2026-06 stays as it is.
+    household = make_household(policy["comm_a1"], members=1, **BANK)
+    household.members.update(three_no=True, work_ability="none")
+    transitional = _enrol(household, "A", "150.00", 1)
+    Enrolment.objects.filter(pk=transitional.pk).update(status=EnrolmentStatus.TRANSITIONAL,
+                                                        transition_amount=Decimal("400.00"),
+                                                        transition_until=dt.date(2026, 6, 30))
+    # An enrolment whose only member died in 2025: no current member, listed for a review, unchanged.
+    gone = make_household(policy["comm_a2"], members=1, **BANK)
+    gone.members.update(died_on=dt.date(2025, 11, 3))
+    memberless = _enrol(gone, "C", "80.00", 1)
+    preview = standard_change_apply(actor=users["county"], county=policy["county"], month="2026-01")
+    transitional.refresh_from_db()
+    assert (transitional.monthly_amount, transitional.transition_amount) == (Decimal("260.00"), Decimal("400.00"))
+    assert [(r["enrolment_id"], r["reason"]) for r in preview["needs_review"]] == [(memberless.pk, "家庭没有在册成员")]
+    memberless.refresh_from_db()
+    assert (memberless.monthly_amount, memberless.priced_on) == (Decimal("80.00"), JAN)
+    event = EnrolmentEvent.objects.get(kind=EnrolmentEventKind.REPRICING)
+    assert (event.enrolment_id, event.status_before, event.status_after) == (
+        transitional.pk, "transitional", "transitional")
+
+
+def test_queries_do_not_grow_with_enrolments(users, county_cases, regions, declined):
+    """Set-based: preview and apply read and write in a number of statements that does not depend on how
+    many households the county has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(service) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            service(actor=users["county"], county=regions["county"], month="2026-01")
+        return len(captured)
+
+    preview = queries(standard_change_preview)
+    for n in range(6):
+        household = make_household(regions["comm_a1" if n % 2 else "comm_b1"], members=2,
+                                   incomes=[(0, "wages", "100.00")], **BANK)
+        _enrol(household, "C", "50.00", 2)
+    assert queries(standard_change_preview) == preview
+    # Apply: the same reads plus the writes (temporary table, update, events, stamps, audit).
+    with CaptureQueriesContext(connection) as captured:
+        result = standard_change_apply(actor=users["county"], county=regions["county"], month="2026-01")
+    assert result["households_changed"] == 3 + 6
+    assert len(captured) < preview + 15

@@ -4,9 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
-from benefits.models import EnrolmentStatus, Member
+from benefits.models import EnrolmentStatus, Household, Member
 from benefits.payroll.models import PaymentLine, PayrollRun, RunStatus
 from benefits.payroll.services import (
     parse_month,
@@ -15,7 +16,7 @@ from benefits.payroll.services import (
     payroll_run_review,
 )
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
-from reemployment.core.models import AuditEvent
+from reemployment.core.models import AuditEvent, Region
 from tests.benefits.payroll.conftest import MAY
 from tests.benefits.payroll.factories import make_enrolment, make_household
 
@@ -56,6 +57,30 @@ def test_the_database_refuses_a_second_line_for_an_enrolment_and_month(regions, 
     with pytest.raises(IntegrityError), transaction.atomic():
         PaymentLine.objects.create(run=run, enrolment=line.enrolment, household=line.household, region=line.region,
                                    month=line.month, amount=line.amount, persons=1, category="C", area="urban")
+
+
+def test_the_database_refuses_lines_whose_run_household_or_region_is_missing(regions, county_households):
+    """Run, household and region are checked per statement, not by foreign keys (migration 0003). On SQLite
+    only the run is checked by the database (a trigger naming the household or region tables would break
+    SQLite's rebuild of those tables); the payroll copies both from the enrolment's household."""
+    run = compute(regions).run
+    line = PaymentLine.objects.filter(run=run).first()
+    fields = {"run_id": run.pk, "household_id": line.household_id, "region_id": line.region_id}
+    missing = ["run_id", "household_id", "region_id"] if connection.vendor == "postgresql" else ["run_id"]
+    for name in missing:
+        with pytest.raises(IntegrityError, match="missing"), transaction.atomic():
+            PaymentLine.objects.create(**{**fields, name: 987654}, enrolment=line.enrolment, month=dt.date(2026, 6, 1),
+                                       amount=line.amount, persons=1, category="C", area="urban")
+    # Nothing that lines refer to can be deleted: the ORM refuses (PROTECT) …
+    for obj in (run, line.household, line.region):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            obj.delete()
+    # … and so does PostgreSQL for a plain DELETE, as the foreign keys did.
+    if connection.vendor == "postgresql":
+        for model, pk in ((PayrollRun, run.pk), (Household, line.household_id), (Region, line.region_id)):
+            with pytest.raises(IntegrityError, match="payment lines still refer"), transaction.atomic():
+                model.objects.filter(pk=pk)._raw_delete(connection.alias)
+    assert PaymentLine.objects.filter(run=run).count() == 3
 
 
 def test_transitional_enrolment_is_paid_the_transition_amount(regions):
