@@ -33,6 +33,7 @@ from drf_spectacular.generators import EndpointEnumerator
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from reemployment.core.admin_actions import ActionsMixin
 from reemployment.core.admin_views import ScopedModelViewSet
 from reemployment.core.models import Region, Role
 from reemployment.core.scoping import scope_model
@@ -352,3 +353,56 @@ def test_self_service_route(route, name, world, client):
                             "expected 404")
     client.logout()
     assert not failures, "\n".join(failures)
+
+
+# ------------------------------------------------------------------ object actions (<pk>/do/<action>/)
+
+ACTION_VIEWSETS = [v for v in SCOPED_VIEWSETS if isinstance(v, ActionsMixin) and (v.object_actions or v.create_actions)]
+
+
+def test_action_viewsets_found():
+    labels = {v.model._meta.label for v in ACTION_VIEWSETS}
+    assert {"benefits.Household", "benefits.Application", "jobs.SanctionProposal"} <= labels, labels
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewset", ACTION_VIEWSETS, ids=[v.model._meta.label for v in ACTION_VIEWSETS])
+def test_admin_actions(viewset, world, client):
+    """Every registered action × every login: without the action's model permission (and, on a record,
+    the model's view permission) the form is never rendered — 403 before the record is read; with
+    them, the form (200) inside the jurisdiction, 404 outside, or 403 when the action is not available
+    for the record and the viewset refuses unavailable actions. Anonymous → the login page."""
+    from django.urls import reverse
+
+    instance = _pick_instance(viewset.model)
+    assert instance is not None, f"{viewset.model._meta.label}: no record in the world"
+    cases = [(name, spec, True) for name, spec in viewset.object_actions.items()]
+    cases += [(name, spec, False) for name, spec in viewset.create_actions.items()]
+    failures, checked = [], 0
+    for name, spec, on_record in cases:
+        url = (reverse(viewset.get_url_name("action"), args=(instance.pk, name)) if on_record
+               else reverse(viewset.get_url_name("create"), args=(name,)))
+        for username, user in world.items():
+            client.force_login(user)
+            response = client.get(url)
+            checked += 1
+            allowed = user.has_perms(viewset.required_permissions(spec, on_record=on_record))
+            in_scope = not on_record or scope_model(viewset.model._default_manager.filter(pk=instance.pk),
+                                                    user).exists()
+            if not allowed:
+                # Wagtail's admin sends a recipient (no admin access) to the login page first.
+                expected = {302, 403}
+            elif not in_scope:
+                expected = {404}
+            elif viewset.refuse_unavailable and not spec.available(user, instance if on_record else None):
+                expected = {403}
+            else:
+                expected = {200}
+            if response.status_code not in expected or (not allowed and b"<form" in response.content):
+                failures.append(f"{username:<10} GET {url} → {response.status_code}, expected {sorted(expected)} "
+                                f"(perm={allowed}, in_scope={in_scope})")
+        client.logout()
+        status = client.get(url).status_code
+        if status != 302:
+            failures.append(f"anonymous GET {url} → {status}, expected 302 to the login page")
+    assert not failures, f"{len(failures)} of {checked} checks failed:\n" + "\n".join(failures)
