@@ -49,6 +49,8 @@ def required_permissions(request, view) -> tuple[str, ...]:
 
     A view or action that states nothing and has no model is a configuration error (never "allowed").
     """
+    if request.method.lower() not in view.http_method_names or not hasattr(view, request.method.lower()):
+        return ()  # no handler (TRACE, or DELETE on a read-only viewset): DRF answers 405
     # HEAD and OPTIONS (DRF's "metadata" action) read: they need what GET needs.
     method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
     declared = getattr(view, "required_permissions", None)
