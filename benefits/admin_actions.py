@@ -313,10 +313,14 @@ def _add(service):
 
 
 HOUSEHOLD_ACTIONS = {
-    "add_member": Action(_("添加成员"), MemberForm, _add(services.member_save), available=lambda u, o: _staff(u)),
-    "add_income": Action(_("添加收入"), IncomeForm, _add(services.income_save), available=lambda u, o: _staff(u)),
-    "add_asset": Action(_("添加财产"), AssetForm, _add(services.asset_save), available=lambda u, o: _staff(u)),
-    "submit": Action(_("受理低保申请"), SubmitForm, _submit, available=_may_submit),
+    "add_member": Action(_("添加成员"), MemberForm, _add(services.member_save), available=lambda u, o: _staff(u),
+                         permission="benefits.add_member"),
+    "add_income": Action(_("添加收入"), IncomeForm, _add(services.income_save), available=lambda u, o: _staff(u),
+                         permission="benefits.add_incomeitem"),
+    "add_asset": Action(_("添加财产"), AssetForm, _add(services.asset_save), available=lambda u, o: _staff(u),
+                        permission="benefits.add_asset"),
+    "submit": Action(_("受理低保申请"), SubmitForm, _submit, available=_may_submit,
+                     permission="benefits.add_application"),
     "create_account": Action(_("创建对象登录账号"), PasswordForm, lambda u, o, f: services.recipient_account_create(
         actor=u, household=o, password=f.cleaned_data["password"]), available=lambda u, o: _staff(u) and not o.account_id),
     "reset_password": Action(_("重置对象登录密码"), PasswordForm, lambda u, o, f: services.recipient_password_reset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +12,6 @@ from benefits import public, selectors
 from benefits.forms import EstimateInput
 from benefits.models import Application, Enrolment, Review
 from reemployment.core.api import PublicThrottle
-from reemployment.core.models import STAFF_ROLES
 
 
 class EstimateView(APIView):
@@ -37,12 +36,6 @@ class PublicNoticeView(APIView):
     @extend_schema(parameters=[OpenApiParameter("region", str)], responses={200: dict})
     def get(self, request):
         return Response({"results": selectors.public_notices(request.query_params.get("region") or None)})
-
-
-class IsStaff(BasePermission):
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES))
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -74,10 +67,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Applications inside the caller's jurisdiction."""
+    """Applications inside the caller's jurisdiction (benefits.view_application: civil-affairs staff,
+    never the labour bureau)."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [IsStaff]
     filterset_fields = ["step", "area", "fast_track"]
 
     def get_queryset(self):
@@ -85,10 +78,9 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Enrolments inside the caller's jurisdiction."""
+    """Enrolments inside the caller's jurisdiction (benefits.view_enrolment)."""
 
     serializer_class = EnrolmentSerializer
-    permission_classes = [IsStaff]
     filterset_fields = ["status", "area", "category"]
 
     def get_queryset(self):
@@ -96,10 +88,9 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reviews inside the caller's jurisdiction."""
+    """Reviews inside the caller's jurisdiction (benefits.view_review)."""
 
     serializer_class = ReviewSerializer
-    permission_classes = [IsStaff]
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):

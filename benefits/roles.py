@@ -11,6 +11,8 @@ _RECORDS = ["benefits.add_household", "benefits.change_household", "benefits.add
 ROLE_PERMISSIONS = {
     Role.COMMUNITY: [*_VIEW, *_RECORDS, "benefits.add_application", "benefits.change_application"],
     Role.TOWNSHIP: [*_VIEW, *_RECORDS, "benefits.change_application", "benefits.change_review"],
-    Role.COUNTY: [*_VIEW, *_RECORDS, "benefits.change_application", "benefits.change_review"],
+    # County staff also suspend, resume and end a benefit (the enrolment actions; ENROLMENT_ROLES).
+    Role.COUNTY: [*_VIEW, *_RECORDS, "benefits.change_application", "benefits.change_review",
+                  "benefits.change_enrolment"],
     Role.ADMIN: [*_VIEW],
 }

@@ -7,7 +7,6 @@ of changed households as CSV instead of the page.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django import forms
@@ -22,6 +21,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from benefits.simulation import NOT_ELIGIBLE, PolicyFileError, policy_simulate
 from reemployment.core.admin_views import PermissionMenuItem
 from reemployment.core.errors import DomainError
+from reemployment.core.exports import CsvDictWriter
 from reemployment.core.models import Region, RegionLevel
 
 PERMISSION = "core.change_standard"  # county civil-affairs staff: those who may change a standard
@@ -100,10 +100,10 @@ class PolicySimulationViewSet(ViewSet):
     def _csv(self, report: dict) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="simulation-{report["county"]}-{report["month"]}.csv"'
-        response.write("\ufeff")  # Excel opens it as UTF-8
         columns = ["household_id", "number", "community", "area", "persons", "current_category", "draft_category",
                    "current_amount", "draft_amount", "difference"]
-        writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+        # BOM: Excel opens it as UTF-8; formula-safe cells (reemployment.core.exports).
+        writer = CsvDictWriter(response, columns, bom=True, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(report["changes"])
         return response

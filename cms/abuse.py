@@ -1,8 +1,8 @@
 """Abuse protection of the public forms that write records (the tip-off form).
 
 A per-client rate limit reuses Django REST framework's throttle (the same cache-backed sliding
-window and client identification, ``X-Forwarded-For`` under ``NUM_PROXIES``, as the public API's
-``PublicThrottle``), so that one client cannot flood the caseworkers' queue. Bots that fill every
+window, and the same client address, ``reemployment.core.network.client_ip``: the socket's unless a
+trusted proxy forwarded the request, as the public API's ``PublicThrottle``), so that one client cannot flood the caseworkers' queue. Bots that fill every
 field are caught by a honeypot field (``cms.forms.TipOffForm.HONEYPOT``).
 """
 
@@ -13,6 +13,8 @@ import math
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from reemployment.core.network import client_ip
 
 # Tip-offs accepted per client (a login, else the IP address) and period. A person reporting
 # several households stays well below it; people behind one carrier NAT share it.
@@ -28,6 +30,9 @@ class TipOffThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return getattr(settings, "PORTAL_TIP_OFF_RATE", DEFAULT_TIP_OFF_RATE)
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)  # never a forged X-Forwarded-For
 
     def get_cache_key(self, request, view) -> str:
         user = getattr(request, "user", None)

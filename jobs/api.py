@@ -102,6 +102,7 @@ class VacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     serializer_class = VacancySerializer
     filterset_fields = ["status", "employer", "hours"]
+    action_permissions = {name: ("jobs.change_vacancy",) for name in ("close", "fill", "reopen")}
 
     def get_queryset(self):
         return selectors.vacancies_for(self.request.user).order_by("-created_at", "-id")
@@ -190,6 +191,7 @@ class VacancyImportView(APIView):
     when any row is invalid (nothing is imported then)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    required_permissions = ("jobs.add_vacancy",)
 
     @extend_schema(request={"multipart/form-data": ImportSerializer},
                    responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
@@ -223,6 +225,7 @@ class JobSeekerSerializer(serializers.ModelSerializer):
     member_name = serializers.SerializerMethodField()
     household = serializers.IntegerField(source="member.household_id", read_only=True)
     region = serializers.CharField(source="member.household.region.code", read_only=True)
+    phone = serializers.CharField(source="member.household.phone", read_only=True, help_text="家庭联系电话")
     certificates = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
     desired_occupations = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     hours = serializers.ListField(child=serializers.ChoiceField(choices=Hours.choices), required=False)
@@ -232,7 +235,7 @@ class JobSeekerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobSeeker
-        fields = ["id", "member", "member_name", "household", "region", "status", "skills", "experience",
+        fields = ["id", "member", "member_name", "household", "region", "phone", "status", "skills", "experience",
                   "education", "certificates", "training_certificates", "desired_occupations",
                   "preferred_townships", "hours", "physical_limits", "registered_on", "updated_at"]
         read_only_fields = ["status", "registered_on", "updated_at"]
@@ -268,6 +271,9 @@ class JobSeekerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     serializer_class = JobSeekerSerializer
     filterset_fields = ["status"]
+    action_permissions = {"matches": ("jobs.view_jobseeker",)}
+    # A recipient registers and keeps their own household's members' profiles (seekers_for limits them).
+    recipient_actions = frozenset({"list", "retrieve", "create", "update", "partial_update", "matches"})
 
     def get_queryset(self):
         return selectors.with_training_certificates(selectors.seekers_for(self.request.user)).order_by(
@@ -309,10 +315,14 @@ class ObligedSerializer(serializers.Serializer):
     sex = serializers.CharField()
     age = serializers.IntegerField()
     explanation = serializers.CharField()
+    phone = serializers.CharField(help_text="家庭联系电话")
 
 
 class ObligedUnregisteredView(APIView):
-    """Members obliged to register as job seekers who have not (应登记未登记), in your jurisdiction."""
+    """Members obliged to register as job seekers who have not (应登记未登记), in your jurisdiction,
+    with the household's phone to reach them (no income, category or amount)."""
+
+    required_permissions = ("jobs.view_jobseeker",)
 
     @extend_schema(responses=ObligedSerializer(many=True))
     def get(self, request):
@@ -358,6 +368,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     serializer_class = ReferralSerializer
     filterset_fields = ["status", "seeker", "vacancy"]
+    action_permissions = {"outcome": ("jobs.change_referral",), "judge_refusal": ("jobs.change_referral",)}
+    recipient_actions = frozenset({"list", "retrieve"})  # the referrals of their own household
 
     def get_queryset(self):
         return selectors.referrals_for(self.request.user).order_by("-referred_on", "-id")
@@ -436,6 +448,7 @@ class SanctionProposalViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SanctionSerializer
     filterset_fields = ["status", "kind"]
+    action_permissions = {"confirm": ("jobs.change_sanctionproposal",), "dismiss": ("jobs.change_sanctionproposal",)}
 
     def get_queryset(self):
         return selectors.sanction_proposals_for(self.request.user).order_by("-proposed_at", "-id")

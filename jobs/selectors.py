@@ -239,6 +239,7 @@ class ObligedMember:
     sex: str
     age: int
     explanation: str
+    phone: str = ""  # the household's contact phone: the labour bureau calls them in to register
 
 
 def _counties_for(user) -> list[Region]:
@@ -293,6 +294,7 @@ def obliged_unregistered(user, as_of: dt.date | None = None, *, region_code: str
                 region_code=member.household.region.code, region_name=member.household.region.name,
                 name_masked=mask_name(member.name), id_number_masked=mask_id_number(member.id_number),
                 sex=member.sex, age=obligation.age, explanation=obligation.explanation,
+                phone=member.household.phone,
             ))
     return rows
 

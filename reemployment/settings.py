@@ -165,6 +165,14 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The client's address for lockouts (and every rate limit): the socket's, or what a trusted proxy saw.
+AXES_CLIENT_IP_CALLABLE = "reemployment.core.network.client_ip"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated), and how many
+# proxies stand in front of the application (0: walk X-Forwarded-For from the right past the trusted
+# ones). Unset: X-Forwarded-For is ignored and the socket's address is the client's. docs/operations.md.
+TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Internationalisation: Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"
@@ -225,14 +233,30 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every endpoint asks for the admin's per-role model permissions (reemployment/core/api_access.py).
+    "DEFAULT_PERMISSION_CLASSES": ["reemployment.core.api_access.RolePermission"],
+    # One JSON parser for every endpoint: malformed bodies (lone surrogates, deep nesting, huge or
+    # non-finite numbers) are a 400 with the reason (reemployment/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "reemployment.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Public endpoints set their own throttle (per login, else per client address); every other
+    # endpoint is throttled per login (reemployment/core/api_access.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "reemployment.core.api_access.UserBurstThrottle",
+        "reemployment.core.api_access.UserSustainedThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("PUBLIC_API_THROTTLE", "60/minute"),
         "search": os.environ.get("SEARCH_API_THROTTLE", "120/minute"),
+        "user_burst": os.environ.get("API_USER_THROTTLE", "120/minute"),
+        "user_sustained": os.environ.get("API_USER_DAILY_THROTTLE", "5000/day"),
     },
     "EXCEPTION_HANDLER": "reemployment.core.api.exception_handler",
 }

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from reemployment.core.errors import DomainError
+from reemployment.core.exports import append_row
 from reemployment.core.models import today
 from reemployment.core.scoping import scope_model
 from reemployment.money import format_yuan
@@ -324,18 +325,19 @@ def _export_query(request) -> str:
 
 def xlsx_response(filename: str, title: str, headers: list[str], rows: list[list], *,
                   percent_columns=(), money_columns=()) -> HttpResponse:
-    """An XLSX download (openpyxl): header row, rows, rates as percentages, money as 0.00."""
+    """An XLSX download (openpyxl): header row, rows, rates as percentages, money as 0.00; every cell
+    formula-safe (``reemployment.core.exports``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)  # formula-safe: course titles and provider names are typed by staff
     for index in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = "0.0%"

@@ -6,27 +6,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from benefits.checks import selectors, services
 from benefits.checks.models import DepartmentFile, Flag
 from reemployment.idcard import mask_id_number
-
-
-class HasPerm(BasePermission):
-    perm = ""
-
-    def has_permission(self, request, view):
-        return request.user.has_perm(self.perm)
-
-
-class CanViewFlags(HasPerm):
-    perm = "checks.view_flag"
-
-
-class CanViewFiles(HasPerm):
-    perm = "checks.view_departmentfile"
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -54,7 +38,8 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Data-matching flags inside the caller's jurisdiction (?status=open|resolved, ?kind=...)."""
 
     serializer_class = FlagSerializer
-    permission_classes = (IsAuthenticated, CanViewFlags)
+    # Permissions (reemployment.core.api.RolePermission): checks.view_flag to read, and to resolve:
+    action_permissions = {"resolve": ("checks.view_flag", "checks.resolve_flag")}
     filterset_fields = ("status", "kind")
 
     def get_queryset(self) -> QuerySet[Flag]:
@@ -81,8 +66,7 @@ class DepartmentFileSerializer(serializers.ModelSerializer):
 class DepartmentFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Uploaded department files of the caller's county, with progress and the error report."""
 
-    serializer_class = DepartmentFileSerializer
-    permission_classes = (IsAuthenticated, CanViewFiles)
+    serializer_class = DepartmentFileSerializer  # checks.view_departmentfile (RolePermission)
 
     def get_queryset(self) -> QuerySet[DepartmentFile]:
         return selectors.files_for(self.request.user)

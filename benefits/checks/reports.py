@@ -8,7 +8,6 @@ Excel) and XLSX (one sheet per table).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from benefits.models import (
 )
 from benefits.payroll.selectors import paid_totals
 from reemployment.core.errors import DomainError
+from reemployment.core.exports import CsvWriter, append_row
 from reemployment.core.models import Area, Region, RegionLevel
 from reemployment.core.scoping import in_jurisdiction, regions_for, scope
 from reemployment.dates import add_months, month_start
@@ -377,7 +377,7 @@ def _cell(value):
 def export_csv(tables: list[Table], *, title: str = "") -> bytes:
     """All tables one after the other (a title line, the header, the rows, a blank line); UTF-8 with BOM."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     if title:
         writer.writerow([title])
     for table in tables:
@@ -397,13 +397,13 @@ def export_xlsx(tables: list[Table], *, title: str = "") -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(table.key[:31])
-        sheet.append([table.title + (f"（{title}）" if title else "")])
+        append_row(sheet, [table.title + (f"（{title}）" if title else "")])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.headers)
+        append_row(sheet, table.headers)
         for row in table.rows:
-            sheet.append(list(row))  # openpyxl writes Decimal as a number
+            append_row(sheet, row)  # openpyxl writes Decimal as a number
         if table.note:
-            sheet.append([f"说明：{table.note}"])
+            append_row(sheet, [f"说明：{table.note}"])
         for cells in sheet.iter_rows(min_row=3):
             for cell in cells:
                 if isinstance(cell.value, (Decimal, float)):

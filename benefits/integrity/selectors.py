@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from benefits.integrity.models import CadreRelative, DeathReport, DeathReportStatus, FraudCase, TipOff
+from reemployment.core.exports import append_row
 from reemployment.core.scoping import scope_model
 from reemployment.dates import month_start
 from reemployment.idcard import mask_id_number
@@ -88,13 +89,13 @@ def cadre_report_xlsx(queryset: QuerySet, title: str) -> tuple[bytes, int]:
     """The cadre-relative report (干部近亲属享受低保备案表) as XLSX; returns (bytes, row count)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="备案表")
-    sheet.append([title])
-    sheet.append(CADRE_REPORT_HEADER)
+    append_row(sheet, [title])
+    append_row(sheet, CADRE_REPORT_HEADER)
     count = 0
     for row in cadre_report_rows(queryset):
-        sheet.append(row)
+        append_row(sheet, row)  # formula-safe: names, posts and units are typed by staff
         count += 1
-    sheet.append(["合计", f"{count} 人"])
+    append_row(sheet, ["合计", f"{count} 人"])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue(), count

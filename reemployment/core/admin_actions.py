@@ -5,16 +5,19 @@ An :class:`Action` names its label, its form class and the service call it runs;
 ``create/<action>/`` for actions that create one (buttons on the list). Which service runs is decided
 by which action was registered under the URL's name — never by comparing values of a form.
 
-The record is always fetched through ``scope_model`` (404 outside the jurisdiction). An action that
-names a ``permission`` answers 403 to a user without it, or when it is not ``available`` for the
-record; the service checks role, step and jurisdiction again, and its :class:`DomainError` is shown
-on the form.
+Every action needs a model permission, checked before anything is fetched or rendered: the one it
+names (``permission``), else ``<app>.change_<model>`` for an action on a record and
+``<app>.add_<model>`` for one that creates a record; an action on a record also needs
+``<app>.view_<model>`` (its form shows the record). A user without them gets a plain 403, never the
+form. The record is then fetched through ``scope_model`` (404 outside the jurisdiction), and an
+action that is not ``available`` for it answers 403 too (unless ``refuse_unavailable`` is off); the
+service checks role, step and jurisdiction again, and its :class:`DomainError` is shown on the form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.contrib import messages
@@ -60,7 +63,9 @@ class Action:
     label: str
     form_class: type[forms.BaseForm]
     run: Callable  # (user, obj, form) -> result; obj is None for create actions
-    permission: str | None = None  # "app_label.codename" the user must hold (403 otherwise)
+    # "app_label.codename" the user must hold (403 otherwise); None: the viewset's default
+    # (change_<model> on a record, add_<model> for a create action), filled in by ActionsMixin.
+    permission: str | None = None
     available: Callable = field(default=_always)  # (user, obj) -> bool: show the button?
     help_text: str = ""
 
@@ -142,12 +147,30 @@ class ActionsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Fail closed: an action that names no permission needs the model's change (add) permission.
+        self.object_actions = {name: self._with_permission(spec, "change")
+                               for name, spec in self.object_actions.items()}
+        self.create_actions = {name: self._with_permission(spec, "add")
+                               for name, spec in self.create_actions.items()}
         self.index_view_class = self._with(self.index_view_class, ActionIndexView,
                                            create_actions=self.create_actions)
         self.inspect_view_class = self._with(self.inspect_view_class, ActionInspectView,
                                              object_actions=self.object_actions)
         for name in self.disabled_views:
             setattr(self, f"{name}_view_class", DisabledView)
+
+    def _model_permission(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def _with_permission(self, spec: Action, default_action: str) -> Action:
+        return spec if spec.permission else replace(spec, permission=self._model_permission(default_action))
+
+    def required_permissions(self, spec: Action, *, on_record: bool) -> tuple[str, ...]:
+        """The model permissions a user needs to open ``spec``'s form (see the module docstring)."""
+        if on_record:
+            return (self._model_permission("view"), spec.permission)
+        return (spec.permission,)
 
     def _with(self, view_class, action_class, **attrs):
         """``view_class`` with the action buttons, and without links to ``disabled_views``."""
@@ -170,6 +193,8 @@ class ActionsMixin:
         spec = self.object_actions.get(action)
         if spec is None:
             raise Http404("unknown action")
+        if not request.user.has_perms(self.required_permissions(spec, on_record=True)):
+            return self._forbidden()  # before the record is read: no form, no record, no hint it exists
         obj = self.scoped_object(request, pk)
         return self._handle(request, spec, obj, reverse(self.get_url_name("inspect"), args=(obj.pk,)))
 
@@ -177,17 +202,18 @@ class ActionsMixin:
         spec = self.create_actions.get(action)
         if spec is None:
             raise Http404("unknown action")
+        if not request.user.has_perms(self.required_permissions(spec, on_record=False)):
+            return self._forbidden()
         return self._handle(request, spec, None, reverse(self.get_url_name("index")))
 
-    def _refused(self, user, spec: Action, obj) -> bool:
-        if spec.permission is not None and not user.has_perm(spec.permission):
-            return True
-        return self.refuse_unavailable and not spec.available(user, obj)
+    @staticmethod
+    def _forbidden():
+        # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
+        return HttpResponseForbidden(gettext("无权执行此操作"))
 
     def _handle(self, request, spec: Action, obj, back_url):
-        if self._refused(request.user, spec, obj):
-            # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
-            return HttpResponseForbidden(gettext("无权执行此操作"))
+        if self.refuse_unavailable and not spec.available(request.user, obj):
+            return self._forbidden()
         bound = request.method == "POST"
         form = spec.form_class(request.POST if bound else None, request.FILES if bound else None,
                                user=request.user, obj=obj)

@@ -1,4 +1,5 @@
-"""Shared API pieces: the exception handler, throttles, and the /me and /regions endpoints."""
+"""Shared API pieces: the exception handler, the /me and /regions endpoints; the permission every
+endpoint asks for and the throttles are in ``api_access`` (re-exported here)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from reemployment.core.api_access import PublicThrottle, RolePermission, SearchThrottle  # noqa: F401 (re-exported)
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
 from reemployment.core.scoping import regions_for, scope_model
@@ -50,16 +51,6 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class PublicThrottle(AnonRateThrottle):
-    """Throttle for endpoints open to the public (per client IP)."""
-
-    scope = "public"
-
-
-class SearchThrottle(AnonRateThrottle):
-    scope = "search"
-
-
 class RegionSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -87,6 +78,9 @@ class MeSerializer(serializers.Serializer):
 
 class MeView(APIView):
     """Who the caller is: role and home region."""
+
+    required_permissions = ()  # any logged-in user, recipients too
+    recipient_actions = frozenset({"get"})
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

@@ -5,8 +5,9 @@ a leading tab or carriage return can hide one; community staff control names and
 reach county exports, so every text cell of every export goes through :func:`safe_cell`, which
 prefixes such a value with an apostrophe (OWASP's advice): the cell then shows as text, never runs.
 Plain numbers written as text (``-12.50``) are left as they are, and numbers (Decimal, int, float)
-and dates stay typed. Use :class:`CsvWriter` and :func:`append_row` instead of ``csv.writer`` and
-``sheet.append``; ``tests/core/test_exports.py`` checks the rule and each export.
+and dates stay typed. Use :class:`CsvWriter` (or :class:`CsvDictWriter`) and :func:`append_row` instead of ``csv.writer``
+(``csv.DictWriter``) and ``sheet.append``; ``tests/core/test_exports.py`` checks the rule and each
+export, and fails when ``csv.writer``/``csv.DictWriter`` or ``sheet.append`` is used anywhere else.
 """
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ class CsvWriter:
         self._writer.writerow(safe_row(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class CsvDictWriter:
+    """``csv.DictWriter`` whose values are made formula-safe (``bom`` as for :class:`CsvWriter`)."""
+
+    def __init__(self, stream, fieldnames, *, bom: bool = False, **kwargs):
+        if bom:
+            stream.write(BOM)
+        self._writer = csv.DictWriter(stream, fieldnames=fieldnames, **kwargs)
+
+    def writeheader(self) -> None:
+        self._writer.writerow({name: safe_cell(name) for name in self._writer.fieldnames})
+
+    def writerow(self, row: dict) -> None:
+        self._writer.writerow({key: safe_cell(value) for key, value in row.items()})
+
+    def writerows(self, rows: Iterable[dict]) -> None:
         for row in rows:
             self.writerow(row)
 

@@ -157,3 +157,14 @@ def client_from(address: str):
     from django.test import Client
 
     return Client(REMOTE_ADDR=address)
+
+
+def test_the_tip_off_form_cannot_be_escaped_with_a_forged_header(settings, site):
+    settings.TRUSTED_PROXIES = []
+    settings.PORTAL_TIP_OFF_RATE = "2/hour"
+    client = client_from("198.51.100.7")
+    # A new X-Forwarded-For with each post is still the same client (reemployment.core.network.client_ip).
+    codes = [client.post(URL, {"text": TEXT, "anonymous": "on"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+             for i in range(3)]
+    assert codes == [302, 302, 429]
+    assert TipOff.objects.count() == 2

@@ -10,11 +10,13 @@ matrix tests with, and a login for every role (the demo's usernames). Expected a
 
 * admin: no permission on the model → refused (302 to login/dashboard, or 403); permission but the
   record is outside the user's jurisdiction → 404; permission and inside → 200.
-* API lists: anonymous → 401/403 unless the endpoint is public; an authenticated caller gets 200 or
-  403, and every record a 200 list returns lies inside the caller's jurisdiction (for a recipient:
-  belongs to their own household).
-* API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all);
-  a recipient: 404 on another household's record, 200 or 404 on their own household's.
+* API: every endpoint × method (from the URL configuration) × role has its expected answer in the
+  table of docs/security.md (✓ allowed, — denied, own: a recipient's own household), which this test
+  reads: a row missing from the table, or a row for an endpoint that no longer exists, fails. Denied →
+  403 (401/403 anonymous); allowed → a list answers 200 with records inside the caller's jurisdiction
+  only, a record 200 inside and 404 outside, a write gets past the permission check.
+* Object actions (<pk>/do/<action>/ and create/<action>/ of every actions viewset): without the model
+  permission → 403 before the record is read, never the form.
 * Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
 * Self-service pages (every route under /me/, found in the URL configuration): anonymous → 302 to
   the login page; staff → 403/404 (they have no household); the recipient → 200 on their own
@@ -26,6 +28,7 @@ matrix tests with, and a login for every role (the demo's usernames). Expected a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import get_resolver
@@ -33,15 +36,15 @@ from drf_spectacular.generators import EndpointEnumerator
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from reemployment.core.admin_actions import ActionsMixin
 from reemployment.core.admin_views import ScopedModelViewSet
 from reemployment.core.models import Region, Role
-from reemployment.core.scoping import scope_model
-from tests.security.world import INSIDE, build_world
+from reemployment.core.scoping import regions_for, scope_model
+from tests.security.world import detail_target, model_of_endpoint, pick_instance
 
 # A refusal: to the login page or dashboard (302), forbidden (403), or not found (404: Wagtail fetches
 # the object before checking the permission, and a 404 does not even tell that the record exists).
 DENIED = {302, 403, 404}
-PUBLIC_GET = {"/api/v1/schema/", "/api/v1/docs/", "/api/v1/benefits/notices", "/api/v1/training/open-courses/"}
 # A model that a viewset shows and the world lacks is a failure, not an exemption: add it to
 # tests/security/world.py.
 
@@ -60,44 +63,6 @@ def _all_model_viewsets():
             if isinstance(item, ModelViewSet):
                 found.append(item)
     return found
-
-
-def _region_path(instance) -> str | None:
-    field = getattr(type(instance), "REGION_FIELD", "region")
-    target = instance
-    if field == "":
-        return target.path
-    for part in field.split("__"):
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return target.path
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once for this module's tests (per xdist process) inside a transaction that
-    is rolled back after the last of them; each test runs in a savepoint of its own (``db``)."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    index_dir = tmp_path_factory.mktemp("match-index")  # never the demo's index in var/
-    with django_db_blocker.unblock(), override_settings(MATCH_INDEX_DIR=index_dir), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-def _pick_instance(model):
-    """A record inside 定城镇 (so township users of 炉桥镇 and the neighbour county are outside)."""
-    candidates = model._default_manager.all().order_by("pk")[:400]
-    fallback = None
-    for instance in candidates:
-        path = _region_path(instance)
-        if path and path.startswith(INSIDE):
-            return instance
-        if path and fallback is None and path.startswith("341125/"):
-            fallback = instance
-    return fallback
 
 
 # The matrix's columns, enumerated when the tests are collected (one test each, so that pytest-xdist
@@ -121,7 +86,7 @@ def test_admin_viewset(viewset, world, client):
     failures: list[str] = []
     checked = 0
     model = viewset.model
-    instance = _pick_instance(model)
+    instance = pick_instance(model)
     assert instance is not None, (f"{model._meta.label}: no record inside 定远县 to test with "
                                   "(add one to tests/security/world.py)")
     opts = model._meta
@@ -161,16 +126,6 @@ def _disabled(view_class) -> bool:
     return view_class.__name__ == "DisabledView"
 
 
-def _model_of(callback):
-    cls = getattr(callback, "cls", None)
-    queryset = getattr(cls, "queryset", None)
-    if queryset is not None:
-        return queryset.model
-    serializer = getattr(cls, "serializer_class", None)
-    meta = getattr(serializer, "Meta", None)
-    return getattr(meta, "model", None)
-
-
 def _visible(queryset, user):
     """The records of ``queryset`` that ``user`` may read through the API: those inside their
     jurisdiction; for a recipient, those of their own household (and nothing else)."""
@@ -182,79 +137,133 @@ def _visible(queryset, user):
     return queryset.filter(**{region_field.removesuffix("__region") + "__account": user})
 
 
-API_GETS = [(path, callback) for path, _regex, method, callback in EndpointEnumerator().get_api_endpoints()
-            if path.startswith("/api/v1/") and method == "GET"]
-API_LISTS = [(path, callback) for path, callback in API_GETS if "{" not in path]
-API_DETAILS = [(path, callback) for path, callback in API_GETS if "{" in path]
-LIST_PATHS = {path for path, _ in API_LISTS}
+# The API matrix: every endpoint × method × role, expected answers read from the table in docs/security.md.
+API_ENDPOINTS = [(path, method, callback) for path, _regex, method, callback in EndpointEnumerator().get_api_endpoints()
+                 if path.startswith("/api/v1/")]
+DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+TABLE_START, TABLE_END = "<!-- api-permission-matrix:start -->", "<!-- api-permission-matrix:end -->"
+# The table's columns, in order, and the world's logins of each: inside and outside 定城镇.
+COLUMNS = {
+    "anonymous": [],
+    "recipient": ["recipient", "recipient2"],
+    "community": ["chengnan", "luqiaocun"],
+    "township": ["dingcheng", "luqiao", "township2"],
+    "county": ["county", "county2"],
+    "labour": ["labour", "labour2"],
+    "editor": ["editor"],
+    "admin": ["sysadmin"],
+    "superuser": ["admin"],
+}
+CELLS = {"✓": "allowed", "—": "denied", "own": "own household"}
 
 
-def test_api_endpoints_found():
-    assert API_GETS, "no API endpoints found"
+def read_api_matrix(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The table between the markers in docs/security.md: (path, method) → {column: cell}."""
+    if TABLE_START not in text or TABLE_END not in text:
+        raise AssertionError(f"docs/security.md has no API permission table ({TABLE_START} … {TABLE_END})")
+    body = text.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    rows = [line for line in body.strip().splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert header == ["endpoint", "method", *COLUMNS], f"API table columns: {header}"
+    table = {}
+    for line in rows[2:]:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        path, method, *marks = cells
+        key = (path.strip("`"), method)
+        assert key not in table, f"API table: {key} listed twice"
+        assert len(marks) == len(COLUMNS) and set(marks) <= set(CELLS), f"API table row {line!r}"
+        table[key] = dict(zip(COLUMNS, marks, strict=True))
+    return table
+
+
+API_MATRIX = read_api_matrix(DOC.read_text(encoding="utf-8"))
+
+
+def _row_template(path: str, method: str) -> str:
+    return f"| `{path}` | {method} | " + " | ".join("?" for _ in COLUMNS) + " |"
+
+
+def test_api_table_lists_every_endpoint_once():
+    """The doc's table and the URL configuration agree: no endpoint without its row, no stale row."""
+    found = {(path, method) for path, method, _ in API_ENDPOINTS}
+    missing = sorted(found - API_MATRIX.keys())
+    stale = sorted(API_MATRIX.keys() - found)
+    assert not missing and not stale, (
+        "docs/security.md API permission table is out of date.\nAdd:\n"
+        + "\n".join(_row_template(*key) for key in missing) + "\nRemove:\n" + "\n".join(map(str, stale)))
+    assert len(found) >= 30, found
+
+
+def _visible_record(instance, user) -> bool:
+    if isinstance(instance, Region):
+        return regions_for(user).filter(pk=instance.pk).exists()
+    return _visible(type(instance)._default_manager.filter(pk=instance.pk), user).exists()
+
+
+def _call(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    # A body no endpoint accepts (a JSON list): an allowed caller gets past the permission check to a
+    # 400 (or 404/415), so nothing is changed; a refused one gets 403 before the body is read.
+    return getattr(client, method.lower())(url, data="[]", content_type="application/json")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "callback"), API_LISTS, ids=[path for path, _ in API_LISTS])
-def test_api_list(path, callback, world, client):
+@pytest.mark.parametrize(("path", "method", "callback"), API_ENDPOINTS,
+                         ids=[f"{method} {path}" for path, method, _ in API_ENDPOINTS])
+def test_api_endpoint(path, method, callback, world, client):
+    """One row of the table, for every login of every column.
+
+    * denied (—): 403 for a logged-in user; 401/403 for anonymous.
+    * allowed (✓, own): a list answers 200 and every record in it lies inside the caller's jurisdiction
+      (a recipient: their own household); a record answers 200 inside, 404 outside; a write gets past
+      the permission check (anything but 401/403/405 and 5xx) with a body no endpoint accepts.
+    """
+    expected_row = API_MATRIX.get((path, method))
+    assert expected_row is not None, f"add {_row_template(path, method)} to docs/security.md"
+    model = model_of_endpoint(callback)
+    detail = "{" in path
+    url, instance = detail_target(path, callback) if detail else (path, None)
     failures = []
     client.logout()
-    status = client.get(path).status_code
-    if path in PUBLIC_GET:
-        if status != 200:
-            failures.append(f"anonymous GET {path} → {status}, expected 200 (public)")
-    elif status not in (401, 403):
-        failures.append(f"anonymous GET {path} → {status}, expected 401/403")
-    model = _model_of(callback)
-    for username, user in world.items():
-        client.force_login(user)
-        response = client.get(path)
-        if response.status_code not in (200, 403):
-            failures.append(f"{username} GET {path} → {response.status_code}, expected 200 or 403")
-            continue
-        if response.status_code != 200 or model is None or not hasattr(model, "REGION_FIELD") and model is not Region:
-            continue
-        body = response.json()
-        rows = body.get("results", body) if isinstance(body, dict) else body
-        ids = [row["id"] for row in rows if isinstance(row, dict) and "id" in row] if isinstance(rows, list) else []
-        if ids:
-            visible = _visible(model._default_manager.filter(pk__in=ids), user).count()
-            if visible != len(set(ids)):
-                failures.append(f"{username} GET {path}: {len(set(ids)) - visible} records outside jurisdiction")
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("path", "callback"), API_DETAILS, ids=[path for path, _ in API_DETAILS])
-def test_api_detail(path, callback, world, client):
-    model = _model_of(callback)
-    if model is None or not hasattr(model, "REGION_FIELD"):
-        return  # not a scoped record (nothing to leak by jurisdiction)
-    instance = _pick_instance(model)
-    assert instance is not None, f"API {path}: no {model._meta.label} in the world (tests/security/world.py)"
-    lookup = re.search(r"\{(\w+)\}", path).group(1)
-    value = getattr(instance, "code" if lookup == "code" else "pk")
-    url = re.sub(r"\{\w+\}", str(value), path, count=1)
-    if "{" in url:
-        return  # nested routes with two parameters are covered by their own tests
-    list_path = path[: path.index("{")]
-    failures = []
-    for username, user in world.items():
-        client.force_login(user)
-        status = client.get(url).status_code
-        in_scope = _visible(model._default_manager.filter(pk=instance.pk), user).exists()
-        may_list = client.get(list_path).status_code == 200 if list_path in LIST_PATHS else True
-        if not may_list:
-            expected = {403, 404}
-        elif in_scope and user.role == Role.RECIPIENT:
-            expected = {200, 404}  # their own household's: the endpoint decides whether recipients read it
-        else:
-            expected = {200} if in_scope else {404}
-        if status not in expected:
-            failures.append(f"{username} GET {url} → {status}, expected {sorted(expected)} (in_scope={in_scope})")
+    status = _call(client, method, url).status_code
+    if expected_row["anonymous"] == "—" and status not in (401, 403):
+        failures.append(f"anonymous {method} {url} → {status}, expected 401/403")
+    if expected_row["anonymous"] != "—" and (status in (401, 403, 405) or status >= 500):
+        failures.append(f"anonymous {method} {url} → {status}, expected allowed")
+    for column, usernames in COLUMNS.items():
+        cell = expected_row[column]
+        for username in usernames:
+            user = world[username]
+            client.force_login(user)
+            response = _call(client, method, url)
+            status = response.status_code
+            if cell == "—":
+                if status != 403:
+                    failures.append(f"{username} ({column}) {method} {url} → {status}, expected 403 (table: —)")
+                continue
+            if method != "GET":
+                if status in (401, 403, 405) or status >= 500:
+                    failures.append(f"{username} ({column}) {method} {url} → {status}, expected allowed (table: {cell})")
+                continue
+            if detail:
+                want = 200 if _visible_record(instance, user) else 404
+                if status != want:
+                    failures.append(f"{username} ({column}) GET {url} → {status}, expected {want} (table: {cell})")
+                continue
+            if status != 200:
+                failures.append(f"{username} ({column}) GET {url} → {status}, expected 200 (table: {cell})")
+                continue
+            if model is None or (not hasattr(model, "REGION_FIELD") and model is not Region):
+                continue
+            body = response.json()
+            rows = body.get("results", body) if isinstance(body, dict) else body
+            ids = [row["id"] for row in rows if isinstance(row, dict) and "id" in row] if isinstance(rows, list) else []
+            if ids:
+                visible = _visible(model._default_manager.filter(pk__in=ids), user).count()
+                if visible != len(set(ids)):
+                    failures.append(f"{username} GET {url}: {len(set(ids)) - visible} records outside jurisdiction")
     client.logout()
-    status = client.get(url).status_code
-    if status not in (401, 403, 404):
-        failures.append(f"anonymous GET {url} → {status}")
     assert not failures, "\n".join(failures)
 
 
@@ -352,3 +361,56 @@ def test_self_service_route(route, name, world, client):
                             "expected 404")
     client.logout()
     assert not failures, "\n".join(failures)
+
+
+# ------------------------------------------------------------------ object actions (<pk>/do/<action>/)
+
+ACTION_VIEWSETS = [v for v in SCOPED_VIEWSETS if isinstance(v, ActionsMixin) and (v.object_actions or v.create_actions)]
+
+
+def test_action_viewsets_found():
+    labels = {v.model._meta.label for v in ACTION_VIEWSETS}
+    assert {"benefits.Household", "benefits.Application", "jobs.SanctionProposal"} <= labels, labels
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewset", ACTION_VIEWSETS, ids=[v.model._meta.label for v in ACTION_VIEWSETS])
+def test_admin_actions(viewset, world, client):
+    """Every registered action × every login: without the action's model permission (and, on a record,
+    the model's view permission) the form is never rendered — 403 before the record is read; with
+    them, the form (200) inside the jurisdiction, 404 outside, or 403 when the action is not available
+    for the record and the viewset refuses unavailable actions. Anonymous → the login page."""
+    from django.urls import reverse
+
+    instance = pick_instance(viewset.model)
+    assert instance is not None, f"{viewset.model._meta.label}: no record in the world"
+    cases = [(name, spec, True) for name, spec in viewset.object_actions.items()]
+    cases += [(name, spec, False) for name, spec in viewset.create_actions.items()]
+    failures, checked = [], 0
+    for name, spec, on_record in cases:
+        url = (reverse(viewset.get_url_name("action"), args=(instance.pk, name)) if on_record
+               else reverse(viewset.get_url_name("create"), args=(name,)))
+        for username, user in world.items():
+            client.force_login(user)
+            response = client.get(url)
+            checked += 1
+            allowed = user.has_perms(viewset.required_permissions(spec, on_record=on_record))
+            in_scope = not on_record or scope_model(viewset.model._default_manager.filter(pk=instance.pk),
+                                                    user).exists()
+            if not allowed:
+                # Wagtail's admin sends a recipient (no admin access) to the login page first.
+                expected = {302, 403}
+            elif not in_scope:
+                expected = {404}
+            elif viewset.refuse_unavailable and not spec.available(user, instance if on_record else None):
+                expected = {403}
+            else:
+                expected = {200}
+            if response.status_code not in expected or (not allowed and b"<form" in response.content):
+                failures.append(f"{username:<10} GET {url} → {response.status_code}, expected {sorted(expected)} "
+                                f"(perm={allowed}, in_scope={in_scope})")
+        client.logout()
+        status = client.get(url).status_code
+        if status != 302:
+            failures.append(f"anonymous GET {url} → {status}, expected 302 to the login page")
+    assert not failures, f"{len(failures)} of {checked} checks failed:\n" + "\n".join(failures)

@@ -16,6 +16,7 @@ move without this file changing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import factory
@@ -179,7 +180,8 @@ def build_world() -> dict[str, User]:
         "luqiaocun": UserFactory(username="luqiaocun", role=Role.COMMUNITY, region=regions["comm_b1"]),
         "labour": UserFactory(username="labour", role=Role.LABOUR, region=county),
         "editor": UserFactory(username="editor", role=Role.EDITOR),
-        "admin": UserFactory(username="admin", role=Role.ADMIN, is_superuser=True),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_superuser=True),  # the demo's admin
+        "sysadmin": UserFactory(username="sysadmin", role=Role.ADMIN),  # the role alone, no superuser flag
         "county2": UserFactory(username="county2", role=Role.COUNTY, region=neighbour),
         "labour2": UserFactory(username="labour2", role=Role.LABOUR, region=neighbour),
         "township2": UserFactory(username="township2", role=Role.TOWNSHIP, region=neighbour),
@@ -192,3 +194,57 @@ def build_world() -> dict[str, User]:
     _records(neighbour_community, neighbour, category="C")
     assert Region.objects.filter(path__startswith=INSIDE).exists()
     return people
+
+
+# ---------------------------------------------------------------- helpers of the tests that use the world
+
+
+def _region_path(instance) -> str | None:
+    field = getattr(type(instance), "REGION_FIELD", "region")
+    target = instance
+    if field == "":
+        return target.path
+    for part in field.split("__"):
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target.path
+
+
+def pick_instance(model):
+    """A record inside 定城镇 (so township users of 炉桥镇 and the neighbour county are outside)."""
+    candidates = model._default_manager.all().order_by("pk")[:400]
+    fallback = None
+    for instance in candidates:
+        path = _region_path(instance)
+        if path and path.startswith(INSIDE):
+            return instance
+        if path and fallback is None and path.startswith("341125/"):
+            fallback = instance
+    return fallback
+
+
+def model_of_endpoint(callback):
+    """The model an API endpoint (a resolved URL's callback) reads or writes, or None."""
+    cls = getattr(callback, "cls", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    serializer = getattr(cls, "serializer_class", None)
+    meta = getattr(serializer, "Meta", None)
+    return getattr(meta, "model", None)
+
+
+def detail_target(path: str, callback):
+    """The URL of ``path`` for the record the matrix tests with (inside 定城镇), and that record."""
+    model = model_of_endpoint(callback)
+    if model is Region:
+        instance = Region.objects.get(path=INSIDE)
+    else:
+        assert model is not None and hasattr(model, "REGION_FIELD"), f"API {path}: no scoped model"
+        instance = pick_instance(model)
+        assert instance is not None, f"API {path}: no {model._meta.label} in the world (tests/security/world.py)"
+    lookup = re.search(r"\{(\w+)\}", path).group(1)
+    value = getattr(instance, "code" if lookup == "code" else "pk")
+    url = re.sub(r"\{\w+\}", str(value), path)
+    return url, instance

@@ -7,7 +7,6 @@ category; the monthly and yearly cost difference. Nothing is written (benefits/s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from benefits.simulation import NOT_ELIGIBLE, PolicyFileError, policy_simulate
 from reemployment.core.errors import DomainError
+from reemployment.core.exports import CsvDictWriter
 from reemployment.core.models import Region
 
 AREA_NAMES = {"urban": "城市", "rural": "农村"}
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         columns = ["household_id", "number", "community", "area", "persons", "current_category", "draft_category",
                    "current_amount", "draft_amount", "difference"]
         with path.open("w", encoding="utf-8-sig", newline="") as handle:  # utf-8-sig: Excel opens it as UTF-8
-            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer = CsvDictWriter(handle, columns, extrasaction="ignore")  # formula-safe cells
             writer.writeheader()
             writer.writerows(rows)
 

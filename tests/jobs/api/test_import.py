@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from jobs.matching.index import get_store
 from jobs.models import Vacancy
-from reemployment.core.models import today
+from reemployment.core.models import Role, today
+from tests.factories import UserFactory
 from tests.jobs.factories import make_employer
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +73,12 @@ def test_xlsx_import_and_jurisdiction(users, regions, encoder, django_capture_on
     sheet.append(["炉桥盐化有限公司", "电工", "341125101", 4000, 6000, CLOSES])
     data = io.BytesIO()
     book.save(data)
-    response = upload(users["other_county"], data.getvalue(), "jobs.xlsx")
+    # Labour staff of the other county: rows outside their jurisdiction are refused row by row.
+    other_labour = UserFactory(username="t-other-labour", role=Role.LABOUR, region=regions["other_county"])
+    response = upload(other_labour, data.getvalue(), "jobs.xlsx")
     assert response.status_code == 400 and "不在您的辖区" in str(response.json()["errors"])
+    # Other roles may not import at all (no jobs.add_vacancy).
+    assert upload(users["other_county"], data.getvalue(), "jobs.xlsx").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(users["labour"], data.getvalue(), "jobs.xlsx")
     assert response.status_code == 201, response.content

@@ -88,9 +88,9 @@ def test_recipient_registers_own_household_member_only(users, regions, household
     assert response.status_code == 201, response.content
     assert client.get("/api/v1/job-seekers/").json()["count"] == 1
     assert client.post("/api/v1/job-seekers/", {"member": own.pk}, format="json").status_code == 409
-    # Recipients cannot use staff endpoints.
-    assert client.get("/api/v1/vacancies/").json()["count"] == 0
-    assert client.get("/api/v1/job-seekers/obliged-unregistered/").json()["count"] == 0
+    # Recipients cannot use staff endpoints (no model permission: refused, not an empty list).
+    assert client.get("/api/v1/vacancies/").status_code == 403
+    assert client.get("/api/v1/job-seekers/obliged-unregistered/").status_code == 403
 
 
 def test_seekers_are_scoped(users, regions, household):
@@ -146,6 +146,25 @@ def test_rural_members_are_obliged_only_when_the_county_lists_rural(users, regio
     oblige_rural(regions["county"])
     listed = api(users["county"]).get("/api/v1/job-seekers/obliged-unregistered/").json()["results"]
     assert sorted(r["member_id"] for r in listed) == sorted([urban.pk, rural.pk])
+
+
+def test_labour_reads_the_obliged_with_a_phone_and_nothing_of_the_benefit(users, regions):
+    """What job-seeker work needs — who must register, how to reach them, the seeker profile — and
+    no income, category, amount or case note (the benefit endpoints answer 403)."""
+    household = make_household(regions["comm_a1"])  # urban: the obligation is urban by default
+    household.phone = "13905501234"
+    household.save()
+    member = make_member(household, sex="M", age=30, name="待登记")
+    labour = api(users["labour"])
+    rows = labour.get("/api/v1/job-seekers/obliged-unregistered/").json()["results"]
+    assert [(r["member_id"], r["phone"]) for r in rows] == [(member.pk, "13905501234")]
+    assert not {"monthly_amount", "category", "income", "per_capita_income"} & set(rows[0])
+    seeker = services.seeker_register(actor=users["labour"], member=member, skills="电焊")
+    profile = labour.get(f"/api/v1/job-seekers/{seeker.pk}/").json()
+    assert profile["phone"] == "13905501234" and profile["skills"] == "电焊"
+    for url in ("/api/v1/benefits/applications/", "/api/v1/benefits/enrolments/", "/api/v1/benefits/reviews/",
+                "/api/v1/checks/flags/", "/api/v1/checks/files/"):
+        assert labour.get(url).status_code == 403, url
 
 
 def test_sanction_endpoints(users, regions, household, posted):

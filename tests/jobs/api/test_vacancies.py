@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from jobs.models import Vacancy, VacancyStatus
 from reemployment.core.models import AuditEvent as CoreAuditEvent
-from reemployment.core.models import today
+from reemployment.core.models import Role, today
+from tests.factories import UserFactory
 from tests.jobs.factories import add_vacancy, make_employer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -115,18 +116,19 @@ def test_only_labour_staff_in_jurisdiction_post(users, regions):
     employer = make_employer(regions["town_b"])
     # An employer outside the user's jurisdiction is as unknown as a wrong id (400 on the field),
     # and the browsable API never offers it.
-    for key in ("community_b1", "other_county"):
-        response = post_vacancy(api(users[key]), employer.pk, "341125101")
-        assert response.status_code == 400 and "employer" in response.json(), response.content
-    # Inside the jurisdiction but not labour staff: refused by the service.
-    assert post_vacancy(api(users["township_b"]), employer.pk, "341125101").status_code == 403
+    other_labour = UserFactory(username="t-other-labour", role=Role.LABOUR, region=regions["other_county"])
+    response = post_vacancy(api(other_labour), employer.pk, "341125101")
+    assert response.status_code == 400 and "employer" in response.json(), response.content
+    # Not labour staff: no jobs.add_vacancy, refused before anything is read (RolePermission).
+    for key in ("community_b1", "township_b", "county", "other_county", "editor"):
+        assert post_vacancy(api(users[key]), employer.pk, "341125101").status_code == 403, key
     assert post_vacancy(api(), employer.pk, "341125101").status_code in (401, 403)
 
 
 def test_lists_and_details_are_scoped(users, regions):
     employer = make_employer(regions["town_b"])
     vacancy = add_vacancy(employer, regions["town_b"])
-    outsider = api(users["other_county"])
+    outsider = api(UserFactory(username="t-other-labour", role=Role.LABOUR, region=regions["other_county"]))
     assert outsider.get(f"/api/v1/vacancies/{vacancy.pk}/").status_code == 404
     assert outsider.get(f"/api/v1/employers/{employer.pk}/").status_code == 404
     assert outsider.get("/api/v1/vacancies/").json()["count"] == 0
