@@ -72,7 +72,11 @@ def test_xlsx_import_and_jurisdiction(users, regions, encoder, django_capture_on
     sheet.append(["炉桥盐化有限公司", "电工", "341125101", 4000, 6000, CLOSES])
     data = io.BytesIO()
     book.save(data)
-    response = upload(users["other_county"], data.getvalue(), "jobs.xlsx")
+    from reemployment.core.models import Role
+    from tests.factories import UserFactory
+
+    other_labour = UserFactory(username="t-labour-other", role=Role.LABOUR, region=regions["other_county"])
+    response = upload(other_labour, data.getvalue(), "jobs.xlsx")
     assert response.status_code == 400 and "不在您的辖区" in str(response.json()["errors"])
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(users["labour"], data.getvalue(), "jobs.xlsx")
