@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit events carry the client address and session; permission refusals are recorded (finding 8).
+    "reemployment.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Anonymous Wagtail page responses from the cache (cms/cache.py): after auth and messages,
     # inside CSRF (it must see whether the page used a token before the cookie is set).

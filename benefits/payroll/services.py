@@ -75,28 +75,24 @@ def _change_run_status(run: PayrollRun, new_status: str) -> None:
     run.status = new_status
 
 
-def _check_four_eyes(actor, run: PayrollRun, step: str) -> None:
-    """Maker–checker (制单与审核分离, issue 15 finding 7): the person who computed a run's lines as they stand
-    (``computed_by``) may neither review nor lock it — a second county user does both. A run the system
-    computed (the beat's draft, ``computed_by`` empty) still needs two people: whoever reviews it may not
-    also lock it. The system itself (demo seed, tests, tasks) is not a person and is not checked."""
+def _four_eyes_refusal(actor, run: PayrollRun, step: str) -> str:
+    """Maker–checker (制单与审核分离, issue 15 finding 7): why ``actor`` may not take ``step`` ("review" or
+    "lock") of ``run``, or "". The person who computed the run's lines as they stand (``computed_by``) may
+    neither review nor lock it — a second county user does both. A run the system computed (the beat's
+    draft, ``computed_by`` empty) still needs two people: whoever reviews it may not also lock it. The
+    system itself (demo seed, tests, tasks) is not a person and is not checked."""
     if is_system(actor):
-        return
+        return ""
     if run.computed_by_id is not None and run.computed_by_id == actor.pk:
-        raise PermissionDenied(_("该月发放由您计算，须由另一名县民政局工作人员审核和锁定（制单与审核分离）"),
-                               code="maker_checker")
+        return _("该月发放由您计算，须由另一名县民政局工作人员审核和锁定（制单与审核分离）")
     if step == "lock" and run.computed_by_id is None and run.reviewed_by_id == actor.pk:
-        raise PermissionDenied(_("该月发放由系统计算、由您审核，须由另一名县民政局工作人员锁定（制单与审核分离）"),
-                               code="maker_checker")
+        return _("该月发放由系统计算、由您审核，须由另一名县民政局工作人员锁定（制单与审核分离）")
+    return ""
 
 
 def is_maker(user, run: PayrollRun, step: str = "review") -> bool:
-    """Whether ``user`` may not take ``step`` ("review" or "lock") of ``run`` under maker–checker (for buttons)."""
-    try:
-        _check_four_eyes(user, run, step)
-    except PermissionDenied:
-        return True
-    return False
+    """Whether maker–checker keeps ``user`` from ``step`` of ``run`` (for the admin's buttons)."""
+    return bool(_four_eyes_refusal(user, run, step))
 
 
 def _lock_run(run_id: int) -> PayrollRun:
@@ -354,8 +350,8 @@ def _transition(*, actor, run: PayrollRun, new_status: str, action: str, stamp: 
                 four_eyes: str = "") -> PayrollRun:
     run = _lock_run(run.pk)
     require_county_staff(actor, run.county)
-    if four_eyes:
-        _check_four_eyes(actor, run, four_eyes)
+    if four_eyes and (refusal := _four_eyes_refusal(actor, run, four_eyes)):
+        raise PermissionDenied(refusal, code="maker_checker")
     before = {"status": run.status, "computed_by": run.computed_by_id, "reviewed_by": run.reviewed_by_id}
     _change_run_status(run, new_status)
     if stamp:
