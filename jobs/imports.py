@@ -92,11 +92,16 @@ def _date(value: str) -> dt.date:
 
 @transaction.atomic
 def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
-    """Import vacancies from a spreadsheet (labour-bureau staff; regions inside their jurisdiction)."""
-    from jobs.services import VACANCY_ROLES, _enqueue_index_sync
-    from reemployment.core.permissions import actor_user, require
+    """Import vacancies from a spreadsheet (labour-bureau staff; regions inside their jurisdiction).
 
+    The role is checked before the file is read: nobody else learns anything from the row report (which
+    employers are registered, which regions exist)."""
+    from jobs.services import VACANCY_ROLES, _enqueue_index_sync
+    from reemployment.core.permissions import actor_user, require, require_role
+
+    require_role(actor, VACANCY_ROLES)
     frame = read_table(content, filename)
+    row_errors = frame.attrs.get("row_errors") or {}
     report = ImportReport(rows=len(frame))
     employers = {}
     regions_by_code = {r.code: r for r in Region.objects.all()}
@@ -107,6 +112,9 @@ def vacancies_import(*, actor, content: bytes, filename: str) -> ImportReport:
     for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
         line = index + 2  # as in the spreadsheet: the header is row 1
         messages = []
+        if index in row_errors:
+            messages.append(gettext("本行的值比表头的列多，多出的值“%(values)s”无列可归（是否有未加引号的逗号？）") % {
+                "values": row_errors[index]})
         values = {k: str(v).strip() for k, v in row.items()}
         for column in REQUIRED:
             if not values.get(column):

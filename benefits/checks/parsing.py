@@ -186,6 +186,13 @@ def validate(frame: pd.DataFrame, source: Source, *, region_codes: set[str] | No
         else:
             out[column.field] = values
 
+    # Rows with more values than the header has columns (the table reader kept them and noted their extra values).
+    row_errors = frame.attrs.get("row_errors") or {}
+    if row_errors:
+        extra = pd.Series(frame.index.map(lambda label: row_errors.get(label, "")), index=data.index)
+        problems.append(((extra != "").to_numpy(dtype=bool), _("（多余的值）"), extra,
+                         _("本行的值比表头的列多，多出的值无列可归（是否有未加引号的逗号？）")))
+
     error_count = 0
     for bad, label, shown, message in problems:
         error_rows |= bad

@@ -114,7 +114,9 @@ def department_file_upload(*, actor, source: str, region: Region, name: str, con
     if process:
         from benefits.checks.tasks import process_department_file
 
-        transaction.on_commit(lambda: process_department_file.delay(department_file.pk))
+        # robust: with in-process tasks (the embedded default) a failure of the processing must not turn the
+        # upload itself into an error page — the file's own status and message tell what happened.
+        transaction.on_commit(lambda: process_department_file.delay(department_file.pk), robust=True)
     return department_file
 
 
@@ -158,24 +160,31 @@ def department_file_process(*, file_id: int) -> DepartmentFile:
         department_file.progress = 1
         department_file.save(update_fields=["status", "progress"])
     source = SOURCES[department_file.source]
+    # Reading and checking: whatever goes wrong, the file ends rejected with the reason — never left
+    # "processing" (which would also refuse the corrected file as a duplicate).
     try:
         raw = Path(department_file.stored_path).read_bytes()
         frame, encoding = parsing.read_table(raw, department_file.original_name)
+        del raw
+        _progress(department_file, 10, _("读取完成，正在校验"))
+        region_codes = None
+        if department_file.source == ROSTER_SOURCE:
+            region_codes = set(Region.objects.filter(path__startswith=department_file.region.path)
+                               .values_list("code", flat=True))
+        validated = parsing.validate(frame, source, region_codes=region_codes)
+        rows = len(frame)
+        del frame
     except parsing.FileRejected as exc:
         return _reject(department_file, errors=[{"row": 0, "column": "", "value": "", "message": exc.message}],
                        error_count=1, message=exc.message)
     except OSError as exc:
         return _reject(department_file, errors=[], error_count=0, message=_("文件无法读取：%(error)s") % {
             "error": exc})
-    del raw
-    _progress(department_file, 10, _("读取完成，正在校验"))
-    region_codes = None
-    if department_file.source == ROSTER_SOURCE:
-        region_codes = set(Region.objects.filter(path__startswith=department_file.region.path)
-                           .values_list("code", flat=True))
-    validated = parsing.validate(frame, source, region_codes=region_codes)
-    rows = len(frame)
-    del frame
+    except Exception as exc:
+        logger.exception("department file %s could not be read", department_file.pk)
+        message = _("文件无法读取：%(error)s") % {"error": type(exc).__name__}
+        return _reject(department_file, errors=[{"row": 0, "column": "", "value": "", "message": message}],
+                       error_count=1, message=message)
     if validated.error_count:
         return _reject(department_file, errors=validated.errors, error_count=validated.error_count, rows=rows,
                        encoding=encoding,

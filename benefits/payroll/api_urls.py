@@ -1,3 +1,10 @@
 """REST endpoints of benefits.payroll, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from benefits.payroll.api import PayrollRunViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("payroll/runs", PayrollRunViewSet, basename="payroll-run")
+
+urlpatterns = router.urls

@@ -29,7 +29,8 @@ class RunStatus(models.TextChoices):
 
 
 # The one transition table of a payroll run (CONVENTIONS.md rule 7). A computed run may be
-# computed again (it only adds what is missing); review can be withdrawn; locking is final.
+# computed again (it only adds what is missing); review can be withdrawn; locking is final. Who may
+# take the review and lock steps (not the person who computed): services._four_eyes_refusal.
 RUN_TRANSITIONS: dict[str, set[str]] = {
     RunStatus.DRAFT: {RunStatus.COMPUTED},
     RunStatus.COMPUTED: {RunStatus.COMPUTED, RunStatus.REVIEWED},
@@ -56,6 +57,10 @@ class PayrollRun(models.Model):
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # Maker–checker (制单与审核分离): who computed the lines as they stand (None: the system, e.g. the
+    # beat's draft); the reviewer and the locker must be someone else (services._four_eyes_refusal).
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("计算人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

@@ -75,6 +75,26 @@ def _change_run_status(run: PayrollRun, new_status: str) -> None:
     run.status = new_status
 
 
+def _four_eyes_refusal(actor, run: PayrollRun, step: str) -> str:
+    """Maker–checker (制单与审核分离, issue 15 finding 7): why ``actor`` may not take ``step`` ("review" or
+    "lock") of ``run``, or "". The person who computed the run's lines as they stand (``computed_by``) may
+    neither review nor lock it — a second county user does both. A run the system computed (the beat's
+    draft, ``computed_by`` empty) still needs two people: whoever reviews it may not also lock it. The
+    system itself (demo seed, tests, tasks) is not a person and is not checked."""
+    if is_system(actor):
+        return ""
+    if run.computed_by_id is not None and run.computed_by_id == actor.pk:
+        return _("该月发放由您计算，须由另一名县民政局工作人员审核和锁定（制单与审核分离）")
+    if step == "lock" and run.computed_by_id is None and run.reviewed_by_id == actor.pk:
+        return _("该月发放由系统计算、由您审核，须由另一名县民政局工作人员锁定（制单与审核分离）")
+    return ""
+
+
+def is_maker(user, run: PayrollRun, step: str = "review") -> bool:
+    """Whether maker–checker keeps ``user`` from ``step`` of ``run`` (for the admin's buttons)."""
+    return bool(_four_eyes_refusal(user, run, step))
+
+
 def _lock_run(run_id: int) -> PayrollRun:
     return PayrollRun.objects.select_for_update(of=("self",)).select_related("county").get(pk=run_id)
 
@@ -286,10 +306,14 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
         run = _lock_run(run.pk)
         if run.is_locked:
             raise Conflict(_("%(run)s 已锁定") % {"run": run}, code="locked")
-        before = {"status": run.status, "lines": run.lines, "total_amount": run.total_amount}
+        before = {"status": run.status, "lines": run.lines, "total_amount": run.total_amount,
+                  "computed_by": run.computed_by_id, "reviewed_by": run.reviewed_by_id}
         _change_run_status(run, RunStatus.COMPUTED)
         _store_totals(run)
         run.computed_at = timezone.now()
+        # Maker–checker: whoever computed the lines as they now stand is the maker; an earlier review no
+        # longer covers them.
+        run.computed_by, run.reviewed_by, run.reviewed_at = actor_user(actor), None, None
         run.progress_done = run.progress_total
         run.save()
         if connection.vendor == "postgresql" and added >= ANALYZE_AFTER_ROWS:
@@ -298,7 +322,8 @@ def payroll_run_compute(*, actor, county: Region, month, batch_size: int | None 
                 cursor.execute(f"ANALYZE {PaymentLine._meta.db_table}")
         audit.record(actor=actor, action="payroll.compute", obj=run, region=county, before=before,
                      after={"status": run.status, "lines": run.lines, "households": run.households,
-                            "persons": run.persons, "total_amount": run.total_amount},
+                            "persons": run.persons, "total_amount": run.total_amount,
+                            "computed_by": run.computed_by_id},
                      note=f"added {added}, removed {removed}")
     return ComputeResult(run=run, added=added, removed=removed)
 
@@ -321,23 +346,31 @@ def payroll_run_request(*, actor, county: Region, month) -> PayrollRun:
     return run
 
 
-def _transition(*, actor, run: PayrollRun, new_status: str, action: str, stamp: str | None = None) -> PayrollRun:
+def _transition(*, actor, run: PayrollRun, new_status: str, action: str, stamp: str | None = None,
+                four_eyes: str = "") -> PayrollRun:
     run = _lock_run(run.pk)
     require_county_staff(actor, run.county)
-    before = {"status": run.status}
+    if four_eyes and (refusal := _four_eyes_refusal(actor, run, four_eyes)):
+        raise PermissionDenied(refusal, code="maker_checker")
+    before = {"status": run.status, "computed_by": run.computed_by_id, "reviewed_by": run.reviewed_by_id}
     _change_run_status(run, new_status)
     if stamp:
         setattr(run, f"{stamp}_by", actor_user(actor))
         setattr(run, f"{stamp}_at", timezone.now())
+    if new_status == RunStatus.COMPUTED:  # review withdrawn: it no longer stands
+        run.reviewed_by, run.reviewed_at = None, None
     run.save()
-    audit.record(actor=actor, action=action, obj=run, region=run.county, before=before, after={"status": run.status})
+    audit.record(actor=actor, action=action, obj=run, region=run.county, before=before,
+                 after={"status": run.status, "computed_by": run.computed_by_id, "reviewed_by": run.reviewed_by_id,
+                        "lines": run.lines, "total_amount": run.total_amount})
     return run
 
 
 @transaction.atomic
 def payroll_run_review(*, actor, run: PayrollRun) -> PayrollRun:
-    """Mark the computed payroll as checked (审核)."""
-    return _transition(actor=actor, run=run, new_status=RunStatus.REVIEWED, action="payroll.review", stamp="reviewed")
+    """Mark the computed payroll as checked (审核) — by a county user other than the one who computed it."""
+    return _transition(actor=actor, run=run, new_status=RunStatus.REVIEWED, action="payroll.review", stamp="reviewed",
+                       four_eyes="review")
 
 
 @transaction.atomic
@@ -348,8 +381,10 @@ def payroll_run_reopen(*, actor, run: PayrollRun) -> PayrollRun:
 
 @transaction.atomic
 def payroll_run_lock(*, actor, run: PayrollRun) -> PayrollRun:
-    """Lock the month (paid): from now on its lines and totals never change."""
-    return _transition(actor=actor, run=run, new_status=RunStatus.LOCKED, action="payroll.lock", stamp="locked")
+    """Lock the reviewed month: from now on its lines and totals never change, and its bank file may be
+    produced. Not by the person who computed it (nor, for a run the system computed, by its reviewer)."""
+    return _transition(actor=actor, run=run, new_status=RunStatus.LOCKED, action="payroll.lock", stamp="locked",
+                       four_eyes="lock")
 
 
 @transaction.atomic
@@ -380,7 +415,7 @@ def payment_lines_cancel(*, actor, enrolment: Enrolment, from_month, reason: str
 
 @transaction.atomic
 def bank_file_download(*, actor, run: PayrollRun, fmt: str) -> PayrollRun:
-    """Check that the actor may download the bank file (personal data) and audit the download.
+    """Check that the actor may download the bank file (personal data) of a locked run and audit the download.
 
     Returns the run; the caller streams the file (``benefits.payroll.exports``)."""
     if fmt not in {"csv", "xlsx"}:
@@ -390,8 +425,10 @@ def bank_file_download(*, actor, run: PayrollRun, fmt: str) -> PayrollRun:
     if not is_system(actor) and not actor.is_superuser and actor.role != Role.COUNTY:
         # Personal data: the county's civil-affairs staff only, not the system administrator role.
         raise PermissionDenied(_("银行文件仅限本县民政局工作人员"))
-    if run.status == RunStatus.DRAFT:
-        raise Conflict(_("尚未计算，无银行文件"), code="not_computed")
+    if run.status != RunStatus.LOCKED:
+        # Maker–checker: what goes to the bank is what a second person reviewed and locked, and cannot change.
+        raise Conflict(_("银行文件只能从已审核并锁定的发放批次生成（当前：%(status)s）") % {
+            "status": RunStatus(run.status).label}, code="not_locked")
     audit.record(actor=actor, action="payroll.bank_file_download", obj=run, region=run.county,
                  after={"format": fmt, "lines": run.lines, "total_amount": run.total_amount})
     return run

@@ -79,6 +79,12 @@ def _status_in(*statuses):
     return lambda user, run: run is not None and run.status in statuses
 
 
+def _checker_step(status, step):
+    """Review and lock are offered only to a county user who is not the run's maker (maker–checker);
+    the service refuses the maker anyway."""
+    return lambda user, run: run is not None and run.status == status and not services.is_maker(user, run, step)
+
+
 RUN_ACTIONS = {
     "recompute": Action(
         label=_("重新计算"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
@@ -88,8 +94,9 @@ RUN_ACTIONS = {
     ),
     "review": Action(
         label=_("审核通过"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
-        available=_status_in(RunStatus.COMPUTED),
+        available=_checker_step(RunStatus.COMPUTED, "review"),
         run=lambda user, run, form: services.payroll_run_review(actor=user, run=run),
+        help_text=_("须由计算人以外的县民政局工作人员审核（制单与审核分离）。"),
     ),
     "reopen": Action(
         label=_("撤回审核"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
@@ -98,9 +105,9 @@ RUN_ACTIONS = {
     ),
     "lock": Action(
         label=_("锁定(确认发放)"), form_class=ConfirmForm, permission="payroll.change_payrollrun",
-        available=_status_in(RunStatus.REVIEWED),
+        available=_checker_step(RunStatus.REVIEWED, "lock"),
         run=lambda user, run, form: services.payroll_run_lock(actor=user, run=run),
-        help_text=_("锁定后本月发放明细和合计不能再改变。"),
+        help_text=_("锁定后本月发放明细和合计不能再改变，才能生成银行代发文件；计算人不能锁定。"),
     ),
 }
 
@@ -145,7 +152,10 @@ class RunInspectView(ActionInspectView):
         context.update({
             "progress_url": reverse("payroll_runs:progress", args=(run.pk,)),
             "running": run.is_running,
-            "can_download": run.status != RunStatus.DRAFT and _may_download(self.request.user),
+            "can_download": run.status == RunStatus.LOCKED and _may_download(self.request.user),
+            "awaiting_checker": run.status in (RunStatus.COMPUTED, RunStatus.REVIEWED)
+                                and services.is_maker(self.request.user, run,
+                                                      "review" if run.status == RunStatus.COMPUTED else "lock"),
             "csv_url": reverse("payroll_runs:bank_file", args=(run.pk, "csv")),
             "xlsx_url": reverse("payroll_runs:bank_file", args=(run.pk, "xlsx")),
         })
@@ -179,10 +189,12 @@ class PayrollRunViewSet(ActionsMixin, ScopedModelViewSet):
     create_actions = RUN_CREATE_ACTIONS
     object_actions = RUN_ACTIONS
     form_fields = ["county"]  # required by ModelViewSet; add/edit are disabled (the run button computes)
-    list_display = ["county", "month", "status", "lines", "households", "persons", "total_amount", "computed_at"]
+    list_display = ["county", "month", "status", "lines", "households", "persons", "total_amount", "computed_at",
+                    "computed_by"]
     list_filter = ["status", "month"]
     inspect_view_fields = ["county", "month", "status", "lines", "households", "persons", "total_amount",
-                           "computed_at", "reviewed_by", "reviewed_at", "locked_by", "locked_at", "task_id"]
+                           "computed_by", "computed_at", "reviewed_by", "reviewed_at", "locked_by", "locked_at",
+                           "task_id"]
 
     def get_urlpatterns(self):
         return [

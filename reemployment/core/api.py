@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from reemployment.core import request_context
 from reemployment.core.api_access import PublicThrottle, RolePermission, SearchThrottle  # noqa: F401 (re-exported)
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
@@ -40,7 +41,10 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def exception_handler(exc, context):
-    """Turn DomainError into a JSON error with the person-readable message."""
+    """Turn DomainError into a JSON error with the person-readable message. DRF's own permission refusals
+    are noted for the audit log (a domain ``PermissionDenied`` notes itself)."""
+    if isinstance(exc, exceptions.PermissionDenied):
+        request_context.note_denied(str(exc.detail), code="api_permission")
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field_errors:

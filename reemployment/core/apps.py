@@ -24,6 +24,29 @@ class CoreConfig(AppConfig):
         # Groups, permissions and periodic schedules are data the code defines: kept in step after
         # every migrate (and every flush that re-emits post_migrate).
         post_migrate.connect(_sync_after_migrate, dispatch_uid="core-sync-after-migrate")
+        _note_wagtail_refusals()
+
+
+def _note_wagtail_refusals() -> None:
+    """Wagtail answers a refused admin page with a redirect and a message (``wagtail.admin.auth.
+    permission_denied``), catching the refusal where no middleware sees it: note it for the audit log
+    first (request_context; tests/core/test_audit_requests.py fails if Wagtail stops calling it)."""
+    from wagtail.admin import auth as wagtail_auth
+
+    original = wagtail_auth.permission_denied
+    if getattr(original, "notes_refusal", False):
+        return
+
+    def permission_denied(request):
+        from django.utils.translation import gettext
+
+        from reemployment.core import request_context
+
+        request_context.note_denied(gettext("无权访问该管理页面"), code="admin_permission")
+        return original(request)
+
+    permission_denied.notes_refusal = True
+    wagtail_auth.permission_denied = permission_denied
 
 
 def _last_app_with_models():

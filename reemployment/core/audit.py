@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from reemployment.core import request_context
+from reemployment.core.masking import mask_event_fields
 from reemployment.core.models import AuditEvent, Region
 
 
@@ -61,18 +63,50 @@ def record(
         if region is None:
             region = getattr(obj, "region", None) if isinstance(getattr(obj, "region", None), Region) else None
     actor_obj = actor if getattr(actor, "pk", None) else None
+    # Snapshots keep that a personal value changed, masked (issue 15 finding 8): core/masking.py.
+    masked = mask_event_fields(object_type=object_type or "", before=jsonable(before), after=jsonable(after),
+                               note=note, object_label=object_label, actor_label=_actor_label(actor))
+    context = request_context.current()
     return AuditEvent.objects.create(
         actor=actor_obj,
-        actor_label=_actor_label(actor),
+        actor_label=masked["actor_label"][:150],
         action=action,
         object_type=object_type or "",
         object_id=str(object_id or ""),
-        object_label=object_label[:200],
+        object_label=masked["object_label"][:200],
         region=region,
-        before=jsonable(before),
-        after=jsonable(after),
-        note=note,
+        before=masked["before"],
+        after=masked["after"],
+        note=masked["note"],
+        ip_address=context.ip_address if context else None,
+        session=(context.session_ref() or None) if context else None,
     )
+
+
+def record_denials(request, response) -> list[AuditEvent]:
+    """Write the permission refusals noted during ``request`` as ``access.denied`` events — or, for a
+    403 answer no refusal was noted for, one event with the status. Called by the middleware after the
+    view returned (the refused service's transaction is over). Anonymous requests are not recorded
+    (the login page and django-axes deal with them)."""
+    context = request_context.current()
+    user = getattr(request, "user", None)
+    if context is None or user is None or not user.is_authenticated:
+        return []
+    denials = list(context.denials)
+    if not denials and getattr(response, "status_code", 0) == 403:
+        denials = [{"message": "HTTP 403", "code": "forbidden"}]
+    events = []
+    path = f"{request.method} {request.path}"
+    for denial in denials:
+        with transaction.atomic():
+            events.append(record(
+                actor=user, action="access.denied", object_type="", object_id="", object_label=path[:200],
+                region=getattr(user, "region", None),
+                after={"method": request.method, "path": request.path[:300], "status": response.status_code,
+                       "code": denial["code"]},
+                note=denial["message"],
+            ))
+    return events
 
 
 def _actor_label(actor) -> str:

@@ -24,8 +24,16 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
+    """A refusal for lack of role, jurisdiction or separation of duties. It notes itself in the request's
+    audit context: the middleware records it as an ``access.denied`` audit event after the view, whoever
+    catches it (the admin shows it as a message, the API as a 403). Raise it only to refuse — to ask
+    whether someone may act, use ``permissions.may_act``."""
+
     def __init__(self, message: str | None = None, *, code: str = "forbidden"):
         super().__init__(message or gettext("无权执行此操作"), code=code, status=403)
+        from reemployment.core import request_context
+
+        request_context.note_denied(self.message, code=code)
 
 
 class Conflict(DomainError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +33,26 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class AuditContextMiddleware:
+    """Give the audit log the request's client address and session (every event written during the request
+    carries them), and record the request's permission refusals as ``access.denied`` events once the view
+    has returned (``request_context``; issue 15, finding 8). After authentication, so the user is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from reemployment.core import audit, request_context
+
+        token = request_context.begin(request)
+        try:
+            response = self.get_response(request)
+            try:
+                audit.record_denials(request, response)
+            except Exception:  # the refusal stands and is answered even if its record cannot be written
+                logging.getLogger(__name__).exception("could not record a denied request")
+            return response
+        finally:
+            request_context.end(token)

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,10 @@ class AuditEvent(AppendOnlyModel):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    # Where the request came from (None outside a web request: tasks, commands, migrations): the client's
+    # address and a reference to the login session (a hash, never the session key: request_context).
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    session = models.CharField(_("会话"), max_length=40, null=True, blank=True)
 
     append_only_update_message = APPEND_ONLY_UPDATE
     append_only_delete_message = APPEND_ONLY_DELETE
@@ -221,7 +226,9 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+        # Local time (Asia/Shanghai), as the lists show it: this is the inspect page's title.
+        at = timezone.localtime(self.at) if self.at else None
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
 
 
@@ -289,6 +296,4 @@ class ParameterSet(models.Model):
 
 def today() -> dt.date:
     """The local (Asia/Shanghai) date; the only place services read the calendar."""
-    from django.utils import timezone
-
     return timezone.localdate()

@@ -1,14 +1,31 @@
 """Admin screens for shared records: regions, standards, parameters, audit log."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from reemployment.core import services
 from reemployment.core.admin_views import ScopedModelViewSet
 from reemployment.core.models import AuditEvent, ParameterSet, Region, Standard, User
+
+
+class LocalDateTimeDisplay(BaseFieldDisplay):
+    """A date-time on an inspect page in local time (Asia/Shanghai), as the lists show it: Wagtail's inspect
+    template prints the value with ``|localize``, which formats the stored UTC (issue 15, finding 8)."""
+
+    def render_html(self, parent_context=None):
+        if self.value is None:
+            return "-"
+        return formats.date_format(timezone.localtime(self.value), "DATETIME_FORMAT")
+
+
+# Every inspect page of the admin (audit events, payroll runs, files, users…).
+register_display_class(models.DateTimeField, display_class=LocalDateTimeDisplay)
 
 
 def _save_standard(*, actor, instance):
@@ -61,7 +78,7 @@ class AuditEventViewSet(ScopedModelViewSet):
     model = AuditEvent
     icon = "history"
     menu_label = _("审计记录")
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_label"]
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_label", "ip_address"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "action", "actor_label"]
     form_fields = ["note"]  # required by ModelViewSet; the add and edit views are disabled
@@ -70,7 +87,7 @@ class AuditEventViewSet(ScopedModelViewSet):
     delete_view_enabled = False
     copy_view_enabled = False
     inspect_view_fields = ["at", "actor_label", "action", "object_type", "object_id", "object_label", "region",
-                           "before", "after", "note"]
+                           "ip_address", "session", "before", "after", "note"]
 
 
 class PolicyGroup(ViewSetGroup):

@@ -15,6 +15,8 @@ DEMO_PASSWORD = "demo-2026"
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "系统管理员"),
     ("county", Role.COUNTY, "341125", "县民政局 王科长"),
+    # The payroll's second pair of eyes: county computes a month, county2 reviews and locks it (maker–checker).
+    ("county2", Role.COUNTY, "341125", "县民政局 刘审核"),
     ("dingcheng", Role.TOWNSHIP, "341125100", "定城镇民政办 李干事"),
     ("luqiao", Role.TOWNSHIP, "341125101", "炉桥镇民政办 赵干事"),
     ("chengnan", Role.COMMUNITY, "341125100001", "城南社区 陈主任"),

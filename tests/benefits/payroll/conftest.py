@@ -21,3 +21,12 @@ def county_households(regions):
         "a2": make_enrolment(a2, amount="450.50"),
         "other": make_enrolment(other, amount="200.00"),
     }
+
+
+@pytest.fixture
+def county2(regions):
+    """A second county civil-affairs user of the same county: the checker of maker–checker."""
+    from reemployment.core.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="t-county-2", role=Role.COUNTY, region=regions["county"])

@@ -83,3 +83,54 @@ def test_xlsx_import_and_jurisdiction(users, regions, encoder, django_capture_on
         response = upload(users["labour"], data.getvalue(), "jobs.xlsx")
     assert response.status_code == 201, response.content
     assert upload(users["labour"], b"x", "jobs.pdf").status_code == 400
+
+
+# ---------------------------------------------------------------------- who may import, and broken files (issue 15, finding 4)
+
+
+@pytest.mark.parametrize(("user_key", "status"), [
+    ("labour", 201), ("admin", 201),
+    ("recipient", 403), ("community_a1", 403), ("township_b", 403), ("county", 403), ("editor", 403),
+])
+def test_only_labour_staff_and_admin_may_import(users, regions, user_key, status):
+    from reemployment.core.models import Role
+    from tests.factories import UserFactory
+
+    make_employer(regions["town_b"])
+    user = UserFactory(username="t-recipient-import", role=Role.RECIPIENT) if user_key == "recipient" else users[user_key]
+    response = upload(user, (HEADER + GOOD).encode("utf-8"), "岗位.csv")
+    assert response.status_code == status, response.content
+    if status == 403:  # refused before the file is read: no row report telling which employers exist
+        assert "errors" not in response.json() and not Vacancy.objects.exists()
+
+
+def test_a_ragged_gbk_csv_is_reported_per_row(users, regions):
+    make_employer(regions["town_b"])
+    ragged = HEADER + GOOD + f"炉桥盐化有限公司,保安,夜间巡逻,,炉桥镇,3000,3500,夜班,1,,{CLOSES},多余\n"
+    response = upload(users["labour"], ragged.encode("gbk"), "岗位.csv")
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert [e["row"] for e in errors] == [4] and "多余" in errors[0]["messages"][0]
+    assert not Vacancy.objects.exists()
+
+
+def test_an_unterminated_quote_answers_400_naming_the_line(users, regions):
+    make_employer(regions["town_b"])
+    broken = HEADER + GOOD + '"炉桥盐化有限公司,门卫\n'
+    response = upload(users["labour"], broken.encode("gbk"), "岗位.csv")
+    assert response.status_code == 400
+    assert "第 4 行的引号没有闭合" in response.json()["detail"]
+
+
+def test_a_truncated_xlsx_or_a_zip_bomb_answers_400(users, regions):
+    from tests.uploads import truncated_xlsx, zip_bomb_xlsx
+
+    rows = [["employer", "title", "region", "pay_min", "pay_max", "closes_on"]]
+    rows += [["炉桥盐化有限公司", "电工", "341125101", 4000, 6000, CLOSES]] * 200
+    for content in (*truncated_xlsx(rows).values(), zip_bomb_xlsx()):
+        response = APIClient(raise_request_exception=False)
+        response.force_authenticate(users["labour"])
+        answer = response.post("/api/v1/vacancies/import/", {"file": io.BytesIO(content) | _named("jobs.xlsx")},
+                               format="multipart")
+        assert answer.status_code == 400, answer.content[:200]
+        assert "XLSX" in answer.json()["detail"]

@@ -24,6 +24,12 @@ def run(regions, county_households):
 
 
 @pytest.fixture
+def locked_run(run):
+    """The run reviewed and locked: bank files come from locked runs only (maker–checker)."""
+    return payroll_run_lock(actor="system:test", run=payroll_run_review(actor="system:test", run=run))
+
+
+@pytest.fixture
 def other_run(regions, county_households):
     return payroll_run_compute(actor="system:test", county=regions["other_county"], month=MAY).run
 
@@ -100,12 +106,14 @@ def test_township_staff_cannot_run_payroll(client, users):
     assert not PayrollRun.objects.exists()
 
 
-def test_review_and_lock_through_the_admin(client, users, run):
+def test_review_and_lock_through_the_admin(client, users, run, county2):
     client.force_login(users["county"])
     assert client.post(reverse("payroll_runs:action", args=(run.pk, "review"))).status_code == 302
+    # The system computed the run and county reviewed it: a second person locks it.
+    client.force_login(county2)
     assert client.post(reverse("payroll_runs:action", args=(run.pk, "lock"))).status_code == 302
     run.refresh_from_db()
-    assert run.status == RunStatus.LOCKED
+    assert run.status == RunStatus.LOCKED and (run.reviewed_by, run.locked_by) == (users["county"], county2)
     # locked: recompute is not offered and is refused
     response = client.post(reverse("payroll_runs:action", args=(run.pk, "recompute")))
     assert response.status_code == 403
@@ -119,7 +127,7 @@ def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_bank_file_csv_content_and_totals(client, users, run, county_households):
+def test_bank_file_csv_content_and_totals(client, users, run, locked_run, county_households):
     response = get(client, users["county"], reverse("payroll_runs:bank_file", args=(run.pk, "csv")))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -137,7 +145,7 @@ def test_bank_file_csv_content_and_totals(client, users, run, county_households)
     assert rows[-1] == ["合计", "3 户", "", "", "", "870.50"]
 
 
-def test_bank_file_xlsx_content_and_totals(client, users, run):
+def test_bank_file_xlsx_content_and_totals(client, users, run, locked_run):
     response = get(client, users["county"], reverse("payroll_runs:bank_file", args=(run.pk, "xlsx")))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -148,7 +156,7 @@ def test_bank_file_xlsx_content_and_totals(client, users, run):
     assert rows[-1][0] == "合计" and Decimal(str(rows[-1][5])) == Decimal("870.50")
 
 
-def test_every_bank_file_download_is_audited(client, users, run):
+def test_every_bank_file_download_is_audited(client, users, run, locked_run):
     client.force_login(users["county"])
     for fmt in ("csv", "xlsx", "csv"):
         response = client.get(reverse("payroll_runs:bank_file", args=(run.pk, fmt)))
@@ -165,7 +173,7 @@ def test_every_bank_file_download_is_audited(client, users, run):
     ("labour", 403),  # labour bureau in the county: no personal data for them
     ("admin", 403),  # system administrator: reads records, not bank files
 ])
-def test_only_county_staff_download_bank_files(client, users, run, user_key, status):
+def test_only_county_staff_download_bank_files(client, users, run, locked_run, user_key, status):
     response = get(client, users[user_key], reverse("payroll_runs:bank_file", args=(run.pk, "csv")))
     assert response.status_code == status
     assert not AuditEvent.objects.filter(action="payroll.bank_file_download").exists()
