@@ -68,6 +68,7 @@ from benefits.services.reviews import (
     DEATH_REVIEW_SOURCE,
     review_decide,
     review_open,
+    reviews_open_many,
     reviews_open_periodic,
 )
 
@@ -114,6 +115,7 @@ __all__ = [
     "rejection_notice_text",
     "review_decide",
     "review_open",
+    "reviews_open_many",
     "reviews_open_periodic",
     "standard_change_apply",
     "standard_change_preview",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from reemployment.core.models import AuditEvent, Region
 
@@ -73,6 +75,31 @@ def record(
         after=jsonable(after),
         note=note,
     )
+
+
+AUDIT_FIELDS = ["at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label", "region_id",
+                "before", "after", "note"]
+
+
+def record_many(*, actor, entries: Iterable[dict], count: int) -> int:
+    """Append ``count`` audit events at once (set-based imports): each entry is a dict with ``action``,
+    ``object_type``, ``object_id``, and optionally ``object_label``, ``region_id``, ``before``, ``after``,
+    ``note``. One actor and one time for all. Must run inside the service's transaction, like
+    :func:`record`; written with ``core.bulk.insert_rows`` (COPY on PostgreSQL)."""
+    from reemployment.core.bulk import insert_rows
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must be called inside transaction.atomic (the service's transaction)")
+    at = timezone.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    label = _actor_label(actor)
+    rows = (
+        (at, actor_id, label, entry["action"], entry["object_type"], str(entry["object_id"]),
+         (entry.get("object_label") or "")[:200], entry.get("region_id"), jsonable(entry.get("before")),
+         jsonable(entry.get("after")), entry.get("note", ""))
+        for entry in entries
+    )
+    return len(insert_rows(AuditEvent, AUDIT_FIELDS, rows, count))
 
 
 def _actor_label(actor) -> str:
