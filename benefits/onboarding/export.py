@@ -143,3 +143,29 @@ def example_rows() -> list[dict]:
 
 def template_file(fmt: str) -> bytes:
     return write_table(example_rows(), fmt)
+
+
+def error_report(errors: list[dict]) -> bytes:
+    """The error report as a spreadsheet (CSV, UTF-8 with BOM): row, column, problem."""
+    stream = io.StringIO()
+    writer = CsvWriter(stream, bom=True)
+    writer.writerow(["行号", "列", "问题"])
+    for error in errors:
+        writer.writerow([error["row"], error["column"], error["message"]])
+    return stream.getvalue().encode("utf-8")
+
+
+DISCREPANCY_HEADER = ["户主所在行", "户编号", "社区/村", "户主", "人数", "在保类别", "原系统月保障金", "核算类别",
+                      "按本系统规则核算", "差额", "复核", "核算说明"]
+
+
+def discrepancy_report(rows) -> bytes:
+    """The discrepancy list (CSV, UTF-8 with BOM); ``rows`` are ImportDiscrepancy records."""
+    stream = io.StringIO()
+    writer = CsvWriter(stream, bom=True)
+    writer.writerow(DISCREPANCY_HEADER)
+    for d in rows:
+        writer.writerow([d.row, d.household_number, d.region.name, d.head_name, d.persons, d.category,
+                         format_yuan(d.recorded_amount), d.computed_category or "-", format_yuan(d.computed_amount),
+                         format_yuan(d.difference), d.review_id or "", d.explanation])
+    return stream.getvalue().encode("utf-8")

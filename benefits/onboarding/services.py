@@ -337,7 +337,8 @@ class _Refused(Exception):
 
 def caseload_import_run(*, import_id: int) -> CaseloadImport:
     """Import a stored caseload file (Celery task or command): check everything, then write everything in
-    one transaction with the county locked, or nothing. Idempotent: only a pending or confirmed import runs."""
+    one transaction with the county locked, or nothing. Idempotent: only a pending or confirmed import runs.
+    The record returned carries the whole :class:`Outcome` as ``record.outcome`` when this call ran it."""
     with transaction.atomic():
         record = CaseloadImport.objects.select_for_update(of=("self",)).select_related(
             "county", "uploaded_by", "confirmed_by").get(pk=import_id)
@@ -359,9 +360,13 @@ def caseload_import_run(*, import_id: int) -> CaseloadImport:
             if outcome.refused:
                 raise _Refused(outcome)
             _write(record, plan, outcome, actor=actor, as_of=as_of, progress=lambda v, m="": progress(50 + v / 2, m))
-        return CaseloadImport.objects.get(pk=import_id)
+        record = CaseloadImport.objects.get(pk=import_id)
+        record.outcome = outcome  # the whole report, for the command (the record keeps MAX_STORED_ERRORS)
+        return record
     except _Refused as refused:
-        return _reject(import_id, refused.outcome)
+        record = _reject(import_id, refused.outcome)
+        record.outcome = refused.outcome
+        return record
     except Exception as exc:
         logger.exception("caseload import %s failed", import_id)
         _fail(import_id, exc)

@@ -54,3 +54,22 @@ def county(policy):
 @pytest.fixture
 def county_user(users):
     return users["county"]
+
+
+HEAD = person(dt.date(1980, 1, 1), 1)
+SPOUSE = person(dt.date(1982, 5, 20), 2)
+CHILD = person(dt.date(2008, 9, 1), 3)
+ELDER = person(dt.date(1950, 3, 15), 4)
+
+
+def base_rows() -> list[dict]:
+    """Two households, rows 2–4 and 5 of the file: an urban household of three in 城南社区 (urban C, wages
+    300: (260 − 100) × 3 = 480.00 under the 2026 standard of 260) and a rural one-person 三无 household in
+    炉桥村 (rural A: rural_amounts A 120.00 × 1 = 120.00)."""
+    return [
+        *household(HEAD, "张建国", category="C", amount="480.00", start="2019-03", income="300", 户编号="CN0001",
+                   members=[{"身份证号": SPOUSE, "姓名": "李秀英", "与户主关系": "配偶"},
+                            {"身份证号": CHILD, "姓名": "张小明", "与户主关系": "子女"}]),
+        *household(ELDER, "王桂兰", region="341125101001", category="A", amount="120.00", start="2015-07",
+                   三无="是", 劳动能力="无劳动能力"),
+    ]
