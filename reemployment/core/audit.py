@@ -25,6 +25,8 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy scalars (set-based services)
+        return jsonable(value.item())
     if hasattr(value, "items"):  # MappingProxyType etc.
         return {str(k): jsonable(v) for k, v in value.items()}
     return value
