@@ -49,8 +49,8 @@ def _columns(model, fields: list[str]) -> list[models.Field]:
 
 def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tuple], count: int) -> list[int]:
     """Insert ``count`` rows (values in the order of ``fields``, attnames such as ``household_id``) into
-    ``model``'s table and return their new ids in order. Fields not named take no value from here: give
-    every field that has no database default (``auto_now_add`` fields included)."""
+    ``model``'s table and return their new ids in order. Fields not named take their default, as with
+    ``Model()`` (``auto_now``/``auto_now_add``: now)."""
     if count == 0:
         return []
     columns = _columns(model, fields)
@@ -70,11 +70,29 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
     return ids
 
 
+def _defaults(model, columns: list[models.Field]) -> tuple[list[models.Field], list]:
+    """The fields a caller left out and the value each takes, as ``Model()`` would give it (its default;
+    now for ``auto_now``/``auto_now_add``): COPY, unlike the ORM, knows only the database's defaults."""
+    from django.utils import timezone
+
+    given = {field.attname for field in columns}
+    now = timezone.now()
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in given:
+            continue
+        extra.append(field)
+        values.append(now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+                      else field.get_default())
+    return extra, values
+
+
 def _copy(model, columns: list[models.Field], rows: Iterable[tuple], count: int) -> list[int]:
     table = model._meta.db_table
     pk = model._meta.pk.column
-    json_fields = [isinstance(field, models.JSONField) for field in columns]
-    names = ", ".join(connection.ops.quote_name(c) for c in [pk, *(field.column for field in columns)])
+    extra, extra_values = _defaults(model, columns)
+    json_fields = [isinstance(field, models.JSONField) for field in [*columns, *extra]]
+    names = ", ".join(connection.ops.quote_name(c) for c in [pk, *(field.column for field in [*columns, *extra])])
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [connection.ops.quote_name(table), pk, count])
@@ -83,7 +101,7 @@ def _copy(model, columns: list[models.Field], rows: Iterable[tuple], count: int)
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
             for pk_value, row in zip(ids, rows, strict=False):
                 values = [pk_value]
-                for is_json, value in zip(json_fields, row, strict=True):
+                for is_json, value in zip(json_fields, (*row, *extra_values), strict=True):
                     value = _value(value)
                     values.append(json.dumps(value, ensure_ascii=False) if is_json and value is not None else value)
                 copy.write_row(values)
