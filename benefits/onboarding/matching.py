@@ -14,11 +14,14 @@ values of every row and, for existing records, which fields change. Nothing is w
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -35,7 +38,7 @@ from benefits.models import (
 from benefits.onboarding import columns as cols
 from benefits.onboarding.validation import UNSTATED, Errors, FileCheck
 from reemployment.core.errors import DomainError
-from reemployment.core.models import Region
+from reemployment.core.models import ParameterSet, Region, Standard
 from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.dates import add_months
 from reemployment.idcard import mask_id_number
@@ -69,6 +72,24 @@ class Plan:
                 "unchanged": int((status == "unchanged").sum())}
 
 
+def tuples(frame: pd.DataFrame, columns=None, *, index: bool = False):
+    """``frame.itertuples()`` without pandas' per-cell boxing (its string arrays are slow to iterate):
+    each column (all, or ``columns``) is taken as one numpy object array first. ``index=True`` adds the
+    index as ``Index``."""
+    columns = list(frame.columns if columns is None else columns)
+    names = [str(name) for name in columns]
+    arrays = [frame[name].to_numpy(dtype=object) for name in columns]
+    if index:
+        names, arrays = ["Index", *names], [frame.index.to_numpy(dtype=object), *arrays]
+    row = namedtuple("Row", names, rename=True)
+    return (row._make(values) for values in zip(*arrays, strict=True))
+
+
+def column(frame: pd.DataFrame | pd.Series, name: str | None = None) -> np.ndarray:
+    """One column as a numpy object array (fast to iterate)."""
+    return (frame if name is None else frame[name]).to_numpy(dtype=object)
+
+
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -78,32 +99,71 @@ def _frame(rows, columns) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=list(columns))
 
 
+def lookup(queryset, field: str, values: list, names: tuple) -> list[tuple]:
+    """``queryset.filter(<field>__in=values).values_list(*names)`` for many values: on PostgreSQL one
+    ``= ANY(array)`` parameter per 100,000 values (an IN list of that many parameters is slow to send),
+    elsewhere IN lists of ``LOOKUP_CHUNK``."""
+    rows: list[tuple] = []
+    if connection.vendor == "postgresql":
+        model = queryset.model
+        target = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.get_field(field).column)}"
+        for chunk in _chunks(values, 100_000):
+            rows.extend(queryset.extra(where=[f"{target} = ANY(%s)"], params=[list(chunk)]).values_list(*names))
+        return rows
+    for chunk in _chunks(values):
+        rows.extend(queryset.filter(**{f"{field}__in": chunk}).values_list(*names))
+    return rows
+
+
 def existing_members(id_numbers: list[str]) -> pd.DataFrame:
     names = ("id", "id_number", "household_id", "name", "sex", "birth_date", "relation", "hukou_area",
              "serious_illness", "disability_grade", "work_ability", "student_status", "three_no", "died_on",
              "left_on", "previous_household_id")
-    rows = []
-    for chunk in _chunks(id_numbers):
-        rows.extend(Member.objects.filter(id_number__in=chunk).values_list(*names))
-    return _frame(rows, names).set_index("id_number", drop=False)
+    return _frame(lookup(Member.objects.all(), "id_number", id_numbers, names), names).set_index("id_number", drop=False)
 
 
 def existing_households(ids: set[int], numbers: list[str]) -> pd.DataFrame:
     names = ("id", "number", "region_id", "region__path", "area", "address", "phone", "single_parent",
              "bank_account", "bank_name", "disaster")
-    rows = []
-    for chunk in _chunks(sorted(ids)):
-        rows.extend(Household.objects.filter(pk__in=chunk).values_list(*names))
-    for chunk in _chunks(numbers):
-        rows.extend(Household.objects.filter(number__in=chunk).values_list(*names))
+    rows = lookup(Household.objects.all(), "id", sorted(ids), names)
+    rows += lookup(Household.objects.all(), "number", numbers, names)
     frame = _frame(rows, names).drop_duplicates("id")
     return frame.set_index("id", drop=False)
 
 
-def _region_policy(region_ids: set[int], as_of: dt.date) -> tuple[dict[int, Region], dict[int, str]]:
+def _regions_and_areas(region_ids: set[int]) -> tuple[dict[int, Region], dict[int, str]]:
+    """The file's communities and the area of each: its own, or its nearest ancestor's (as
+    ``Region.effective_area``), from two queries."""
     regions = Region.objects.in_bulk(list(region_ids))
-    areas = {pk: (region.effective_area() or "rural") for pk, region in regions.items()}
+    codes = {code for region in regions.values() for code in region.path.split("/") if code}
+    area_of = dict(Region.objects.filter(code__in=codes).values_list("code", "area"))
+    areas = {}
+    for pk, region in regions.items():
+        chain = [code for code in region.path.split("/") if code]
+        areas[pk] = next((area_of[code] for code in reversed(chain) if area_of.get(code)), "") or "rural"
     return regions, areas
+
+
+def _policy(regions: dict[int, Region], areas: dict[int, str], as_of: dt.date) -> dict:
+    """(region id, area) → (standard, parameters) or the DomainError of a missing standard: the selectors
+    (``standard_in_force``, ``parameters_in_force``) asked once per distinct chain of ancestors that hold
+    policy rows (usually once for a whole county), since those rows are all they read."""
+    codes = {code for region in regions.values() for code in region.path.split("/") if code}
+    with_policy = (set(Standard.objects.filter(region__code__in=codes).values_list("region__code", flat=True))
+                   | set(ParameterSet.objects.filter(region__code__in=codes).values_list("region__code", flat=True)))
+    by_chain: dict[tuple, object] = {}
+    policy = {}
+    for pk, region in regions.items():
+        area = areas[pk]
+        chain = (tuple(code for code in region.path.split("/") if code in with_policy), area)
+        if chain not in by_chain:
+            try:
+                by_chain[chain] = (standard_in_force(region, area, as_of).monthly_amount,
+                                   parameters_in_force(region, as_of))
+            except DomainError as exc:
+                by_chain[chain] = exc
+        policy[(pk, area)] = by_chain[chain]
+    return policy
 
 
 def _stated(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -180,28 +240,23 @@ def plan(check: FileCheck, *, county: Region, as_of: dt.date) -> tuple[Plan | No
                       lambda i: _("本系统记录此人已于 %(date)s 离户") % {"date": left.iloc[i]})
 
     # Policy: every community of the file needs a standard in force (to compute the discrepancies).
-    region_ids = set(h["region_id"][h["region_id"] >= 0])
-    regions, areas = _region_policy(region_ids, as_of)
-    policy: dict = {}
+    region_ids = {int(r) for r in column(h, "region_id") if r >= 0}
+    regions, areas = _regions_and_areas(region_ids)
+    policy = _policy(regions, areas, as_of)
     first_row_of_region = h.groupby("region_id")["row"].min()
     for region_id in sorted(region_ids):
         region, area = regions[region_id], areas[region_id]
-        try:
-            standard = standard_in_force(region, area, as_of).monthly_amount
-        except DomainError:
+        if isinstance(policy[(region_id, area)], DomainError):
             errors.add([int(first_row_of_region[region_id])], H("region_code"),
                        _("%(name)s 在 %(date)s 没有生效的%(area)s低保标准：请先导入政策文件（load_policy）") % {
                            "name": region.name, "date": as_of, "area": _("城市") if area == "urban" else _("农村")})
-            continue
-        policy[(region_id, area)] = (standard, parameters_in_force(region, as_of))
 
     # 低保证号 stated in the file: not another household's.
     stated_certificates = sorted({c for c in h["certificate_number"] if c})
     if stated_certificates:
         taken = {}
-        for chunk in _chunks(stated_certificates):
-            taken.update(Enrolment.objects.filter(certificate_number__in=chunk)
-                         .values_list("certificate_number", "household_id"))
+        taken.update(lookup(Enrolment.objects.all(), "certificate_number", stated_certificates,
+                            ("certificate_number", "household_id")))
         owner = h["certificate_number"].map(taken)
         foreign = owner.notna() & (owner != household_id)
         errors.add(h["row"][foreign].to_numpy(), H("certificate_number"),
@@ -261,10 +316,7 @@ def _new_numbers(h: pd.DataFrame, need: np.ndarray, regions: dict[int, Region], 
 
 
 def _taken_numbers(candidates: list[str]) -> set[str]:
-    taken = set()
-    for chunk in _chunks(candidates):
-        taken.update(Household.objects.filter(number__in=chunk).values_list("number", flat=True))
-    return taken
+    return {row[0] for row in lookup(Household.objects.all(), "number", candidates, ("number",))}
 
 
 def next_review_on(start: dt.date, months: int, as_of: dt.date) -> dt.date:
@@ -325,7 +377,7 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
         "household_id": target,
         "name": m["name"].to_numpy(dtype=object),
         "sex": m["sex_from_id"].to_numpy(dtype=object),
-        "birth_date": np.array([dt.date(k // 10000, k // 100 % 100, k % 100) for k in m["birth_key"]], dtype=object),
+        "birth_date": _dates(m["birth_key"]),
         "relation": m["relation"].to_numpy(dtype=object),
         "hukou_area": _pick(np.zeros(len(m), dtype=bool), None, exists_m, before_m["hukou_area"], area_of_row),
         "serious_illness": _pick(_stated(m["serious_illness"]), m["serious_illness"] == 1, exists_m,
@@ -365,9 +417,7 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
     # ---- income ------------------------------------------------------------------------------------
     known_member_ids = [int(i) for i in m["member_id"].dropna()]
     item_names = ("id", "member_id", "household_id", "kind", "monthly_amount", "quantity", "unit", "work_costs")
-    item_rows = []
-    for chunk in _chunks(known_member_ids):
-        item_rows.extend(IncomeItem.objects.filter(member_id__in=chunk).values_list(*item_names))
+    item_rows = lookup(IncomeItem.objects.all(), "member_id", known_member_ids, item_names)
     items = _frame(item_rows, item_names)
     cents_by_member = (items.assign(cents=(items["monthly_amount"].astype(object) * 100).map(int))
                        .groupby("member_id")["cents"].sum() if len(items) else pd.Series(dtype="int64"))
@@ -395,19 +445,17 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
     m["income_rewritten"] = m["income_rewritten"] | (~exists_m & (file_cents > 0))
     # The member's income items after the import, for the rules.
     kept: dict[int, list] = defaultdict(list)
-    for item in items.itertuples(index=False):
+    for item in tuples(items):
         if item.member_id not in rewritten_ids:
             kept[item.member_id].append(item)
-    m["kept_items"] = [kept.get(i, []) for i in member_ids]
+    m["kept_items"] = [kept.get(i) for i in column(member_ids)]
 
     # ---- enrolments --------------------------------------------------------------------------------
     known_households = [int(i) for i in h["household_id"].dropna()]
     enrolment_names = ("id", "household_id", "area", "category", "monthly_amount", "persons", "start_date",
                        "certificate_number", "status", "next_review_on", "priced_on")
-    enrolment_rows = []
-    for chunk in _chunks(known_households):
-        enrolment_rows.extend(Enrolment.objects.filter(household_id__in=chunk).exclude(status=EnrolmentStatus.ENDED)
-                              .values_list(*enrolment_names))
+    enrolment_rows = lookup(Enrolment.objects.exclude(status=EnrolmentStatus.ENDED), "household_id", known_households,
+                            enrolment_names)
     ee = _frame(enrolment_rows, enrolment_names).set_index("household_id", drop=False)
     before_e = ee.reindex(h["household_id"].fillna(-1).astype(int).to_numpy())
     exists_e = before_e["id"].notna().to_numpy()
@@ -420,7 +468,8 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
         # The file gives a month: a recorded start date inside that month stays as it is.
         "start_date": np.array([
             recorded if isinstance(recorded, dt.date) and recorded.replace(day=1) == month else month
-            for month, recorded in zip(h["start_month"], before_e["start_date"], strict=True)], dtype=object),
+            for month, recorded in zip(column(h, "start_month"), column(before_e, "start_date"), strict=True)],
+            dtype=object),
         "certificate_number": _pick((h["certificate_number"] != "").to_numpy(), h["certificate_number"], exists_e,
                                     before_e["certificate_number"], ""),
     }
@@ -441,7 +490,8 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
                    for i in range(len(h))]
     params_months = {}
     reviews = []
-    for region_id, area, start in zip(h["region_id"], h["area"], h["start_month"], strict=True):
+    for region_id, area, start in zip(column(h, "region_id"), column(h, "area"), column(h, "start_month"),
+                                      strict=True):
         key = (region_id, area)
         if key not in params_months:
             params = policy[key][1]
@@ -465,18 +515,28 @@ def _build(check: FileCheck, *, county: Region, as_of: dt.date, em: pd.DataFrame
                 moved_households=moved_from)
 
 
-def cents_to_yuan(cents) -> object:
-    from decimal import Decimal
+@lru_cache(maxsize=65536)
+def _yuan(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
-    return (Decimal(int(cents)) / 100).quantize(Decimal("0.01"))
+
+def cents_to_yuan(cents) -> Decimal:
+    """Integer fen → yuan (Decimal, two places); amounts repeat, so each is built once."""
+    return _yuan(int(cents))
+
+
+def _dates(keys: pd.Series) -> np.ndarray:
+    """yyyymmdd integers → dates, each distinct one built once."""
+    codes, uniques = pd.factorize(keys)
+    dates = np.array([dt.date(k // 10000, k // 100 % 100, k % 100) for k in uniques.tolist()], dtype=object)
+    return dates[codes]
 
 
 def _unique_certificates(numbers: np.ndarray, exists: np.ndarray, recorded: np.ndarray) -> np.ndarray:
     """A generated 低保证号 that an ended enrolment already holds gets a suffix (-2, -3 …)."""
     candidates = [n for n, e, r in zip(numbers, exists, recorded, strict=True) if not (e and n == r)]
-    taken = set()
-    for chunk in _chunks(candidates):
-        taken.update(Enrolment.objects.filter(certificate_number__in=chunk).values_list("certificate_number", flat=True))
+    taken = {row[0] for row in lookup(Enrolment.objects.all(), "certificate_number", candidates,
+                                      ("certificate_number",))}
     if not taken:
         return numbers
     out = numbers.copy()

@@ -20,25 +20,28 @@ import pandas as pd
 
 from benefits import rules
 from benefits.models import Asset, AssetKind, StudentStatus, WorkAbility
-from benefits.onboarding.matching import Plan, cents_to_yuan
+from benefits.onboarding.matching import Plan, cents_to_yuan, lookup, tuples
 from reemployment.money import round_yuan
 
 ZERO = Decimal("0.00")
+MEMBER_COLUMNS = ("head_id", "is_head", "name", "new_birth_date", "new_sex", "new_three_no", "new_serious_illness",
+                  "new_disability_grade", "new_student_status", "new_work_ability", "new_relation", "income_rewritten",
+                  "income_cents", "income_kind_final", "kept_items")
+HOUSEHOLD_COLUMNS = ("row", "household_id", "region_id", "area", "new_single_parent", "disaster", "amount_cents",
+                     "new_number", "persons", "category")
 
 
 def _assets(household_ids: list[int]) -> dict[int, rules.Assets]:
     totals: dict[int, list] = defaultdict(lambda: [Decimal(0), 0, 0])
-    for start in range(0, len(household_ids), 5000):
-        chunk = household_ids[start:start + 5000]
-        for household_id, kind, value in Asset.objects.filter(household_id__in=chunk).values_list(
-                "household_id", "kind", "value"):
-            entry = totals[household_id]
-            if kind == AssetKind.DEPOSIT:
-                entry[0] += value
-            elif kind == AssetKind.VEHICLE:
-                entry[1] += 1
-            elif kind == AssetKind.PROPERTY:
-                entry[2] += 1
+    for household_id, kind, value in lookup(Asset.objects.all(), "household_id", household_ids,
+                                            ("household_id", "kind", "value")):
+        entry = totals[household_id]
+        if kind == AssetKind.DEPOSIT:
+            entry[0] += value
+        elif kind == AssetKind.VEHICLE:
+            entry[1] += 1
+        elif kind == AssetKind.PROPERTY:
+            entry[2] += 1
     return {pk: rules.Assets(deposits=d, vehicles=v, properties=p) for pk, (d, v, p) in totals.items()}
 
 
@@ -51,7 +54,7 @@ def _incomes(member, index: int) -> list[rules.Income]:
         return [rules.Income(member_index=index, kind=member.income_kind_final,
                              monthly_amount=cents_to_yuan(member.income_cents))]
     out = []
-    for item in member.kept_items:
+    for item in member.kept_items or ():
         if item.quantity is not None and not (isinstance(item.quantity, float) and np.isnan(item.quantity)):
             out.append(rules.Income(member_index=index, kind=item.kind, monthly_amount=Decimal(0),
                                     quantity=item.quantity, unit=item.unit))
@@ -67,10 +70,10 @@ def discrepancies(plan: Plan, as_of: dt.date) -> list[dict]:
     known = [int(i) for i in h["household_id"].dropna()]
     assets = _assets(known)
     members_of: dict[str, list] = defaultdict(list)
-    for position, member in enumerate(plan.members.itertuples(index=False)):
+    for position, member in enumerate(tuples(plan.members, MEMBER_COLUMNS)):
         members_of[member.head_id].append((position, member))
     found = []
-    for household in h.itertuples():
+    for household in tuples(h, HOUSEHOLD_COLUMNS, index=True):
         head_id = household.Index
         standard, params = plan.policy[(household.region_id, household.area)]
         rule_members, incomes = [], []
