@@ -428,6 +428,35 @@ def _after(names: list[str], values: tuple) -> dict:
     return dict(zip(names, values, strict=True))
 
 
+WRITE_CHUNK = 50_000  # rows built, written and audited at a time (memory stays flat whatever the file's size)
+
+
+def _chunked(positions: np.ndarray, size: int = WRITE_CHUNK):
+    for start in range(0, len(positions), size):
+        yield positions[start:start + size]
+
+
+class _Audits:
+    """The import's audit events, written ``size`` at a time (``audit.record_many``), each naming the import."""
+
+    def __init__(self, actor, note: str, size: int = WRITE_CHUNK):
+        self.actor, self.note, self.size = actor, note, size
+        self.pending: list[dict] = []
+        self.count = 0
+
+    def add(self, action: str, object_type: str, object_id, label: str, region_id, *, before=None, after=None):
+        self.pending.append({"action": action, "object_type": object_type, "object_id": object_id,
+                             "object_label": label, "region_id": region_id, "before": before, "after": after,
+                             "note": self.note})
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.count += audit.record_many(actor=self.actor, entries=self.pending, count=len(self.pending))
+            self.pending = []
+
+
 def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, actor, as_of: dt.date,
            progress) -> None:
     """Write a checked plan (inside the caller's transaction). See the module docstring."""
@@ -435,62 +464,68 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
     user = actor_user(actor)
     user_id = user.pk if user else None
     h, m, e = plan.households, plan.members, plan.enrolments
-    audits: list[dict] = []
-    region_of = dict(zip(column(h.index), column(h, "new_region_id"), strict=True))
+    audits = _Audits(actor, record.note)
+    heads = column(h.index)
+    region_of = dict(zip(heads, column(h, "new_region_id"), strict=True))
 
     # Households.
-    created = h[h["household_id"].isna()]
-    household_rows = [(n, int(r), a, ad, ph, bool(sp), False, ba, bn, None, [], now) for n, r, a, ad, ph, sp, ba, bn in zip(
-        *(column(created, f"new_{name}") for name in ("number", "region_id", "area", "address", "phone",
-                                                       "single_parent", "bank_account", "bank_name")), strict=True)]
-    ids = insert_rows(Household, HOUSEHOLD_INSERT, household_rows, len(household_rows))
-    known = h["household_id"].notna()
-    household_id = {head: int(pk) for head, pk in zip(column(h.index[known]), column(h["household_id"][known]),
-                                                       strict=True)}
-    household_id.update(zip(column(created.index), ids, strict=True))
-    for pk, row in zip(ids, household_rows, strict=True):
-        audits.append({"action": "onboarding.create", "object_type": "benefits.household", "object_id": pk,
-                       "object_label": f"户 {row[0]}", "region_id": row[1],
-                       "after": _after(HOUSEHOLD_INSERT[:9], row[:9])})
+    known = h["household_id"].notna().to_numpy()
+    household_id = {head: int(pk) for head, pk in zip(heads[known], column(h, "household_id")[known], strict=True)}
+    values = {name: column(h, f"new_{name}") for name in ("number", "region_id", "area", "address", "phone",
+                                                          "single_parent", "bank_account", "bank_name")}
+    for chunk in _chunked(np.flatnonzero(~known)):
+        rows = [(values["number"][i], int(values["region_id"][i]), values["area"][i], values["address"][i],
+                 values["phone"][i], bool(values["single_parent"][i]), False, values["bank_account"][i],
+                 values["bank_name"][i], None, [], now) for i in chunk]
+        ids = insert_rows(Household, HOUSEHOLD_INSERT, rows, len(rows))
+        for i, pk, row in zip(chunk, ids, rows, strict=True):
+            household_id[heads[i]] = pk
+            audits.add("onboarding.create", "benefits.household", pk, f"户 {row[0]}", row[1],
+                       after=_after(HOUSEHOLD_INSERT[:9], row[:9]))
     updates = []
-    for head, row in h[h["household_id"].notna() & h["changed"].map(bool)].iterrows():
+    for row in tuples(h[known & h["changed"].map(bool).to_numpy()], index=True):
+        row = row._asdict()
         obj = Household(pk=int(row["household_id"]), **{name: row[f"new_{name}"] for name in matching.HOUSEHOLD_FIELDS})
         updates.append(obj)
-        audits.append({"action": "onboarding.update", "object_type": "benefits.household", "object_id": obj.pk,
-                       "object_label": f"户 {obj.number}", "region_id": region_of[head],
-                       "before": {name: row[f"old_{name}"] for name in row["changed"]},
-                       "after": {name: row[f"new_{name}"] for name in row["changed"]}})
+        audits.add("onboarding.update", "benefits.household", obj.pk, f"户 {obj.number}", region_of[row["Index"]],
+                   before={name: row[f"old_{name}"] for name in row["changed"]},
+                   after={name: row[f"new_{name}"] for name in row["changed"]})
     if updates:
         Household.objects.bulk_update(updates, list(matching.HOUSEHOLD_FIELDS), batch_size=1000)
     progress(15, _("已写入 %(count)s 户") % {"count": len(h)})
 
     # Members.
-    m_household = m["head_id"].map(household_id).astype(int).to_numpy()
-    m_region = m["head_id"].map(region_of).astype(int).to_numpy()
+    member_heads = column(m, "head_id")
+    m_household = np.array([household_id[head] for head in member_heads], dtype=np.int64)
+    m_region = np.array([region_of[head] for head in member_heads], dtype=np.int64)
     new_members = m["member_id"].isna().to_numpy()
-    new_positions = np.flatnonzero(new_members)
-    member_rows = [
-        (int(m_household[i]), r.id_number, r.new_name, r.new_sex, r.new_birth_date, r.new_relation, r.new_hukou_area,
-         bool(r.new_serious_illness), int(r.new_disability_grade), r.new_work_ability, r.new_student_status,
-         bool(r.new_three_no), None, None, None)
-        for i, r in zip(new_positions, tuples(m.iloc[new_positions]), strict=True)]
-    member_ids = insert_rows(Member, MEMBER_INSERT, member_rows, len(member_rows))
     all_member_ids = m["member_id"].astype("Int64").to_numpy(dtype=object).copy()
-    all_member_ids[new_members] = member_ids
-    for i, pk, row in zip(new_positions, member_ids, member_rows, strict=True):
-        audits.append({"action": "onboarding.create", "object_type": "benefits.member", "object_id": pk,
-                       "object_label": f"{mask_name(row[2])} {mask_id_number(row[1])}", "region_id": int(m_region[i]),
-                       "after": _after(MEMBER_INSERT[:12], row[:12])})
+    values = {name: column(m, name) for name in ("id_number", "new_name", "new_sex", "new_birth_date", "new_relation",
+                                                  "new_hukou_area", "new_serious_illness", "new_disability_grade",
+                                                  "new_work_ability", "new_student_status", "new_three_no")}
+    for chunk in _chunked(np.flatnonzero(new_members)):
+        rows = [(int(m_household[i]), values["id_number"][i], values["new_name"][i], values["new_sex"][i],
+                 values["new_birth_date"][i], values["new_relation"][i], values["new_hukou_area"][i],
+                 bool(values["new_serious_illness"][i]), int(values["new_disability_grade"][i]),
+                 values["new_work_ability"][i], values["new_student_status"][i], bool(values["new_three_no"][i]),
+                 None, None, None) for i in chunk]
+        ids = insert_rows(Member, MEMBER_INSERT, rows, len(rows))
+        all_member_ids[chunk] = ids
+        for i, pk, row in zip(chunk, ids, rows, strict=True):
+            audits.add("onboarding.create", "benefits.member", pk, f"{mask_name(row[2])} {mask_id_number(row[1])}",
+                       int(m_region[i]), after=_after(MEMBER_INSERT[:12], row[:12]))
+        progress(15 + 30 * (chunk[-1] + 1) / len(m), _("已写入 %(count)s 人") % {"count": int(chunk[-1] + 1)})
     member_updates = []
-    for i in [i for i, c in enumerate(m["changed"]) if c and not new_members[i]]:
+    changed_members = np.flatnonzero(np.array([bool(c) for c in column(m, "changed")]) & ~new_members)
+    for i in changed_members:
         r = m.iloc[i]
-        values = {name: r[f"new_{name}"] for name in matching.MEMBER_FIELDS}
-        values["household_id"] = int(m_household[i])
-        member_updates.append(Member(pk=int(r["member_id"]), id_number=r["id_number"], **values))
-        audits.append({"action": "onboarding.update", "object_type": "benefits.member", "object_id": int(r["member_id"]),
-                       "object_label": f"{mask_name(r['new_name'])} {mask_id_number(r['id_number'])}",
-                       "region_id": int(m_region[i]), "before": {name: r[f"old_{name}"] for name in r["changed"]},
-                       "after": {name: values[name] for name in r["changed"]}})
+        member_values = {name: r[f"new_{name}"] for name in matching.MEMBER_FIELDS}
+        member_values["household_id"] = int(m_household[i])
+        member_updates.append(Member(pk=int(r["member_id"]), id_number=r["id_number"], **member_values))
+        audits.add("onboarding.update", "benefits.member", int(r["member_id"]),
+                   f"{mask_name(r['new_name'])} {mask_id_number(r['id_number'])}", int(m_region[i]),
+                   before={name: r[f"old_{name}"] for name in r["changed"]},
+                   after={name: member_values[name] for name in r["changed"]})
     if member_updates:
         Member.objects.bulk_update(member_updates, list(matching.MEMBER_FIELDS), batch_size=1000)
     progress(45, _("已写入 %(count)s 人") % {"count": len(m)})
@@ -499,10 +534,9 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
     deleted = plan.incomes_deleted
     if len(deleted):
         for item in tuples(deleted):
-            audits.append({"action": "onboarding.delete", "object_type": "benefits.incomeitem", "object_id": item.id,
-                           "object_label": f"收入 #{item.id}", "region_id": None,
-                           "before": {"member_id": item.member_id, "household_id": item.household_id,
-                                      "kind": item.kind, "monthly_amount": item.monthly_amount}})
+            audits.add("onboarding.delete", "benefits.incomeitem", item.id, f"收入 #{item.id}", None,
+                       before={"member_id": item.member_id, "household_id": item.household_id, "kind": item.kind,
+                               "monthly_amount": item.monthly_amount})
         ids_to_delete = [int(i) for i in deleted["id"]]
         for start in range(0, len(ids_to_delete), 5000):
             IncomeItem.objects.filter(pk__in=ids_to_delete[start:start + 5000]).delete()
@@ -513,72 +547,69 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
                        for item in tuples(moved)]
         IncomeItem.objects.bulk_update(moved_items, ["household_id"], batch_size=1000)
         for item, obj in zip(tuples(moved), moved_items, strict=True):
-            audits.append({"action": "onboarding.update", "object_type": "benefits.incomeitem", "object_id": obj.pk,
-                           "object_label": f"收入 #{obj.pk}", "region_id": None,
-                           "before": {"household_id": item.household_id}, "after": {"household_id": obj.household_id}})
+            audits.add("onboarding.update", "benefits.incomeitem", obj.pk, f"收入 #{obj.pk}", None,
+                       before={"household_id": item.household_id}, after={"household_id": obj.household_id})
     positions = plan.incomes_new["position"].to_numpy() if len(plan.incomes_new) else np.array([], dtype=int)
     income_note = f"存量导入 #{record.pk}"
     kinds, cents = column(m, "income_kind_final"), column(m, "income_cents")
-    income_rows = [(int(m_household[i]), int(all_member_ids[i]), kinds[i], matching.cents_to_yuan(cents[i]), None, "",
-                    ZERO, False, income_note) for i in positions]
-    income_ids = insert_rows(IncomeItem, INCOME_INSERT, income_rows, len(income_rows))
-    for i, pk, row in zip(positions, income_ids, income_rows, strict=True):
-        audits.append({"action": "onboarding.create", "object_type": "benefits.incomeitem", "object_id": pk,
-                       "object_label": f"收入 #{pk}", "region_id": int(m_region[i]),
-                       "after": _after(INCOME_INSERT[:4], row[:4])})
-    progress(55, _("已写入收入 %(count)s 项") % {"count": len(income_rows)})
+    for chunk in _chunked(positions):
+        rows = [(int(m_household[i]), int(all_member_ids[i]), kinds[i], matching.cents_to_yuan(cents[i]), None, "",
+                 ZERO, False, income_note) for i in chunk]
+        ids = insert_rows(IncomeItem, INCOME_INSERT, rows, len(rows))
+        for i, pk, row in zip(chunk, ids, rows, strict=True):
+            audits.add("onboarding.create", "benefits.incomeitem", pk, f"收入 #{pk}", int(m_region[i]),
+                       after=_after(INCOME_INSERT[:4], row[:4]))
+    progress(55, _("已写入收入 %(count)s 项") % {"count": len(positions)})
 
     # Enrolments: new ones with their entry event; changed ones with an amount/category event.
-    new_e = e[e["enrolment_id"].isna()]
-    enrolment_rows = [
-        (household_id[head], r.new_area, r.new_category, r.new_monthly_amount, int(r.new_persons),
-         EnrolmentStatus.ACTIVE, r.new_start_date, None, r.new_certificate_number, r.new_next_review_on, None, None,
-         None, as_of, now, now)
-        for head, r in zip(column(new_e.index), tuples(new_e), strict=True)]
-    enrolment_ids = insert_rows(Enrolment, ENROLMENT_INSERT, enrolment_rows, len(enrolment_rows))
-    enrolled = e["enrolment_id"].notna()
-    enrolment_of = {head: int(pk) for head, pk in zip(column(e.index[enrolled]), column(e["enrolment_id"][enrolled]),
+    enrolled = e["enrolment_id"].notna().to_numpy()
+    e_heads = column(e.index)
+    enrolment_of = {head: int(pk) for head, pk in zip(e_heads[enrolled], column(e, "enrolment_id")[enrolled],
                                                        strict=True)}
-    enrolment_of.update(zip(column(new_e.index), enrolment_ids, strict=True))
+    values = {name: column(e, f"new_{name}") for name in ("area", "category", "monthly_amount", "persons",
+                                                          "start_date", "certificate_number", "next_review_on")}
     entry_reason = f"存量导入 #{record.pk}「{record.original_name}」：原系统在保，金额按原系统记录"[:300]
-    event_rows = [(pk, EnrolmentEventKind.ENTRY, row[6], "", EnrolmentStatus.ACTIVE, "", row[2], None, row[3], None,
-                   None, entry_reason, user_id, now) for pk, row in zip(enrolment_ids, enrolment_rows, strict=True)]
-    for head, pk, row in zip(column(new_e.index), enrolment_ids, enrolment_rows, strict=True):
-        audits.append({"action": "onboarding.create", "object_type": "benefits.enrolment", "object_id": pk,
-                       "object_label": f"低保证 {row[8]}", "region_id": region_of[head],
-                       "after": _after([*ENROLMENT_INSERT[:10], "priced_on"], (*row[:10], row[13]))})
+    for chunk in _chunked(np.flatnonzero(~enrolled)):
+        rows = [(household_id[e_heads[i]], values["area"][i], values["category"][i], values["monthly_amount"][i],
+                 int(values["persons"][i]), EnrolmentStatus.ACTIVE, values["start_date"][i], None,
+                 values["certificate_number"][i], values["next_review_on"][i], None, None, None, as_of, now, now)
+                for i in chunk]
+        ids = insert_rows(Enrolment, ENROLMENT_INSERT, rows, len(rows))
+        insert_rows(EnrolmentEvent, EVENT_INSERT,
+                    ((pk, EnrolmentEventKind.ENTRY, row[6], "", EnrolmentStatus.ACTIVE, "", row[2], None, row[3], None,
+                      None, entry_reason, user_id, now) for pk, row in zip(ids, rows, strict=True)), len(rows))
+        for i, pk, row in zip(chunk, ids, rows, strict=True):
+            enrolment_of[e_heads[i]] = pk
+            audits.add("onboarding.create", "benefits.enrolment", pk, f"低保证 {row[8]}", region_of[e_heads[i]],
+                       after=_after([*ENROLMENT_INSERT[:10], "priced_on"], (*row[:10], row[13])))
     change_reason = f"存量导入 #{record.pk}「{record.original_name}」：按原系统记录更新"[:300]
-    enrolment_updates = []
-    for head, r in e[e["enrolment_id"].notna() & e["changed"].map(bool)].iterrows():
+    enrolment_updates, change_events = [], []
+    for r in tuples(e[enrolled & e["changed"].map(bool).to_numpy()], index=True):
+        r = r._asdict()
         fields = list(r["changed"])
         before = r["before"]
         obj = Enrolment(pk=int(r["enrolment_id"]), priced_on=as_of, updated_at=now,
                         **{name: r[f"new_{name}"] for name in matching.ENROLMENT_FIELDS})
         enrolment_updates.append(obj)
         if {"category", "monthly_amount", "persons"} & set(fields):
-            event_rows.append((obj.pk, EnrolmentEventKind.AMOUNT_CHANGE, as_of, r["status"], r["status"],
-                               before["category"], obj.category, before["monthly_amount"], obj.monthly_amount, None,
-                               None, change_reason, user_id, now))
-        audits.append({"action": "onboarding.update", "object_type": "benefits.enrolment", "object_id": obj.pk,
-                       "object_label": f"低保证 {obj.certificate_number}", "region_id": region_of[head],
-                       "before": {name: before[name] for name in fields},
-                       "after": {name: r[f"new_{name}"] for name in fields}})
+            change_events.append((obj.pk, EnrolmentEventKind.AMOUNT_CHANGE, as_of, r["status"], r["status"],
+                                  before["category"], obj.category, before["monthly_amount"], obj.monthly_amount, None,
+                                  None, change_reason, user_id, now))
+        audits.add("onboarding.update", "benefits.enrolment", obj.pk, f"低保证 {obj.certificate_number}",
+                   region_of[r["Index"]], before={name: before[name] for name in fields},
+                   after={name: r[f"new_{name}"] for name in fields})
     if enrolment_updates:
         Enrolment.objects.bulk_update(enrolment_updates, [*matching.ENROLMENT_FIELDS, "priced_on", "updated_at"],
                                       batch_size=1000)
-    insert_rows(EnrolmentEvent, EVENT_INSERT, event_rows, len(event_rows))
+    insert_rows(EnrolmentEvent, EVENT_INSERT, change_events, len(change_events))
     progress(70, _("已写入待遇 %(count)s 户") % {"count": len(e)})
 
     # Members who moved in (人户分离): the carve-out flag where the household they left keeps others.
-    moved_into = {household_id[head] for head in m["head_id"][m["moving"].to_numpy()]}
+    moved_into = {household_id[head] for head in member_heads[column(m, "moving").astype(bool)]}
     for household in Household.objects.filter(pk__in=moved_into).select_related("region").prefetch_related("members"):
         household_refresh_flags(household=household, actor=actor)
-
-    note = record.note
-    for entry in audits:
-        entry["note"] = note
-    audit.record_many(actor=actor, entries=audits, count=len(audits))
-    progress(85, _("已记录审计 %(count)s 条") % {"count": len(audits)})
+    audits.flush()
+    progress(85, _("已记录审计 %(count)s 条") % {"count": audits.count})
 
     # Discrepancies: listed with the import, each opening a review once.
     found = outcome.discrepancies
@@ -596,8 +627,8 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
     record.save()
     audit.record(actor=actor, action="onboarding.import", obj=record, region=record.county,
                  after={**{k: v for k, v in outcome.report().items() if k != "errors"},
-                        "sha256": record.sha256, "name": record.original_name, "audited_records": len(audits),
-                        "reviews_opened": opened}, note=note)
+                        "sha256": record.sha256, "name": record.original_name, "audited_records": audits.count,
+                        "reviews_opened": opened}, note=record.note)
 
 
 def _open_discrepancy_reviews(record: CaseloadImport, found: list[dict], *, actor, as_of: dt.date, household_id: dict,
