@@ -477,7 +477,7 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
         rows = [(values["number"][i], int(values["region_id"][i]), values["area"][i], values["address"][i],
                  values["phone"][i], bool(values["single_parent"][i]), False, values["bank_account"][i],
                  values["bank_name"][i], None, [], now) for i in chunk]
-        ids = insert_rows(Household, HOUSEHOLD_INSERT, rows, len(rows))
+        ids = insert_rows(Household, HOUSEHOLD_INSERT, rows, len(rows), plain=True)
         for i, pk, row in zip(chunk, ids, rows, strict=True):
             household_id[heads[i]] = pk
             audits.add("onboarding.create", "benefits.household", pk, f"户 {row[0]}", row[1],
@@ -509,7 +509,7 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
                  bool(values["new_serious_illness"][i]), int(values["new_disability_grade"][i]),
                  values["new_work_ability"][i], values["new_student_status"][i], bool(values["new_three_no"][i]),
                  None, None, None) for i in chunk]
-        ids = insert_rows(Member, MEMBER_INSERT, rows, len(rows))
+        ids = insert_rows(Member, MEMBER_INSERT, rows, len(rows), plain=True)
         all_member_ids[chunk] = ids
         for i, pk, row in zip(chunk, ids, rows, strict=True):
             audits.add("onboarding.create", "benefits.member", pk, f"{mask_name(row[2])} {mask_id_number(row[1])}",
@@ -555,7 +555,7 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
     for chunk in _chunked(positions):
         rows = [(int(m_household[i]), int(all_member_ids[i]), kinds[i], matching.cents_to_yuan(cents[i]), None, "",
                  ZERO, False, income_note) for i in chunk]
-        ids = insert_rows(IncomeItem, INCOME_INSERT, rows, len(rows))
+        ids = insert_rows(IncomeItem, INCOME_INSERT, rows, len(rows), plain=True)
         for i, pk, row in zip(chunk, ids, rows, strict=True):
             audits.add("onboarding.create", "benefits.incomeitem", pk, f"收入 #{pk}", int(m_region[i]),
                        after=_after(INCOME_INSERT[:4], row[:4]))
@@ -574,10 +574,11 @@ def _write(record: CaseloadImport, plan: matching.Plan, outcome: Outcome, *, act
                  int(values["persons"][i]), EnrolmentStatus.ACTIVE, values["start_date"][i], None,
                  values["certificate_number"][i], values["next_review_on"][i], None, None, None, as_of, now, now)
                 for i in chunk]
-        ids = insert_rows(Enrolment, ENROLMENT_INSERT, rows, len(rows))
+        ids = insert_rows(Enrolment, ENROLMENT_INSERT, rows, len(rows), plain=True)
         insert_rows(EnrolmentEvent, EVENT_INSERT,
                     ((pk, EnrolmentEventKind.ENTRY, row[6], "", EnrolmentStatus.ACTIVE, "", row[2], None, row[3], None,
-                      None, entry_reason, user_id, now) for pk, row in zip(ids, rows, strict=True)), len(rows))
+                      None, entry_reason, user_id, now) for pk, row in zip(ids, rows, strict=True)), len(rows),
+                    plain=True)
         for i, pk, row in zip(chunk, ids, rows, strict=True):
             enrolment_of[e_heads[i]] = pk
             audits.add("onboarding.create", "benefits.enrolment", pk, f"低保证 {row[8]}", region_of[e_heads[i]],

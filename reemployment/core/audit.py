@@ -95,13 +95,19 @@ def record_many(*, actor, entries: Iterable[dict], count: int) -> int:
     at = timezone.now()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     label = _actor_label(actor)
+    # before/after are encoded by the writer as jsonable() would (Decimal → text, dates → ISO).
     rows = (
         (at, actor_id, label, entry["action"], entry["object_type"], str(entry["object_id"]),
-         (entry.get("object_label") or "")[:200], entry.get("region_id"), jsonable(entry.get("before")),
-         jsonable(entry.get("after")), entry.get("note", ""))
+         (entry.get("object_label") or "")[:200], _plain_id(entry.get("region_id")), entry.get("before"),
+         entry.get("after"),
+         entry.get("note", ""))
         for entry in entries
     )
-    return len(insert_rows(AuditEvent, AUDIT_FIELDS, rows, count))
+    return len(insert_rows(AuditEvent, AUDIT_FIELDS, rows, count, plain=True))
+
+
+def _plain_id(value):
+    return None if value is None else int(value)
 
 
 def _actor_label(actor) -> str:
