@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "benefits.payroll",
     "benefits.integrity",
     "benefits.checks",
+    "benefits.onboarding",
     "incentives",
     "jobs",
     "training",

@@ -73,6 +73,7 @@ from benefits.services.reviews import (
     review_decide,
     review_open,
     reviews_apply_deferred,
+    reviews_open_many,
     reviews_open_periodic,
 )
 
@@ -122,6 +123,7 @@ __all__ = [
     "review_decide",
     "review_open",
     "reviews_apply_deferred",
+    "reviews_open_many",
     "reviews_open_periodic",
     "standard_change_apply",
     "standard_change_preview",

@@ -64,6 +64,57 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
 
 
 
+REVIEW_ROW_FIELDS = ("household_id", "enrolment_id", "kind", "reason", "due_on", "source_type", "source_id",
+                     "region_id")
+
+
+@transaction.atomic
+def reviews_open_many(*, actor, rows: list[dict]) -> dict[tuple, int]:
+    """Open many reviews at once (an import's findings): set-based ``review_open``.
+
+    Each row gives the ``REVIEW_ROW_FIELDS`` (``region_id``: the household's community, for the audit).
+    Like ``review_open`` it is idempotent per household, kind and source: a row whose review is already
+    open opens nothing. Every review opened is audited (``review.open``). Returns ``(household_id, kind,
+    source_type, source_id)`` → the id of the open review, for every row."""
+    from reemployment.core.bulk import insert_rows
+
+    for row in rows:
+        if row["kind"] not in ReviewKind.values:
+            raise DomainError(_("未知复核类型 %(kind)s") % {"kind": row["kind"]})
+
+    def key(row: dict) -> tuple:
+        return row["household_id"], row["kind"], row["source_type"], str(row["source_id"])
+
+    found: dict[tuple, int] = {}
+    household_ids = sorted({row["household_id"] for row in rows})
+    for start in range(0, len(household_ids), 5000):
+        for review in (Review.objects.filter(household_id__in=household_ids[start:start + 5000], status=ReviewStatus.OPEN,
+                                             source_type__in={row["source_type"] for row in rows})
+                       .values_list("household_id", "kind", "source_type", "source_id", "id")):
+            found[review[:4]] = review[4]
+    new = []
+    for row in rows:
+        if key(row) not in found:
+            found[key(row)] = 0  # a second identical row opens nothing either
+            new.append(row)
+    opened_at = timezone.now()
+    ids = insert_rows(Review, ["household_id", "enrolment_id", "kind", "status", "reason", "due_on", "source_type",
+                               "source_id", "outcome", "findings", "opened_at"],
+                      ((r["household_id"], r["enrolment_id"], r["kind"], ReviewStatus.OPEN, r["reason"][:300], r["due_on"],
+                        r["source_type"], str(r["source_id"]), "", "", opened_at) for r in new), len(new))
+    for row, pk in zip(new, ids, strict=True):
+        found[key(row)] = pk
+    audit.record_many(actor=actor, count=len(new), entries=(
+        {"action": "review.open", "object_type": "benefits.review", "object_id": pk,
+         "object_label": f"复核 {ReviewKind(row['kind']).label} 户 {row['household_id']}", "region_id": row["region_id"],
+         "after": {"household_id": row["household_id"], "enrolment_id": row["enrolment_id"], "kind": row["kind"],
+                   "status": ReviewStatus.OPEN, "reason": row["reason"][:300], "due_on": row["due_on"],
+                   "source_type": row["source_type"], "source_id": str(row["source_id"])},
+         "note": row["reason"][:300]}
+        for row, pk in zip(new, ids, strict=True)))
+    return {key(row): found[key(row)] for row in rows}
+
+
 @transaction.atomic
 def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
     """Open a PERIODIC review for every current enrolment whose ``next_review_on`` has come

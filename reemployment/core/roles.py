@@ -16,8 +16,8 @@ from django.apps import apps
 from reemployment.core.models import Role
 
 PROJECT_APPS = (
-    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "incentives", "jobs",
-    "training", "cms",
+    "reemployment.core", "benefits", "benefits.payroll", "benefits.integrity", "benefits.checks", "benefits.onboarding",
+    "incentives", "jobs", "training", "cms",
 )
 
 WAGTAIL_ADMIN = "wagtailadmin.access_admin"

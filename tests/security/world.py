@@ -158,6 +158,12 @@ def _records(community, county, *, category: str, account=None):
                                               survey_round="2026春", surveyed_on=dt.date(2026, 1, 10))
     m("core.AuditEvent").objects.create(action="test.create", object_type="benefits.household",
                                         object_id=str(household.pk), region=community)
+    caseload_import = m("onboarding.CaseloadImport").objects.create(county=county, original_name="caseload.csv",
+                                                                    sha256=f"{household.number:0>64}")
+    m("onboarding.ImportDiscrepancy").objects.create(
+        caseload_import=caseload_import, row=2, household=household, region=community, head_name="张三", persons=2,
+        category=category, recorded_amount=Decimal("300.00"), computed_amount=Decimal("280.00"),
+        difference=Decimal("20.00"))
     return household
 
 
