@@ -33,6 +33,7 @@ from benefits.pricing import stale_enrolments
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, RegionLevel, Role
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, is_system, may_act
 from reemployment.dates import month_end, month_start
 from reemployment.money import round_yuan
@@ -349,6 +350,7 @@ def payroll_run_reopen(*, actor, run: PayrollRun) -> PayrollRun:
 @transaction.atomic
 def payroll_run_lock(*, actor, run: PayrollRun) -> PayrollRun:
     """Lock the month (paid): from now on its lines and totals never change."""
+    notify("payroll.paid", key=f"payroll-run:{run.pk}", run=run)  # a message per line, after the lock commits
     return _transition(actor=actor, run=run, new_status=RunStatus.LOCKED, action="payroll.lock", stamp="locked")
 
 

@@ -39,6 +39,7 @@ from benefits.selectors import rule_inputs
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, require
 from reemployment.core.selectors import parameters_in_force, standard_in_force
 from reemployment.dates import add_months
@@ -233,6 +234,7 @@ def standard_change_apply(*, actor, county: Region, month) -> dict:
                        actor=user)
         for e, change in changed
     ], batch_size=2000)
+    notify("enrolment.repriced", key=f"reprice:{county.pk}:{first}", county=county, month=first)  # after commit
     stamped = (county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
                .exclude(priced_on=first).update(priced_on=first))
     audit.record(actor=actor, action="enrolment.reprice", object_type="benefits.enrolment", object_id="",
