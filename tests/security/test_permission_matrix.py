@@ -14,7 +14,9 @@ matrix tests with, and a login for every role (the demo's usernames). Expected a
   403, and every record a 200 list returns lies inside the caller's jurisdiction (for a recipient:
   belongs to their own household).
 * API details: 200 inside the jurisdiction, 404 outside (or 403 when the role may not list at all);
-  a recipient: 404 on another household's record, 200 or 404 on their own household's.
+  a recipient: 404 on another household's record, 200 or 404 on their own household's. Under
+  ``/api/v1/me/`` a record is the caller's own or nothing: 200 for its household's recipient, 404 for
+  everyone else (staff included, whatever their jurisdiction).
 * Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
 * Self-service pages (every route under /me/, found in the URL configuration): anonymous → 302 to
   the login page; staff → 403/404 (they have no household); the recipient → 200 on their own
@@ -187,6 +189,7 @@ API_GETS = [(path, callback) for path, _regex, method, callback in EndpointEnume
 API_LISTS = [(path, callback) for path, callback in API_GETS if "{" not in path]
 API_DETAILS = [(path, callback) for path, callback in API_GETS if "{" in path]
 LIST_PATHS = {path for path, _ in API_LISTS}
+OWN_ONLY_PREFIX = "/api/v1/me/"  # the caller's own records (their household's inbox), never a jurisdiction's
 
 
 def test_api_endpoints_found():
@@ -243,7 +246,9 @@ def test_api_detail(path, callback, world, client):
         status = client.get(url).status_code
         in_scope = _visible(model._default_manager.filter(pk=instance.pk), user).exists()
         may_list = client.get(list_path).status_code == 200 if list_path in LIST_PATHS else True
-        if not may_list:
+        if path.startswith(OWN_ONLY_PREFIX):
+            expected = {200} if in_scope and user.role == Role.RECIPIENT else {404}
+        elif not may_list:
             expected = {403, 404}
         elif in_scope and user.role == Role.RECIPIENT:
             expected = {200, 404}  # their own household's: the endpoint decides whether recipients read it
@@ -273,6 +278,12 @@ def _own_training_enrolment(household):
     return TrainingEnrolment.objects.get(member__household=household)
 
 
+def _own_notification(household):
+    from notifications.models import Notification
+
+    return Notification.objects.get(household=household, channel="inbox")
+
+
 # Pages under /me/ that show no household data at all: the hub is a menu (with a pointer to the admin
 # for staff), so any logged-in user may see it.
 SELF_SERVICE_MENU_ONLY = {"me/"}
@@ -282,6 +293,7 @@ SELF_SERVICE_RECORDS = {
     ("jobs:profile", "member_id"): lambda household: household.members.order_by("pk").first(),
     ("jobs:matches", "seeker_id"): _own_seeker,
     ("training:withdraw", "pk"): _own_training_enrolment,
+    ("notifications:read", "pk"): _own_notification,
 }
 
 
