@@ -33,7 +33,8 @@ def text_query(text: str, vector: np.ndarray, township_names: Mapping[str, str] 
 
 
 def profile_query(*, text: str, vector: np.ndarray, desired: Sequence[str] = (), certificates: Sequence[str] = (),
-                  hours: Sequence[str] = (), township_codes: Sequence[str] = (), extra: str = "") -> MatchQuery:
+                  hours: Sequence[str] = (), township_codes: Sequence[str] = (), extra: str = "",
+                  township_names: Mapping[str, str] | None = None) -> MatchQuery:
     """A registered seeker: the profile's fields are the structured signals.
 
     Hours the seeker did not list are ruled out (flexible work never is); certificates are all the
