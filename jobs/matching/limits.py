@@ -67,7 +67,8 @@ class SeekerLimits:
     wants_light: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.limits or self.age is not None or self.sex or self.accepted_hours or self.strict_townships)
+        return bool(self.limits or self.licence or self.age is not None or self.sex or self.accepted_hours
+                    or self.strict_townships)
 
 
 # key → patterns of the person's own words (first match is quoted in the reason)
@@ -90,7 +91,7 @@ SEEKER_PATTERNS: dict[str, tuple[str, ...]] = {
     "water": (r"怕水", r"不会游泳", r"不能下水", r"不能碰水"),
     "half_day": (r"只能干半天", r"只能上半天", r"只有半天", r"只能干几个小时", r"每天只能干[^，。,；;]{0,4}小时",
                  r"只能上午", r"只能下午", r"只干半天"),
-    "children": (r"接送孩子", r"接孩子", r"送孩子上学", r"带孩子", r"照顾孩子", r"看孩子", r"孩子小"),
+    "children": (r"接送孩子", r"接孩子", r"送孩子上学", r"带孩子", r"照顾孩子", r"看孩子", r"孩子小", r"宝妈", r"带娃"),
 }
 _SITTING = (r"坐着的活", r"坐着干", r"能坐着", r"坐班的", r"坐办公室")
 _LIGHT = (r"轻松", r"轻活", r"不累", r"不太累", r"清闲")
@@ -210,6 +211,7 @@ class VacancyDemands:
     part_time: bool = False
     housing: bool = False
     sitting: bool = False
+    skilled: bool = False      # asks for a certificate, experience or a skill (not "优先", not "可培训")
 
     def as_meta(self) -> dict:
         out: dict = {}
@@ -229,6 +231,8 @@ class VacancyDemands:
             out["h"] = 1
         if self.sitting:
             out["z"] = 1
+        if self.skilled:
+            out["k"] = 1
         return out
 
     @classmethod
@@ -238,7 +242,8 @@ class VacancyDemands:
         age = data.get("a") or [None, None, ""]
         return cls(demands=dict(data.get("d") or {}), soft=tuple(data.get("s") or ()), licence=tuple(data.get("l") or ()),
                    age_min=age[0], age_max=age[1], age_phrase=age[2], sex=data.get("x", ""),
-                   part_time=bool(data.get("p")), housing=bool(data.get("h")), sitting=bool(data.get("z")))
+                   part_time=bool(data.get("p")), housing=bool(data.get("h")), sitting=bool(data.get("z")),
+                   skilled=bool(data.get("k")))
 
 
 VACANCY_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -306,6 +311,19 @@ def _required_sex(requirements: str) -> str:
     return ""
 
 
+_SKILL_CLAUSE = re.compile(r"(经验|熟练|熟手|持|证|会[^员]|懂|能看懂|驾龄|专业|以上学历|中专|大专)")
+_NOT_REQUIRED = re.compile(r"(优先|无需|不需要|不要求|可培训|包教|学徒|无经验|没经验|零基础|健康证)")
+
+
+def _skilled(requirements: str, certificates: Sequence[str]) -> bool:
+    if any(c != "健康证" for c in certificates):
+        return True
+    for clause in re.split(r"[，,；;。、\s]+", requirements or ""):
+        if _SKILL_CLAUSE.search(clause) and not _NOT_REQUIRED.search(clause):
+            return True
+    return False
+
+
 def vacancy_demands(*, title: str = "", description: str = "", requirements: str = "", hours: str = "",
                     certificates: Sequence[str] = (), occupation_demands: Iterable[str] = ()) -> VacancyDemands:
     """The demands of a post from its fields and text (see the module docstring)."""
@@ -354,6 +372,7 @@ def vacancy_demands(*, title: str = "", description: str = "", requirements: str
         age_min=low, age_max=high, age_phrase=age_phrase, sex=_required_sex(requirements),
         part_time=part_time, housing=bool(_first(_HOUSING_OFFERED, text)),
         sitting="stand" not in demands and bool(re.search(r"坐着|坐班|坐在|可以坐|坐办公室", text)),
+        skilled=_skilled(requirements, certificates),
     )
 
 

@@ -41,8 +41,12 @@ from jobs.matching.vocabulary import vocabulary
 SIGNALS = ("hybrid", "semantic", "lexical", "structured")
 
 # Feature order of the fusion model (see ``features``).
-FEATURES = ("semantic_z", "lexical_coverage", "lexical_bm25", "occupation_exact", "occupation_related",
-            "occupation_miss", "certificates", "township", "hours", "soft_conflicts", "wishes")
+# The semantic and lexical features are split by whether the query names a trade: with a trade the
+# occupation match carries most of the evidence; without one ("找个轻松点的活", "炉桥镇招工") the
+# words and the place are all there is, and an entry-level post fits better than a skilled one.
+FEATURES = ("semantic_z", "semantic_z_open", "lexical_coverage", "lexical_coverage_open", "lexical_bm25",
+            "occupation_exact", "occupation_related", "occupation_miss", "certificates", "township", "hours",
+            "soft_conflicts", "wishes", "skilled_open")
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,9 @@ class Fusion:
 
 
 # Fitted on tests/jobs/devset/matching_devset.yaml (python manage.py evaluate_matching --fit).
-FUSION = Fusion(weights=(0.631, 0.416, 1.008, 2.812, 1.145, -2.9, 1.171, 2.689, 0.61, -1.242, 1.616), bias=-3.893)
+FUSION = Fusion(weights=(0.587, 0.692, 0.399, 0.146, 1.029, 2.822, 1.139, -2.951, 1.13, 2.76, 0.594, -1.241, 1.663, -0.504), bias=-3.818)
 # A result is returned when its score reaches THRESHOLD; it is "很合适" from GOOD (both fitted on the dev set).
-THRESHOLD = 0.1
+THRESHOLD = 0.16
 GOOD = 0.35
 LABEL_GOOD = "很合适"
 LABEL_FAIR = "可以考虑"
@@ -238,8 +242,10 @@ def features(snapshot: Snapshot, query: MatchQuery, positions: np.ndarray) -> Sc
             hard += licence_conflicts
         soft = [c for c in found if not c.hard]
         wishes = wish_fit(query.limits, demands)
-        matrix[i] = (semantic_z[i], coverage, bm25_rel[i], exact, related, miss, certificate_score, town, hours,
-                     len(soft), wishes)
+        trade = 1.0 if query.wishes else 0.0
+        matrix[i] = (semantic_z[i] * trade, semantic_z[i] * (1 - trade), coverage * trade, coverage * (1 - trade),
+                     bm25_rel[i], exact, related, miss, certificate_score, town, hours, len(soft), wishes,
+                     float(demands.skilled) * (1 - trade))
         structured[i] = (exact + 0.5 * related - miss + certificate_score + 0.5 * town + 0.3 * hours
                          - 0.5 * len(soft) + 0.3 * wishes - 2.0 * len(hard))
         reasons += certificate_reasons
@@ -387,13 +393,14 @@ def _result(snapshot: Snapshot, query: MatchQuery, scored: Scored, score: np.nda
     keyword = _keyword_reason(snapshot, doc, query, "".join(reasons[:1]))
     if keyword:
         reasons.insert(1 if reasons and reasons[0].startswith(("职业对口", "相近工种")) else 0, keyword)
-    if scored.features[n][0] >= 2.0 and not reasons:
+    if max(scored.features[n][0], scored.features[n][1]) >= 2.0 and not reasons:
         reasons.append("岗位描述与您的情况相近")
     hard = [c.reason for c in scored.hard[n]]
     if not reasons and not hard:
         reasons.append("岗位描述有一定相关")
     return RankedVacancy(
         id=int(snapshot.ids[p]), score=round(float(score[n]), 4), semantic=round(float(scored.cosine[n]), 4),
-        lexical=round(float(scored.features[n][1]), 4), structured=round(float(scored.structured[n]), 4),
+        lexical=round(float(scored.features[n][2] + scored.features[n][3]), 4),
+        structured=round(float(scored.structured[n]), 4),
         reasons=hard + reasons, label=label_for(float(score[n]), not hard), conflicts=hard,
     )

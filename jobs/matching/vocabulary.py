@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -144,6 +145,33 @@ class Vocabulary:
         if first and second and (b in first.related or a in second.related):
             return "related"
         return ""
+
+
+CODE_FORMAT = re.compile(r"^[1-8](-[0-9]{2}){1,3}$")
+
+
+def valid_code(code: str) -> bool:
+    """A 大典 code at 中类, 小类 or 细类 level: 4-03, 4-03-02, 4-03-02-01."""
+    return bool(CODE_FORMAT.match(code or ""))
+
+
+def code_vacancy_text(*, title: str, occupation: str = "", description: str = "") -> str:
+    """The 大典 code a vacancy gets automatically ("" when nothing in its text is in the vocabulary)."""
+    vocab = vocabulary()
+    names = vocab.code_vacancy(occupation=occupation, title=title, description=description)
+    return vocab.occupations[names[0]].code if names else ""
+
+
+def code_seeker_text(*, desired: Sequence[str] = (), skills: str = "", experience: str = "") -> list[str]:
+    """The 大典 codes of a seeker profile: the desired occupations first, then trades the skills and
+    experience name (each code once)."""
+    vocab = vocabulary()
+    names: list[str] = []
+    for entry in desired:
+        occupation = vocab.get(entry)
+        names += [occupation.name] if occupation else vocab.occupations_in(entry)
+    names += vocab.occupations_in(f"{skills}。{experience}")
+    return list(dict.fromkeys(vocab.occupations[n].code for n in names))
 
 
 _lock = threading.Lock()

@@ -120,7 +120,8 @@ def test_exports_carry_the_same_figures(users, county_data, regions):
     assert ["合计", "", "", "3", "6", "1250.00", "208.33"] in rows
     assert ["2026-03", "3", "6", "1250.00", "3730.00"] in rows
     workbook = load_workbook(io.BytesIO(reports.export_xlsx(tables, title="定远县")))
-    assert workbook.sheetnames == ["by_area_category", "coverage", "money", "movements", "jobs_training"]
+    assert workbook.sheetnames == ["by_area_category", "coverage", "money", "movements", "jobs_training",
+                                   "occupations"]
     sheet = workbook["money"]
     assert [c.value for c in sheet[2]] == ["月份", "户数", "人数", "金额(元)", "累计(元)"]
     assert [c.value for c in sheet[5]] == ["2026-03", 3, 6, 1250, 3730]
