@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
 from jobs import hooks
 from jobs.matching.index import get_store
 from jobs.matching.pipeline import query_for_seeker, query_for_text
-from jobs.matching.ranking import rank_all
+from jobs.matching.ranking import LABEL_CONFLICT, LABEL_FAIR, LABEL_GOOD, rank_all
 from jobs.models import (
     Employer,
     Hire,
@@ -37,6 +38,9 @@ from reemployment.core.selectors import parameters_in_force, region_by_code
 from reemployment.idcard import mask_id_number, mask_name
 
 MAX_K = 50
+# How well a vacancy fits, as people see it (the numeric score is for machines).
+LABELS = {LABEL_GOOD: gettext_lazy("很合适"), LABEL_FAIR: gettext_lazy("可以考虑"),
+          LABEL_CONFLICT: gettext_lazy("不符合您的条件")}
 
 
 def open_vacancy_q(as_of: dt.date | None = None) -> Q:
@@ -71,7 +75,7 @@ def _vacancy_dict(vacancy: Vacancy, result) -> dict:
         "pay_max": vacancy.pay_max,
         "closes_on": vacancy.closes_on,
         "score": result.score,
-        "label": result.label,
+        "label": str(LABELS.get(result.label, result.label)),
         "reasons": list(result.reasons),
         "conflicts": list(result.conflicts),
     }

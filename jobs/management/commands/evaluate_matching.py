@@ -2,11 +2,11 @@
 stated-limit violations in the top 5, for the hybrid ranking and each signal alone, on a labelled set
 (the dev set by default; the held-out set by path: evaluation/matching/heldout.yaml)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jobs.matching.encoder import get_encoder
 from jobs.matching.evaluation import DEFAULT_DEVSET, SetEvaluation, load_set
-from jobs.matching.ranking import SIGNALS
+from jobs.matching.ranking import FEATURES, SIGNALS
 
 
 def _share(value) -> str:
@@ -22,10 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("--devset", dest="path", help="the same as --set (older name)")
         parser.add_argument("--per-query", action="store_true", help="also print nDCG@5 and top 5 per query")
         parser.add_argument("--by-kind", action="store_true", help="also print the hybrid's figures per query kind")
+        parser.add_argument("--fit", action="store_true",
+                            help="fit the fusion weights, threshold and 很合适 cut-off on this set and print them "
+                                 "(for jobs/matching/ranking.py; only ever on the dev set)")
 
-    def handle(self, *args, path, per_query=False, by_kind=False, **options):
+    def handle(self, *args, path, per_query=False, by_kind=False, fit=False, **options):
         data = load_set(path)
+        if fit and "heldout" in str(path):
+            raise CommandError("the held-out set is for measuring only: fit on the dev set")
         evaluation = SetEvaluation(data, get_encoder())
+        if fit:
+            fusion = evaluation.fit()
+            threshold, good = evaluation.choose_threshold(fusion)
+            self.stdout.write(f"FUSION = {fusion!r}\nTHRESHOLD = {threshold}\nGOOD = {good}")
+            self.stdout.write("features: " + ", ".join(FEATURES))
         nonsense = sum(1 for q in evaluation.queries if q.nonsense)
         self.stdout.write(f"set: {len(data['vacancies'])} vacancies, {len(data['queries'])} queries "
                           f"({nonsense} nonsense), relevant from grade {evaluation.relevant_grade} ({path})")

@@ -83,11 +83,11 @@ def test_jobs_and_training_figures_come_through_the_benefits_hook(users, county_
     """benefits never imports jobs or training: they register their models in ready(); without them
     the report shows "—" (the app is not installed), not 0."""
     from benefits import hooks
-    from jobs.models import Hire, Referral
+    from jobs.models import Hire, Referral, Vacancy
     from training.models import Placement, TrainingEnrolment
 
     assert [hooks.report_model(role) for role in hooks.REPORT_MODEL_ROLES] == [
-        Referral, Hire, TrainingEnrolment, Placement]
+        Referral, Hire, Vacancy, TrainingEnrolment, Placement]
     monkeypatch.setattr(hooks, "_report_models", {})
     rows = dict(table(reports.build_report(users["county"], region=regions["county"], start=START, end=END),
                       "jobs_training").rows)
