@@ -36,6 +36,7 @@ import faiss
 import numpy as np
 
 from jobs.matching.lexical import BM25
+from jobs.matching.limits import VacancyDemands
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +131,8 @@ class Snapshot:
     def positions_of_occupation(self, name: str) -> np.ndarray:
         return self._by_occupation.get(name, np.zeros(0, dtype=np.int64))
 
-    def demands(self, position: int):
-        """The parsed demands of the vacancy at ``position`` (limits.VacancyDemands, parsed once)."""
-        from jobs.matching.limits import VacancyDemands
-
+    def demands(self, position: int) -> VacancyDemands:
+        """The parsed demands of the vacancy at ``position`` (parsed once)."""
         if self._demands is None:
             self._demands = [None] * len(self.docs)
         parsed = self._demands[position]

@@ -147,12 +147,15 @@ class Scored:
     reasons: list[list[str]]
 
 
-def _occupation(doc, query: MatchQuery) -> tuple[float, float, float, list[str]]:
-    """(exact, related, miss, reasons) for one vacancy."""
+def _occupation(doc, query: MatchQuery, memo: dict) -> tuple[float, float, float, list[str]]:
+    """(exact, related, miss, reasons) for one vacancy; ``memo`` caches by the vacancy's occupations."""
     if not query.wishes:
         return 0.0, 0.0, 0.0, []
+    names = tuple(doc.occupations or ([doc.occupation] if doc.occupation else []))
+    cached = memo.get(names)
+    if cached is not None:
+        return cached
     vocab = vocabulary()
-    names = doc.occupations or ([doc.occupation] if doc.occupation else [])
     exact = related = 0.0
     exact_reason = related_reason = ""
     for wish in query.wishes:
@@ -166,8 +169,11 @@ def _occupation(doc, query: MatchQuery) -> tuple[float, float, float, list[str]]
                 related_reason = f"相近工种：{name}（与您说的“{wish.surface}”相近）"
     miss = 1.0 if not exact and not related and any(w.weight >= 1.0 for w in query.wishes) else 0.0
     if exact:
-        return exact, 0.0, 0.0, [exact_reason]
-    return 0.0, related, miss, [related_reason] if related else []
+        result = (exact, 0.0, 0.0, [exact_reason])
+    else:
+        result = (0.0, related, miss, [related_reason] if related else [])
+    memo[names] = result
+    return result
 
 
 def _certificates(doc, query: MatchQuery, demands) -> tuple[float, list[str], list[Conflict]]:
@@ -211,43 +217,41 @@ def features(snapshot: Snapshot, query: MatchQuery, positions: np.ndarray) -> Sc
     bm25_rel = bm25 / top if top > 0 else np.zeros_like(bm25)
     # Coverage: the idf-weighted share of the query's distinct tokens the vacancy contains (a token no
     # vacancy has counts with the highest idf, so "今天天气怎么样" covers nothing).
-    terms = list(dict.fromkeys(query.tokens))
     max_idf = math.log(1.0 + (snapshot.size + 0.5) / 0.5) if snapshot.size else 1.0
-    idf = np.asarray([snapshot.lexical.term_idf(t) or max_idf for t in terms], dtype=np.float64)
-    total = float(idf.sum())
+    coverage_all = snapshot.lexical.coverage(query.tokens, max_idf)
+    memo: dict = {}
 
-    n = len(positions)
-    matrix = np.zeros((n, len(FEATURES)), dtype=np.float64)
-    structured = np.zeros(n, dtype=np.float64)
+    rows: list[tuple] = []
+    structured: list[float] = []
     hard_all: list[list[Conflict]] = []
     reasons_all: list[list[str]] = []
-    for i, p in enumerate(positions):
-        p = int(p)
+    trade = 1.0 if query.wishes else 0.0
+    open_ = 1.0 - trade
+    limits = query.limits
+    has_limits = bool(limits)
+    townships = query.township_codes
+    semantic_list, bm25_list = semantic_z.tolist(), bm25_rel.tolist()
+    for i, p in enumerate(positions.tolist()):
         doc = snapshot.docs[p]
-        reasons: list[str] = []
-        coverage = 0.0
-        if total > 0:
-            doc_tokens = set(doc.tokens)
-            coverage = float(sum(w for t, w in zip(terms, idf, strict=True) if t in doc_tokens)) / total
-        exact, related, miss, occupation_reasons = _occupation(doc, query)
-        reasons += occupation_reasons
+        coverage = float(coverage_all[p])
+        exact, related, miss, occupation_reasons = _occupation(doc, query, memo)
+        reasons: list[str] = list(occupation_reasons)
         demands = snapshot.demands(p)
         certificate_score, certificate_reasons, licence_conflicts = _certificates(doc, query, demands)
-        town = 1.0 if query.township_codes and any(c in doc.region_codes for c in query.township_codes) else 0.0
+        town = 1.0 if townships and any(c in doc.region_codes for c in townships) else 0.0
         hours = 1.0 if doc.hours and doc.hours in query.hours_wanted else 0.0
-        found = conflicts(query.limits, demands, hours=doc.hours, region_codes=doc.region_codes,
-                          township=doc.township)
+        found = conflicts(limits, demands, hours=doc.hours, region_codes=doc.region_codes,
+                          township=doc.township) if has_limits else []
         hard = [c for c in found if c.hard]
         if licence_conflicts and not any(c.key == "drive" for c in hard):
             hard += licence_conflicts
         soft = [c for c in found if not c.hard]
-        wishes = wish_fit(query.limits, demands)
-        trade = 1.0 if query.wishes else 0.0
-        matrix[i] = (semantic_z[i] * trade, semantic_z[i] * (1 - trade), coverage * trade, coverage * (1 - trade),
-                     bm25_rel[i], exact, related, miss, certificate_score, town, hours, len(soft), wishes,
-                     float(demands.skilled) * (1 - trade))
-        structured[i] = (exact + 0.5 * related - miss + certificate_score + 0.5 * town + 0.3 * hours
-                         - 0.5 * len(soft) + 0.3 * wishes - 2.0 * len(hard))
+        wishes = wish_fit(limits, demands)
+        sem = semantic_list[i]
+        rows.append((sem * trade, sem * open_, coverage * trade, coverage * open_, bm25_list[i], exact, related, miss,
+                     certificate_score, town, hours, len(soft), wishes, float(demands.skilled) * open_))
+        structured.append(exact + 0.5 * related - miss + certificate_score + 0.5 * town + 0.3 * hours
+                          - 0.5 * len(soft) + 0.3 * wishes - 2.0 * len(hard))
         reasons += certificate_reasons
         if town:
             reasons.append(f"工作地点在意向乡镇：{doc.township}")
@@ -256,8 +260,9 @@ def features(snapshot: Snapshot, query: MatchQuery, positions: np.ndarray) -> Sc
         reasons += [c.reason for c in soft]
         hard_all.append(hard)
         reasons_all.append(reasons)
-    return Scored(positions=positions, cosine=cosine, bm25=bm25, features=matrix, structured=structured,
-                  hard=hard_all, reasons=reasons_all)
+    matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+    return Scored(positions=positions, cosine=cosine, bm25=bm25, features=matrix,
+                  structured=np.asarray(structured, dtype=np.float64), hard=hard_all, reasons=reasons_all)
 
 
 def _keyword_reason(snapshot: Snapshot, doc, query: MatchQuery, already: str) -> str:
@@ -298,15 +303,24 @@ def candidates(snapshot: Snapshot, query: MatchQuery, *, pool: int, allowed: np.
         top = np.argpartition(-masked, n_lex - 1)[:n_lex]
         chosen.update(int(p) for p in top if masked[p] > 0)
 
-    # Vacancies coded with an asked-for occupation or a neighbouring one (slang the model does not know).
+    # Vacancies coded with an asked-for occupation, then neighbouring ones (slang the model does not
+    # know), up to ``pool`` more; the newest first when there are more (positions follow insertion).
     vocab = vocabulary()
-    allowed_set = None if allowed is None else set(allowed.tolist())
+    names: list[str] = [w.name for w in query.wishes]
     for wish in query.wishes:
         occupation = vocab.get(wish.name)
-        names = [wish.name, *(occupation.related if occupation else ())]
-        for name in names:
-            positions = snapshot.positions_of_occupation(name)[:pool]
-            chosen.update(int(p) for p in positions if allowed_set is None or int(p) in allowed_set)
+        names += [n for n in (occupation.related if occupation else ()) if n not in names]
+    added = 0
+    for name in names:
+        positions = snapshot.positions_of_occupation(name)
+        if allowed is not None and positions.size:
+            positions = positions[np.isin(positions, allowed)]
+        for p in positions[::-1][:pool - added].tolist():
+            if p not in chosen:
+                chosen.add(p)
+                added += 1
+        if added >= pool:
+            break
     return np.fromiter(sorted(chosen), dtype=np.int64)
 
 
