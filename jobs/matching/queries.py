@@ -53,8 +53,9 @@ def occupation_wishes(text: str, desired: Sequence[str] = ()) -> list[Occupation
         entry = (entry or "").strip()
         if not entry:
             continue
-        found = vocab.mentions(entry) if vocab.get(entry) is None else []
-        names = [entry] if vocab.get(entry) else list(dict.fromkeys(m.occupation.name for m in found)) or [entry]
+        # An entry the vocabulary does not know ("不限", a rare trade) asks for no coded occupation: it
+        # must not count every vacancy as "asked for something else"; the words still match.
+        names = [entry] if vocab.get(entry) else list(dict.fromkeys(m.occupation.name for m in vocab.mentions(entry)))
         for name in names:
             wishes.setdefault(name, OccupationWish(name, 1.0, entry))
     mentions = vocab.mentions(text)

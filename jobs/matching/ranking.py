@@ -167,7 +167,8 @@ def _occupation(doc, query: MatchQuery, memo: dict) -> tuple[float, float, float
             elif relation == "related" and wish.weight > related:
                 related = wish.weight
                 related_reason = f"相近工种：{name}（与您说的“{wish.surface}”相近）"
-    miss = 1.0 if not exact and not related and any(w.weight >= 1.0 for w in query.wishes) else 0.0
+    miss = 1.0 if not exact and not related and any(w.weight >= 1.0 and vocab.get(w.name) for w in query.wishes) \
+        else 0.0
     if exact:
         result = (exact, 0.0, 0.0, [exact_reason])
     else:
