@@ -73,9 +73,10 @@ def settle_death_source(*, actor, source_type: str, source_id: str, note: str) -
 
 # Models of higher apps that the reports (benefits.checks.reports, .dashboard) count, by role. The
 # contract each must keep: a ``REGION_FIELD`` (core.scoping) and the fields the report filters on —
-# referral: referred_on, status ("refused"), outcome_on; hire: start_date; training_enrolment:
-# status ("completed"), completed_on, reverse ``placement``; placement: start_date.
-REPORT_MODEL_ROLES = ("referral", "hire", "training_enrolment", "placement")
+# referral: referred_on, status ("refused"), outcome_on, vacancy__occupation_code; hire: start_date,
+# vacancy__occupation_code; vacancy: created_at, occupation_code (职业分类大典), occupation;
+# training_enrolment: status ("completed"), completed_on, reverse ``placement``; placement: start_date.
+REPORT_MODEL_ROLES = ("referral", "hire", "vacancy", "training_enrolment", "placement")
 _report_models: dict[str, type] = {}
 
 

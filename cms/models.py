@@ -356,7 +356,9 @@ class VacancyListingPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         query = (request.GET.get("q") or "").strip()[:100]
         context["query"] = query
-        context["vacancies"], context["vacancies_available"] = portal.vacancies(query, self.region_code or None)
+        found = portal.vacancy_search(query, self.region_code or None)
+        context["vacancies"], context["vacancies_available"] = found.rows, found.available
+        context["excluded"], context["suggestions"] = found.excluded, found.suggestions
         return context
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
@@ -197,6 +197,16 @@ class VacancyRow:
     closes_on: dt.date | None
     description: str
     why: str
+    label: str = ""            # 很合适 / 可以考虑 (search results)
+    conflict: str = ""         # why an excluded vacancy does not fit what the search said
+
+
+@dataclass(frozen=True)
+class VacancySearch:
+    rows: list[VacancyRow]
+    available: bool
+    excluded: list[VacancyRow] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
 
 
 def _pay_text(low: Decimal | None, high: Decimal | None) -> str:
@@ -219,7 +229,24 @@ def _vacancy_row(vacancy: jobs_public.PublicVacancy) -> VacancyRow:
         closes_on=vacancy.closes_on,
         description=vacancy.description[:200],
         why="；".join(vacancy.reasons),
+        label=vacancy.label,
+        conflict="；".join(vacancy.conflicts),
     )
+
+
+def vacancy_search(query: str, region_code: str | None, k: int = 20) -> VacancySearch:
+    """Open vacancies; with a query, the hybrid search: what fits (labelled 很合适 / 可以考虑), what is
+    set apart because it breaks a condition the query states, and what to try when nothing fits."""
+    if not query:
+        rows, available = vacancies(query, region_code, k)
+        return VacancySearch(rows, available)
+    try:
+        answer = jobs_public.search(query, region_code=region_code, k=k)
+    except Exception:
+        logger.exception("vacancy search failed")
+        return VacancySearch([], False)
+    return VacancySearch([_vacancy_row(v) for v in answer.results], True,
+                         [_vacancy_row(v) for v in answer.excluded], list(answer.suggestions))
 
 
 def vacancies(query: str, region_code: str | None, k: int = 20) -> tuple[list[VacancyRow], bool]:

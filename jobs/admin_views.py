@@ -31,7 +31,7 @@ def seeker_matches(request, pk: int):
     context = {
         "seeker": seeker,
         "member_name": mask_name(seeker.member.name),
-        "results": selectors.matches_for_seeker(seeker, 20),
+        **selectors.seeker_matches(seeker, 20),
         "referrals": list(seeker.referrals.select_related("vacancy__employer").order_by("-referred_on", "-id")),
         "header_title": "匹配岗位",
     }

@@ -66,10 +66,10 @@ class VacancySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vacancy
-        fields = ["id", "employer", "employer_name", "title", "description", "occupation", "region", "township",
-                  "pay_min", "pay_max", "hours", "openings", "requirements", "certificates", "closes_on", "status",
-                  "created_at", "updated_at"]
-        read_only_fields = ["status", "created_at", "updated_at"]
+        fields = ["id", "employer", "employer_name", "title", "description", "occupation", "occupation_code",
+                  "occupation_code_confirmed", "region", "township", "pay_min", "pay_max", "hours", "openings",
+                  "requirements", "certificates", "closes_on", "status", "created_at", "updated_at"]
+        read_only_fields = ["status", "occupation_code_confirmed", "created_at", "updated_at"]
         validators = []
 
 
@@ -158,12 +158,17 @@ class SearchResultSerializer(serializers.Serializer):
     pay_max = serializers.DecimalField(max_digits=12, decimal_places=2)
     hours = serializers.CharField()
     closes_on = serializers.DateField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text="校准后的相关度（0–1），供程序排序用；给人看请用 label")
+    label = serializers.CharField(help_text="很合适 / 可以考虑 / 不符合您的条件")
     reasons = serializers.ListField(child=serializers.CharField())
+    conflicts = serializers.ListField(child=serializers.CharField(),
+                                      help_text="与所述条件的冲突（只出现在 excluded 中）")
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    results = SearchResultSerializer(many=True)
+    results = SearchResultSerializer(many=True, help_text="合适的岗位；没有合适的时为空列表")
+    excluded = SearchResultSerializer(many=True, help_text="与搜索中所述条件（如不能上夜班）冲突的岗位，附原因")
+    suggestions = serializers.ListField(child=serializers.CharField(), help_text="没有结果时可以尝试的写法")
 
 
 class VacancySearchView(APIView):
@@ -177,9 +182,11 @@ class VacancySearchView(APIView):
     def post(self, request):
         body = SearchRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        results = selectors.search_vacancies(body.validated_data["query"], body.validated_data.get("region") or None,
-                                             body.validated_data["k"])
-        return Response({"results": SearchResultSerializer(results, many=True).data})
+        answer = selectors.search(body.validated_data["query"], body.validated_data.get("region") or None,
+                                  body.validated_data["k"])
+        return Response({"results": SearchResultSerializer(answer["results"], many=True).data,
+                         "excluded": SearchResultSerializer(answer["excluded"], many=True).data,
+                         "suggestions": answer["suggestions"]})
 
 
 class ImportSerializer(serializers.Serializer):
@@ -228,6 +235,9 @@ class JobSeekerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="member.household.phone", read_only=True, help_text="家庭联系电话")
     certificates = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
     desired_occupations = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    occupation_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False,
+        help_text=gettext_lazy("职业分类大典（2022）编码；不填则按意向职业和技能自动编码"))
     hours = serializers.ListField(child=serializers.ChoiceField(choices=Hours.choices), required=False)
     preferred_townships = serializers.ListField(child=RegionField(), required=False, write_only=True)
     training_certificates = serializers.SerializerMethodField(
@@ -236,9 +246,10 @@ class JobSeekerSerializer(serializers.ModelSerializer):
     class Meta:
         model = JobSeeker
         fields = ["id", "member", "member_name", "household", "region", "phone", "status", "skills", "experience",
-                  "education", "certificates", "training_certificates", "desired_occupations",
-                  "preferred_townships", "hours", "physical_limits", "registered_on", "updated_at"]
-        read_only_fields = ["status", "registered_on", "updated_at"]
+                  "education", "certificates", "training_certificates", "desired_occupations", "occupation_codes",
+                  "occupation_codes_confirmed", "preferred_townships", "hours", "physical_limits", "registered_on",
+                  "updated_at"]
+        read_only_fields = ["status", "occupation_codes_confirmed", "registered_on", "updated_at"]
 
     def get_member_name(self, obj) -> str:
         return mask_name(obj.member.name)
@@ -262,7 +273,14 @@ class MatchSerializer(serializers.Serializer):
     pay_min = serializers.DecimalField(max_digits=12, decimal_places=2)
     pay_max = serializers.DecimalField(max_digits=12, decimal_places=2)
     score = serializers.FloatField()
+    label = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
+    conflicts = serializers.ListField(child=serializers.CharField())
+
+
+class MatchesResponseSerializer(serializers.Serializer):
+    results = MatchSerializer(many=True)
+    excluded = MatchSerializer(many=True, help_text="与登记条件（班次、年龄、驾照、身体限制等）冲突的岗位，附原因")
 
 
 class JobSeekerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -295,13 +313,15 @@ class JobSeekerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer.instance = services.seeker_save(actor=self.request.user, instance=instance,
                                                    preferred_townships=townships)
 
-    @extend_schema(responses=MatchSerializer(many=True))
+    @extend_schema(responses=MatchesResponseSerializer)
     @action(detail=True, methods=["get"])
     def matches(self, request, pk=None):
-        """Open vacancies ranked for this seeker, with reasons (?k=10)."""
+        """Open vacancies ranked for this seeker, with reasons (?k=10); ``excluded``: those that break a
+        limit of the profile, with why."""
         seeker = self.get_object()
-        results = selectors.matches_for_seeker(seeker, request.query_params.get("k", 10))
-        return Response({"results": MatchSerializer(results, many=True).data})
+        answer = selectors.seeker_matches(seeker, request.query_params.get("k", 10))
+        return Response({"results": MatchSerializer(answer["results"], many=True).data,
+                         "excluded": MatchSerializer(answer["excluded"], many=True).data})
 
 
 class ObligedSerializer(serializers.Serializer):

@@ -10,9 +10,11 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The county reports in benefits count referrals and hires (benefits never imports jobs).
+        # The county reports in benefits count vacancies, referrals and hires, by occupation code too
+        # (benefits never imports jobs).
         from benefits import hooks
-        from jobs.models import Hire, Referral
+        from jobs.models import Hire, Referral, Vacancy
 
         hooks.register_report_model("referral", Referral)
         hooks.register_report_model("hire", Hire)
+        hooks.register_report_model("vacancy", Vacancy)

@@ -71,6 +71,10 @@ class JobSeeker(EncodedMixin):
     education = models.CharField(_("文化程度"), max_length=10, choices=Education.choices, default=Education.JUNIOR)
     certificates = models.JSONField(_("证书"), default=list, blank=True, help_text=_("如 焊工证、电工证、叉车证、健康证"))
     desired_occupations = models.JSONField(_("意向职业"), default=list, blank=True)
+    occupation_codes = models.JSONField(
+        _("职业编码"), default=list, blank=True,
+        help_text=_("职业分类大典（2022）编码，如 6-18-02-04；保存时按意向职业和技能自动编码，改动后以人工为准"))
+    occupation_codes_confirmed = models.BooleanField(_("职业编码已人工核定"), default=False)
     preferred_townships = models.ManyToManyField(Region, verbose_name=_("意向乡镇"), blank=True, related_name="+")
     hours = models.JSONField(_("可接受班次"), default=list, blank=True, help_text=_("day / night / shift / flexible"))
     physical_limits = models.CharField(_("身体限制"), max_length=200, blank=True)
@@ -140,6 +144,10 @@ class Vacancy(EncodedMixin):
     title = models.CharField(_("岗位名称"), max_length=100)
     description = models.TextField(_("岗位描述"), blank=True)
     occupation = models.CharField(_("职业"), max_length=50, blank=True, help_text=_("如 电焊工、保安员、保洁员"))
+    occupation_code = models.CharField(
+        _("职业编码"), max_length=20, blank=True, db_index=True,
+        help_text=_("职业分类大典（2022）编码，如 6-18-02-04；保存时按职业和岗位名称自动编码，改动后以人工为准"))
+    occupation_code_confirmed = models.BooleanField(_("职业编码已人工核定"), default=False)
     region = models.ForeignKey(Region, verbose_name=_("工作地点(乡镇/县)"), on_delete=models.PROTECT,
                                related_name="vacancies")
     pay_min = models.DecimalField(_("月薪下限(元)"), **MONEY, validators=[MinValueValidator(Decimal(0))])

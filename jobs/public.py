@@ -31,6 +31,18 @@ class PublicVacancy:
     closes_on: dt.date | None
     description: str
     reasons: tuple[str, ...] = ()
+    label: str = ""                      # 很合适 / 可以考虑 / 不符合您的条件 (search results only)
+    conflicts: tuple[str, ...] = ()      # why it breaks a condition the search states (excluded only)
+
+
+@dataclass(frozen=True)
+class PublicSearch:
+    """A search answer: vacancies that fit (empty when none does), those set apart because they break
+    a condition the phrase states, and what to try when nothing fits."""
+
+    results: tuple[PublicVacancy, ...]
+    excluded: tuple[PublicVacancy, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
 
 def _hours_label(code: str) -> str:
@@ -69,7 +81,9 @@ def _from_search(row: dict) -> PublicVacancy:
         openings=None,
         closes_on=row["closes_on"],
         description="",
-        reasons=tuple(str(reason) for reason in row["reasons"]),
+        reasons=tuple(str(reason) for reason in row["reasons"] if reason not in row.get("conflicts", ())),
+        label=row.get("label", ""),
+        conflicts=tuple(str(c) for c in row.get("conflicts", ())),
     )
 
 
@@ -79,5 +93,13 @@ def open_vacancies(region_code: str | None = None, limit: int = 50) -> list[Publ
 
 
 def search_vacancies(query: str, region_code: str | None = None, k: int = 20) -> list[PublicVacancy]:
-    """The semantic search of open vacancies for a free-text phrase, best first."""
-    return [_from_search(row) for row in _selectors.search_vacancies(query, region_code=region_code, k=k)]
+    """The vacancies that fit a free-text phrase, best first (empty when none does)."""
+    return list(search(query, region_code=region_code, k=k).results)
+
+
+def search(query: str, region_code: str | None = None, k: int = 20) -> PublicSearch:
+    """The hybrid search of open vacancies for a free-text phrase (see ``jobs.selectors.search``)."""
+    answer = _selectors.search(query, region_code=region_code, k=k)
+    return PublicSearch(results=tuple(_from_search(row) for row in answer["results"]),
+                        excluded=tuple(_from_search(row) for row in answer["excluded"]),
+                        suggestions=tuple(answer["suggestions"]))

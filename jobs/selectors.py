@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benefits.models import EnrolmentStatus, Household, Member, WorkAbility
 from jobs import hooks
 from jobs.matching.index import get_store
 from jobs.matching.pipeline import query_for_seeker, query_for_text
-from jobs.matching.ranking import rank
+from jobs.matching.ranking import LABEL_CONFLICT, LABEL_FAIR, LABEL_GOOD, rank_all
 from jobs.models import (
     Employer,
     Hire,
@@ -37,6 +38,9 @@ from reemployment.core.selectors import parameters_in_force, region_by_code
 from reemployment.idcard import mask_id_number, mask_name
 
 MAX_K = 50
+# How well a vacancy fits, as people see it (the numeric score is for machines).
+LABELS = {LABEL_GOOD: gettext_lazy("很合适"), LABEL_FAIR: gettext_lazy("可以考虑"),
+          LABEL_CONFLICT: gettext_lazy("不符合您的条件")}
 
 
 def open_vacancy_q(as_of: dt.date | None = None) -> Q:
@@ -71,7 +75,9 @@ def _vacancy_dict(vacancy: Vacancy, result) -> dict:
         "pay_max": vacancy.pay_max,
         "closes_on": vacancy.closes_on,
         "score": result.score,
+        "label": str(LABELS.get(result.label, result.label)),
         "reasons": list(result.reasons),
+        "conflicts": list(result.conflicts),
     }
 
 
@@ -103,10 +109,26 @@ def _check_k(k) -> int:
     return k
 
 
-def search_vacancies(query: str, region_code: str | None = None, k: int = 10) -> list[dict]:
+def search_suggestions(about_work: bool) -> list[str]:
+    """What to try when a search finds nothing that fits (shown by the portal, returned by the API)."""
+    tips = [
+        _("写出想做的工种或会的手艺，例如：保洁、保安、电焊、开叉车、收银、厨房帮工"),
+        _("可以加上能接受的条件，例如：只上白班、炉桥镇、不能久站"),
+        _("去掉地区限制，或换一个说法再试"),
+    ]
+    if not about_work:
+        tips.insert(0, _("您输入的内容看起来不是找工作。低保、医保等问题请咨询所在社区（村）或乡镇民政办。"))
+    return [str(t) for t in tips]
+
+
+def search(query: str, region_code: str | None = None, k: int = 10) -> dict:
     """Hybrid search of open vacancies for a free-text phrase (public; no personal data).
 
-    Returns dicts with vacancy id, title, employer name, township, pay range, score, reasons.
+    ``results``: vacancies that fit, best first (id, title, employer name, township, pay range, a
+    numeric ``score`` for machines, a ``label`` for people: 很合适 / 可以考虑, and reasons) — empty when
+    nothing fits or the phrase is not about work; ``excluded``: vacancies that would have fitted but
+    break a limit the phrase states (不能上夜班 …), with the reason first; ``suggestions``: what to try
+    when ``results`` is empty.
     """
     k = _check_k(k)
     query = (query or "").strip()
@@ -117,17 +139,32 @@ def search_vacancies(query: str, region_code: str | None = None, k: int = 10) ->
     if region_code:
         region_by_code(region_code)
     snapshot = get_store().snapshot()
-    results = rank(snapshot, query_for_text(query), k=k + 10, region_code=region_code or None)
-    return _materialise(results, k)
+    match_query = query_for_text(query)
+    ranking = rank_all(snapshot, match_query, k=k + 10, region_code=region_code or None)
+    results = _materialise(ranking.results, k)
+    return {"results": results, "excluded": _materialise(ranking.excluded, 5),
+            "suggestions": [] if results else search_suggestions(match_query.about_work)}
 
 
-def matches_for_seeker(seeker: JobSeeker, k: int = 10, *, region_code: str | None = None) -> list[dict]:
-    """Open vacancies ranked for a registered seeker (excluding ones already referred)."""
+def search_vacancies(query: str, region_code: str | None = None, k: int = 10) -> list[dict]:
+    """The ``results`` of :func:`search`: the vacancies that fit, best first (empty when none does)."""
+    return search(query, region_code=region_code, k=k)["results"]
+
+
+def seeker_matches(seeker: JobSeeker, k: int = 10, *, region_code: str | None = None) -> dict:
+    """Open vacancies ranked for a registered seeker (excluding ones already referred): ``results``
+    that fit and ``excluded`` ones that break a limit of the profile (hours, age, licence …), with why."""
     k = _check_k(k)
     referred = list(seeker.referrals.values_list("vacancy_id", flat=True))
     snapshot = get_store().snapshot()
-    results = rank(snapshot, query_for_seeker(seeker), k=k + 10, region_code=region_code, exclude_ids=referred)
-    return _materialise(results, k)
+    ranking = rank_all(snapshot, query_for_seeker(seeker), k=k + 10, region_code=region_code,
+                       exclude_ids=referred)
+    return {"results": _materialise(ranking.results, k), "excluded": _materialise(ranking.excluded, 5)}
+
+
+def matches_for_seeker(seeker: JobSeeker, k: int = 10, *, region_code: str | None = None) -> list[dict]:
+    """The vacancies that fit a registered seeker, best first (see :func:`seeker_matches`)."""
+    return seeker_matches(seeker, k, region_code=region_code)["results"]
 
 
 # ---------------------------------------------------------------------- staff lists

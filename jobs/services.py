@@ -22,6 +22,7 @@ from benefits.models import Enrolment, EnrolmentStatus, Household, Member
 from jobs import hooks
 from jobs.matching.pipeline import vacancy_tokens
 from jobs.matching.text import normalise_certificates, normalise_occupation
+from jobs.matching.vocabulary import code_seeker_text, code_vacancy_text, valid_code
 from jobs.models import (
     REFERRAL_TRANSITIONS,
     SANCTION_TRANSITIONS,
@@ -154,6 +155,26 @@ def _validate_vacancy(vacancy: Vacancy, *, creating: bool) -> None:
         raise DomainError("；".join(m for ms in errors.values() for m in ms), field_errors=errors)
 
 
+def _code_vacancy(vacancy: Vacancy, *, creating: bool) -> None:
+    """Occupation coding (职业分类大典 code): automatic from the occupation, title and description,
+    unless staff gave or changed the code — then theirs stands (``occupation_code_confirmed``) until
+    they clear it."""
+    stored, confirmed = ("", False) if creating else (
+        Vacancy.objects.filter(pk=vacancy.pk).values_list("occupation_code", "occupation_code_confirmed").first()
+        or ("", False))
+    code = (vacancy.occupation_code or "").strip()
+    if code and code != stored:
+        confirmed = True
+    elif not code:
+        confirmed = False
+    if confirmed:
+        if not valid_code(code):
+            raise DomainError(_("职业编码格式不对，应如 6-18-02-04"), field_errors={"occupation_code": [_("格式不对")]})
+    else:
+        code = code_vacancy_text(title=vacancy.title, occupation=vacancy.occupation, description=vacancy.description)
+    vacancy.occupation_code, vacancy.occupation_code_confirmed = code, confirmed
+
+
 @transaction.atomic
 def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
     """Post (发布) or edit a vacancy. A new vacancy is open; the index follows on commit."""
@@ -168,6 +189,7 @@ def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
     instance.certificates = normalise_certificates(instance.certificates or [])
     if not instance.hours:
         instance.hours = Hours.DAY
+    _code_vacancy(instance, creating=creating)
     _validate_vacancy(instance, creating=creating)
     _clean(instance, exclude=["vector", "search_tokens"])
     before = None
@@ -187,7 +209,7 @@ def vacancy_save(*, actor, instance: Vacancy) -> Vacancy:
     return instance
 
 
-_AUDITED_VACANCY_FIELDS = ["employer", "title", "description", "occupation", "region", "pay_min", "pay_max", "hours",
+_AUDITED_VACANCY_FIELDS = ["employer", "title", "description", "occupation", "occupation_code", "region", "pay_min", "pay_max", "hours",
                            "openings", "requirements", "certificates", "closes_on", "status"]
 
 
@@ -233,11 +255,33 @@ def vacancies_expire(*, actor="system:expire_vacancies", as_of: dt.date | None =
 # ---------------------------------------------------------------------- job seekers
 
 
-_PROFILE_FIELDS = ("skills", "experience", "education", "certificates", "desired_occupations", "hours",
-                   "physical_limits")
+_PROFILE_FIELDS = ("skills", "experience", "education", "certificates", "desired_occupations", "occupation_codes",
+                   "hours", "physical_limits")
 
 
 @transaction.atomic
+def _code_seeker(seeker: JobSeeker, *, creating: bool) -> None:
+    """The profile's 大典 codes: automatic from desired occupations, skills and experience, unless staff
+    changed them (then theirs stand until cleared)."""
+    stored, confirmed = ([], False) if creating else (
+        JobSeeker.objects.filter(pk=seeker.pk).values_list("occupation_codes", "occupation_codes_confirmed").first()
+        or ([], False))
+    codes = [str(c).strip() for c in (seeker.occupation_codes or []) if str(c).strip()]
+    if codes and codes != list(stored or []):
+        confirmed = True
+    elif not codes:
+        confirmed = False
+    if confirmed:
+        bad = [c for c in codes if not valid_code(c)]
+        if bad:
+            raise DomainError(_("职业编码格式不对，应如 6-18-02-04：%(codes)s") % {"codes": "、".join(bad)},
+                              field_errors={"occupation_codes": [_("格式不对")]})
+    else:
+        codes = code_seeker_text(desired=seeker.desired_occupations or [], skills=seeker.skills,
+                                 experience=seeker.experience)
+    seeker.occupation_codes, seeker.occupation_codes_confirmed = codes, confirmed
+
+
 def seeker_save(*, actor, instance: JobSeeker, preferred_townships=None) -> JobSeeker:
     """Register (求职登记) or update a seeker profile: staff in the household's jurisdiction, or the
     recipient for a member of their own household."""
@@ -250,6 +294,7 @@ def seeker_save(*, actor, instance: JobSeeker, preferred_townships=None) -> JobS
     instance.desired_occupations = [normalise_occupation(o) for o in (instance.desired_occupations or []) if o]
     instance.hours = [h for h in (instance.hours or []) if h in Hours.values]
     creating = instance.pk is None
+    _code_seeker(instance, creating=creating)
     if creating:
         if JobSeeker.objects.filter(member=member).exists():
             raise Conflict(_("该成员已有求职登记，请修改原登记"))

@@ -88,11 +88,12 @@ def profile(request, member_id: int):
 def matches(request, seeker_id: int):
     household = _household_or_404(request)
     seeker = get_object_or_404(selectors.seekers_for(request.user), pk=seeker_id)
-    results = selectors.matches_for_seeker(seeker, 10)
+    answer = selectors.seeker_matches(seeker, 10)
+    results = answer["results"]
     # "If you take this job" (DESIGN.md §4 [R4]): the transition benefit at the post's lowest pay
     # (incentives registers the preview in jobs.hooks).
     for result in results:
         pay = result.get("pay_min")
         result["if_taken"] = hooks.hire_preview(household, pay, today()) if pay is not None else None
     return _render(request, "jobs/me_matches.html", {"seeker": seeker, "member_name": mask_name(seeker.member.name),
-                                                     "results": results})
+                                                     "results": results, "excluded": answer["excluded"]})

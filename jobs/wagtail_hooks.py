@@ -91,11 +91,12 @@ class VacancyViewSet(ScopedFormViewSet):
     save_service = staticmethod(_save_vacancy)
     list_display = ["title", "employer", "region", "pay_min", "pay_max", "openings", "closes_on", "status"]
     list_filter = ["status", "hours"]
-    search_fields = ["title", "occupation"]
-    form_fields = ["employer", "title", "description", "occupation", "region", "pay_min", "pay_max", "hours",
-                   "openings", "requirements", "certificates", "closes_on", "status"]
-    inspect_view_fields = ["employer", "title", "description", "occupation", "region", "pay_min", "pay_max", "hours",
-                           "openings", "requirements", "certificates", "closes_on", "status", "created_at"]
+    search_fields = ["title", "occupation", "occupation_code"]
+    form_fields = ["employer", "title", "description", "occupation", "occupation_code", "region", "pay_min", "pay_max",
+                   "hours", "openings", "requirements", "certificates", "closes_on", "status"]
+    inspect_view_fields = ["employer", "title", "description", "occupation", "occupation_code",
+                           "occupation_code_confirmed", "region", "pay_min", "pay_max", "hours", "openings",
+                           "requirements", "certificates", "closes_on", "status", "created_at"]
     copy_view_enabled = False
     delete_view_enabled = False
 
@@ -138,12 +139,12 @@ class JobSeekerViewSet(ScopedFormViewSet):
     list_display = ["__str__", "member", "status", "education", "registered_on",
                     Column("matches", label=_("匹配岗位"), accessor=lambda seeker: matches_link(seeker))]
     list_filter = ["status", "education"]
-    form_fields = ["member", "skills", "experience", "education", "certificates", "desired_occupations", "hours",
-                   "physical_limits"]
+    form_fields = ["member", "skills", "experience", "education", "certificates", "desired_occupations",
+                   "occupation_codes", "hours", "physical_limits"]
     inspect_view_class = SeekerInspectView
     inspect_view_fields = ["member", "status", "skills", "experience", "education", "certificates",
-                           "training_certificates", "desired_occupations", "hours", "physical_limits",
-                           "registered_on"]
+                           "training_certificates", "desired_occupations", "occupation_codes",
+                           "occupation_codes_confirmed", "hours", "physical_limits", "registered_on"]
     copy_view_enabled = False
     delete_view_enabled = False
 

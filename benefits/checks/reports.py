@@ -354,6 +354,41 @@ def table_jobs_training(user, region: Region, start: dt.date, end: dt.date) -> T
     return table
 
 
+def table_occupations(user, region: Region, start: dt.date, end: dt.date) -> Table:
+    """Vacancies posted, referrals and hires in the period by occupation code (职业分类大典 2022, the
+    code jobs gives each vacancy; staff can correct it). One row per code, most vacancies first."""
+    table = Table("occupations", f"按职业统计（职业分类大典编码，{start} 至 {end}）",
+                  ["职业编码", "职业", "期内发布岗位数", "期内推荐次数", "期内录用人数"],
+                  note="职业编码由系统按岗位名称和职业自动编定，工作人员可在岗位编辑页更正；“未编码”为无法识别职业的岗位。")
+    vacancy, referral, hire = hooks.report_model("vacancy"), hooks.report_model("referral"), hooks.report_model("hire")
+    if vacancy is None:
+        table.note = "“—”表示相应模块未启用。"
+        return table
+    posted = (_in(vacancy.objects.filter(created_at__date__gte=start, created_at__date__lte=end), user, region,
+                  vacancy.REGION_FIELD).order_by().values("occupation_code", "occupation").annotate(n=Count("id")))
+    counts: dict[str, dict] = {}
+    names: dict[str, tuple[int, str]] = {}
+    for row in posted:
+        code = row["occupation_code"] or ""
+        counts.setdefault(code, {"posted": 0, "referrals": 0, "hires": 0})["posted"] += row["n"]
+        if row["occupation"] and row["n"] > names.get(code, (0, ""))[0]:
+            names[code] = (row["n"], row["occupation"])
+    for model, key, date_field in ((referral, "referrals", "referred_on"), (hire, "hires", "start_date")):
+        if model is None:
+            continue
+        rows = (_in(model.objects.filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end}), user, region,
+                    model.REGION_FIELD).order_by().values("vacancy__occupation_code", "vacancy__occupation")
+                .annotate(n=Count("id")))
+        for row in rows:
+            code = row["vacancy__occupation_code"] or ""
+            counts.setdefault(code, {"posted": 0, "referrals": 0, "hires": 0})[key] += row["n"]
+            if row["vacancy__occupation"] and code not in names:
+                names[code] = (0, row["vacancy__occupation"])
+    for code, c in sorted(counts.items(), key=lambda item: (-item[1]["posted"], -item[1]["hires"], item[0] or "~")):
+        table.rows.append([code or "未编码", names.get(code, (0, DASH))[1], c["posted"], c["referrals"], c["hires"]])
+    return table
+
+
 def build_report(user, *, region: Region, start: dt.date, end: dt.date) -> list[Table]:
     """All report tables for a region of the user's jurisdiction and a period (inclusive)."""
     check_region(user, region)
@@ -365,6 +400,7 @@ def build_report(user, *, region: Region, start: dt.date, end: dt.date) -> list[
         table_money(user, region, start, end),
         table_movements(user, region, start, end),
         table_jobs_training(user, region, start, end),
+        table_occupations(user, region, start, end),
     ]
 
 

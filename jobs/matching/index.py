@@ -36,6 +36,7 @@ import faiss
 import numpy as np
 
 from jobs.matching.lexical import BM25
+from jobs.matching.limits import VacancyDemands
 
 logger = logging.getLogger(__name__)
 
@@ -51,20 +52,35 @@ class IndexedVacancy:
     id: int
     region_codes: list[str]          # the codes on the region's path (county, township, …)
     township: str = ""               # display name of the vacancy's township (or county)
-    occupation: str = ""
+    occupation: str = ""             # canonical occupation (jobs/data/occupations.yaml) or as written
     certificates: list[str] = field(default_factory=list)
     hours: str = ""
-    tokens: list[str] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)   # jieba search-mode tokens (BM25)
     vector: np.ndarray | None = None
+    occupations: list[str] = field(default_factory=list)   # coded occupations, primary first
+    occupation_code: str = ""        # 职业分类大典 code of the primary occupation
+    words: list[str] = field(default_factory=list)    # whole words (reasons quote these)
+    demands: dict = field(default_factory=dict)       # limits.VacancyDemands.as_meta()
 
     def meta(self) -> dict:
-        return {"id": self.id, "r": self.region_codes, "t": self.township, "o": self.occupation,
+        data = {"id": self.id, "r": self.region_codes, "t": self.township, "o": self.occupation,
                 "c": self.certificates, "h": self.hours, "k": self.tokens}
+        if self.occupations:
+            data["oc"] = self.occupations
+        if self.occupation_code:
+            data["code"] = self.occupation_code
+        if self.words:
+            data["w"] = self.words
+        if self.demands:
+            data["d"] = self.demands
+        return data
 
     @classmethod
     def from_meta(cls, data: dict) -> IndexedVacancy:
         return cls(id=int(data["id"]), region_codes=data["r"], township=data["t"], occupation=data["o"],
-                   certificates=data["c"], hours=data["h"], tokens=data["k"])
+                   certificates=data["c"], hours=data["h"], tokens=data["k"],
+                   occupations=data.get("oc") or ([data["o"]] if data.get("o") else []),
+                   occupation_code=data.get("code", ""), words=data.get("w") or [], demands=data.get("d") or {})
 
 
 class Snapshot:
@@ -87,6 +103,13 @@ class Snapshot:
             for code in doc.region_codes:
                 region_positions.setdefault(code, []).append(p)
         self._by_region = {code: np.asarray(pos, dtype=np.int64) for code, pos in region_positions.items()}
+        occupation_positions: dict[str, list[int]] = {}
+        for p, doc in enumerate(self.docs):
+            for name in doc.occupations or ([doc.occupation] if doc.occupation else []):
+                occupation_positions.setdefault(name, []).append(p)
+        self._by_occupation = {name: np.asarray(pos, dtype=np.int64) for name, pos in occupation_positions.items()}
+        self._demands: list | None = None
+        self._cosine_sample: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -104,6 +127,27 @@ class Snapshot:
 
     def positions_in_region(self, code: str) -> np.ndarray:
         return self._by_region.get(code, np.zeros(0, dtype=np.int64))
+
+    def positions_of_occupation(self, name: str) -> np.ndarray:
+        return self._by_occupation.get(name, np.zeros(0, dtype=np.int64))
+
+    def demands(self, position: int) -> VacancyDemands:
+        """The parsed demands of the vacancy at ``position`` (parsed once)."""
+        if self._demands is None:
+            self._demands = [None] * len(self.docs)
+        parsed = self._demands[position]
+        if parsed is None:
+            parsed = self._demands[position] = VacancyDemands.from_meta(self.docs[position].demands)
+        return parsed
+
+    def cosine_sample(self, limit: int = 1000) -> np.ndarray:
+        """Up to ``limit`` stored vectors spread over the snapshot: the reference a query's cosines are
+        compared with (how far above the typical vacancy a candidate lies)."""
+        if self._cosine_sample is None:
+            vectors = self.vectors()
+            step = max(1, len(vectors) // limit)
+            self._cosine_sample = np.ascontiguousarray(vectors[::step][:limit])
+        return self._cosine_sample
 
     def records(self) -> list[IndexedVacancy]:
         return list(self.docs)

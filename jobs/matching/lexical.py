@@ -58,6 +58,20 @@ class BM25:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.weights[:, columns].sum(axis=1), dtype=np.float32).ravel()
 
+    def coverage(self, query_tokens: Sequence[str], unknown_idf: float) -> np.ndarray:
+        """Per document, the idf-weighted share of the query's distinct tokens it contains; a token no
+        document has counts in the total with ``unknown_idf``."""
+        terms = list(dict.fromkeys(query_tokens))
+        if not terms or self.size == 0:
+            return np.zeros(self.size, dtype=np.float64)
+        columns = [self.vocabulary[t] for t in terms if t in self.vocabulary]
+        total = float(self.idf[columns].sum()) + unknown_idf * (len(terms) - len(columns))
+        if not columns or total <= 0:
+            return np.zeros(self.size, dtype=np.float64)
+        present = self.weights[:, columns].copy()
+        present.data = np.ones_like(present.data)
+        return np.asarray(present @ self.idf[columns].astype(np.float64), dtype=np.float64).ravel() / total
+
     def term_idf(self, token: str) -> float:
         col = self.vocabulary.get(token)
         return float(self.idf[col]) if col is not None else 0.0

@@ -8,6 +8,7 @@ Encoding is batched (the encoder is loaded once per process by ``get_encoder()``
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
@@ -21,7 +22,9 @@ from jobs.matching.encoder import get_encoder
 from jobs.matching.index import IndexedVacancy, get_store
 from jobs.matching.queries import profile_query, text_query
 from jobs.matching.ranking import MatchQuery
+from jobs.matching.records import vacancy_record, vacancy_token_text
 from jobs.matching.text import seeker_text, text_hash, tokenize, vacancy_text
+from jobs.matching.vocabulary import vocabulary
 
 logger = logging.getLogger(__name__)
 BATCH = 256
@@ -43,9 +46,9 @@ def vacancy_matching_text(vacancy) -> str:
 
 def vacancy_tokens(vacancy) -> str:
     """Space-joined jieba tokens of the vacancy's searchable text (stored in ``search_tokens``)."""
-    text = " ".join([vacancy.title, vacancy.title, vacancy.occupation, vacancy.description, vacancy.requirements,
-                     " ".join(vacancy.certificates or [])])
-    return " ".join(tokenize(text))
+    return " ".join(tokenize(vacancy_token_text(
+        title=vacancy.title, occupation=vacancy.occupation, description=vacancy.description,
+        requirements=vacancy.requirements, certificates=vacancy.certificates or [])))
 
 
 def seeker_matching_text(seeker) -> str:
@@ -85,11 +88,15 @@ def ensure_vectors(rows: Iterable, text_of, *, encoder=None) -> int:
 
 
 def indexed_vacancy(vacancy) -> IndexedVacancy:
+    """What the index keeps of a vacancy: the same record the evaluation builds (records.vacancy_record),
+    with the stored tokens, vector and (possibly staff-corrected) occupation code."""
     codes = [c for c in vacancy.region.path.split("/") if c]
-    return IndexedVacancy(
-        id=vacancy.pk, region_codes=codes, township=vacancy.region.name, occupation=vacancy.occupation,
+    return vacancy_record(
+        id=vacancy.pk, region_codes=codes, township=vacancy.region.name, title=vacancy.title,
+        occupation=vacancy.occupation, description=vacancy.description, requirements=vacancy.requirements,
         certificates=list(vacancy.certificates or []), hours=vacancy.hours,
-        tokens=(vacancy.search_tokens or "").split(), vector=vector_of(vacancy),
+        tokens=(vacancy.search_tokens or "").split() or None, vector=vector_of(vacancy),
+        occupation_code=vacancy.occupation_code if vacancy.occupation_code_confirmed else "",
     )
 
 
@@ -206,13 +213,36 @@ def seeker_certificates(seeker) -> list[str]:
     return held
 
 
-def query_for_seeker(seeker, *, encoder=None) -> MatchQuery:
-    """A registered seeker's profile as a match query (encoding the profile if it changed)."""
+def seeker_desired(seeker) -> list[str]:
+    """Desired occupations, plus the occupations of codes staff confirmed on the profile."""
+    desired = list(seeker.desired_occupations or [])
+    if seeker.occupation_codes_confirmed:
+        for code in seeker.occupation_codes or []:
+            desired += [o.name for o in vocabulary().by_code(code)[:1]]
+    return list(dict.fromkeys(desired))
+
+
+def member_age(member, as_of: dt.date) -> int | None:
+    birth = getattr(member, "birth_date", None)
+    if birth is None:
+        return None
+    return as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
+
+
+def query_for_seeker(seeker, *, encoder=None, as_of: dt.date | None = None) -> MatchQuery:
+    """A registered seeker's profile as a match query (encoding the profile if it changed). The
+    member's age and sex come from the benefit record: a post's stated age range or sex is checked
+    against them (limits.conflicts), nothing else uses them."""
+    from reemployment.core.models import today
+
     encoder = encoder or get_encoder()
     with few_threads():
         ensure_vectors([seeker], seeker_matching_text, encoder=encoder)
+    member = seeker.member
     return profile_query(
-        text=seeker_matching_text(seeker), vector=vector_of(seeker), desired=seeker.desired_occupations or [],
+        text=seeker_matching_text(seeker), vector=vector_of(seeker), desired=seeker_desired(seeker),
         certificates=seeker_certificates(seeker), hours=seeker.hours or [],
         township_codes=[r.code for r in seeker.preferred_townships.all()], extra=seeker.physical_limits,
+        township_names=township_names(), age=member_age(member, as_of or today()),
+        sex={"M": "M", "F": "F"}.get(getattr(member, "sex", ""), ""),
     )

@@ -1,10 +1,10 @@
-"""Chinese text for matching: jieba tokens, the certificate and occupation vocabulary, and the
-texts that are encoded for vacancies and seekers. Pure Python (no Django, no database).
+"""Chinese text for matching: jieba tokens and whole words, the certificate vocabulary, hours words,
+and the texts that are encoded for vacancies and seekers. Pure Python (no Django, no database).
 
-The vocabulary turns free text into structured signals: which certificates (焊工证, 电工证 …) and
-which occupations (电焊工, 电工, 电子装配工 …) a text names, and which hours (白班/夜班/倒班).
-Look-alike words are kept apart on purpose: 电焊 is welding, 电工 electrician, 电子 electronics
-assembly; 保安 security, 保洁 cleaning; 物业维修 building maintenance, 电脑维修 computer repair.
+Occupations come from the occupation vocabulary (jobs/data/occupations.yaml, :mod:`jobs.matching.vocabulary`):
+which occupations a text names (烧电焊 → 电焊工, 看大门 → 保安员), with look-alikes kept apart by
+their own words (电焊 / 电工 / 电子厂; 保安 / 保洁 / 保姆; 叉车 / 铲车 / 货车). jieba gets all these
+words as a domain dictionary, so tokens are whole words.
 """
 
 from __future__ import annotations
@@ -14,55 +14,51 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 
-# canonical certificate → words that name it
+from jobs.matching.vocabulary import vocabulary
+
+# canonical certificate → words that name it. In free text only the words that say 证/照 (or a licence
+# class) count (``certificates_in``); a certificate entry on a profile or vacancy is normalised with all
+# of them (中式烹调师（初级）职业技能等级证书 → 厨师证).
 CERTIFICATES: dict[str, tuple[str, ...]] = {
     "焊工证": ("焊工证", "电焊证", "焊接作业证", "熔化焊接"),
-    "电工证": ("电工证", "低压电工", "高压电工", "电工作业证", "电工操作证"),
+    "电工证": ("电工证", "低压电工", "高压电工", "电工作业证", "电工操作证", "电工进网证"),
     "叉车证": ("叉车证", "叉车司机证", "场内机动车辆"),
     "健康证": ("健康证",),
     "保安员证": ("保安员证", "保安证"),
     "护理员证": ("护理员证", "养老护理员证", "护工证", "养老护理员"),
     "厨师证": ("厨师证", "中式烹调师"),
-    "驾驶证": ("驾驶证", "驾照", "A2", "B2", "C1"),
-    "育婴员证": ("育婴员证", "育婴师"),
-    "高处作业证": ("高处作业证", "登高证"),
-    "消防设施操作员证": ("消防设施操作员", "消防证"),
+    "驾驶证": ("驾驶证", "驾照", "A1", "A2", "A3", "B1", "B2", "C1", "C2"),
+    "育婴员证": ("育婴员证", "育婴师证", "育婴师"),
+    "保育员证": ("保育员证",),
+    "高处作业证": ("高处作业证", "登高证", "高空作业证"),
+    "消防设施操作员证": ("消防设施操作员证", "消防设施操作员", "消防证", "消控证"),
+    "护士执业证": ("护士执业证", "护士证", "护士资格证"),
+    "初级会计证": ("初级会计证", "会计证", "初级会计", "会计从业资格"),
+    "挖掘机操作证": ("挖掘机操作证", "挖机证", "挖掘机证"),
+    "装载机操作证": ("装载机操作证", "铲车证", "装载机证"),
+    "农机驾驶证": ("农机驾驶证", "拖拉机驾驶证"),
+    "教师资格证": ("教师资格证", "幼师证"),
 }
-
-# canonical occupation → words that name it (order matters only for display)
-OCCUPATIONS: dict[str, tuple[str, ...]] = {
-    "电焊工": ("电焊", "焊工", "焊接", "氩弧焊", "二保焊", "气保焊"),
-    "电工": ("电工", "电气维修", "配电", "电气安装", "维修电工"),
-    "电子装配工": ("电子装配", "电子厂", "插件", "贴片", "电子元件", "线路板", "电子产品组装", "电子"),
-    "保安员": ("保安", "门卫", "巡逻", "安保", "门岗"),
-    "保洁员": ("保洁", "清洁", "打扫", "环卫", "清扫"),
-    "物业维修工": ("物业维修", "小区维修", "水电维修", "设施维修", "房屋维修", "物业工程"),
-    "电脑维修员": ("电脑维修", "计算机维修", "电脑维护", "计算机维护", "网络维护", "装系统", "网管"),
-    "缝纫工": ("缝纫", "制衣", "服装", "平车", "车缝", "锁边", "裁剪"),
-    "叉车司机": ("叉车",),
-    "仓储物流员": ("仓库", "仓储", "分拣", "装卸", "搬运", "物流", "打包"),
-    "快递员": ("快递", "配送", "送货", "外卖"),
-    "货车司机": ("货车司机", "货车", "驾驶员", "送货司机"),
-    "收银员": ("收银",),
-    "理货员": ("理货", "上货", "导购", "超市营业员"),
-    "厨师": ("厨师", "炒菜", "帮厨", "面点", "厨房"),
-    "餐厅服务员": ("服务员", "传菜", "餐厅", "饭店", "餐饮"),
-    "养老护理员": ("护理员", "养老", "护工", "照护", "老人护理", "陪护"),
-    "化工操作工": ("盐化", "化工", "制盐", "盐厂", "操作工", "生产线操作"),
-    "建筑工": ("建筑", "钢筋", "瓦工", "木工", "架子工", "工地"),
-    "家政服务员": ("家政", "保姆", "育婴", "月嫂"),
-    "农业工人": ("种植", "养殖", "农场", "大棚", "采摘"),
-}
+_TEXT_CERTIFICATE = re.compile(r"证|照|^[ABC][123]$")
 
 HOURS_WORDS: dict[str, tuple[str, ...]] = {
-    "day": ("白班", "长白班", "常白班", "朝九晚五", "不上夜班", "不能上夜班", "只上白班"),
+    "day": ("白班", "长白班", "常白班", "朝九晚五", "不上夜班", "不能上夜班", "只上白班", "白天"),
     "night": ("夜班", "晚班", "值夜"),
     "shift": ("倒班", "三班倒", "两班倒", "轮班", "三班", "两班"),
-    "flexible": ("灵活", "钟点", "非全日制", "兼职", "小时工"),
+    "flexible": ("灵活", "钟点", "非全日制", "兼职", "小时工", "半天"),
 }
 HOURS_LABELS = {"day": "白班", "night": "夜班", "shift": "倒班", "flexible": "灵活/非全日制"}
-# Hours a seeker who says "不上夜班" must not be offered.
-NEGATED_HOURS = {"night": ("不上夜班", "不能上夜班", "不值夜", "只上白班"), "shift": ("不倒班", "不能倒班", "只上白班")}
+# Hours a person who says "不上夜班" must not be offered.
+NEGATED_HOURS = {"night": ("不上夜班", "不能上夜班", "不值夜", "只上白班", "不倒夜班", "只能白班", "只能上白班"),
+                 "shift": ("不倒班", "不能倒班", "只上白班", "只能白班", "只能上白班")}
+# Skills and tools that must stay whole words (jieba): reasons quote them, never a fragment of them.
+SKILL_WORDS = ("二保焊", "氩弧焊", "手工焊", "电弧焊", "线路板", "流水线", "收银机", "叉车证", "理货员", "收银员",
+               "售货员", "营业员", "驾驶员", "配送员", "分拣员", "保洁员", "保安员", "护理员", "育婴员", "保育员",
+               "服务员", "传菜员", "操作员", "质检员", "仓管员", "办公软件", "长白班", "常白班", "两班倒", "三班倒",
+               "四班三倒", "健康证", "保安员证", "焊工证", "电工证", "驾驶证", "登高证", "包吃住", "包吃包住",
+               "计件", "日结", "月结", "五险一金", "钢结构", "不锈钢", "配电房", "配电柜", "脚手架", "打荷", "切配",
+               "砌墙", "贴瓷砖", "刮腻子", "乳胶漆", "挖掘机", "装载机", "铲车", "叉车", "货车", "厢货", "电动车",
+               "电动三轮", "外卖", "快递", "驿站", "月嫂", "育儿嫂", "保姆", "钟点工", "护工", "陪护", "陪床")
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -78,14 +74,26 @@ def _jieba():
         with _jieba_lock:
             if not _jieba_ready:
                 jieba.setLogLevel(60)
-                for words in (*CERTIFICATES.values(), *OCCUPATIONS.values(), *HOURS_WORDS.values()):
-                    for word in words:
-                        jieba.add_word(word, freq=20000)
-                for word in (*CERTIFICATES, *OCCUPATIONS):
+                for word in dictionary_words():
                     jieba.add_word(word, freq=20000)
                 jieba.initialize()
                 _jieba_ready = True
     return jieba
+
+
+def words(text: str) -> list[str]:
+    """Whole words (jieba precise mode with the domain dictionary), lower-cased, without stop words:
+    what reasons may quote."""
+    if not text:
+        return []
+    jieba = _jieba()
+    out = []
+    for token in jieba.cut(text.lower(), HMM=False):
+        token = token.strip()
+        if len(token) < 2 or token in _STOP or _PUNCT.match(token):
+            continue
+        out.append(token)
+    return out
 
 
 def tokenize(text: str) -> list[str]:
@@ -102,17 +110,24 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _find(text: str, vocabulary: dict[str, tuple[str, ...]]) -> list[str]:
-    found = []
-    for canonical, words in vocabulary.items():
-        if canonical in text or any(word in text for word in words):
-            found.append(canonical)
-    return found
+def dictionary_words() -> list[str]:
+    """The domain dictionary jieba gets: occupations (names and everyday words), certificates, hours
+    and skill words — so a token is a whole word (流水线, 理货员), never a fragment (水线, 货员)."""
+    words = {*vocabulary().words(), *CERTIFICATES, *SKILL_WORDS}
+    for group in (*CERTIFICATES.values(), *HOURS_WORDS.values()):
+        words.update(group)
+    return sorted(w for w in words if len(w) >= 2 and not w.isascii())
 
 
 def certificates_in(text: str) -> list[str]:
-    """Canonical certificates a text names (e.g. "有电焊证" → ["焊工证"])."""
-    return _find(text or "", CERTIFICATES)
+    """Canonical certificates a free text names ("有电焊证" → ["焊工证"], "C1驾照" → ["驾驶证"]): only
+    words that say 证/照, so "想做养老护理员" names no certificate."""
+    text = text or ""
+    found = []
+    for canonical, words in CERTIFICATES.items():
+        if canonical in text or any(_TEXT_CERTIFICATE.search(w) and w in text for w in words):
+            found.append(canonical)
+    return found
 
 
 def normalise_certificates(values: Iterable[str]) -> list[str]:
@@ -122,7 +137,7 @@ def normalise_certificates(values: Iterable[str]) -> list[str]:
         value = str(value).strip()
         if not value:
             continue
-        found = certificates_in(value) or [value]
+        found = [c for c, words in CERTIFICATES.items() if c in value or any(w in value for w in words)] or [value]
         for item in found:
             if item not in result:
                 result.append(item)
@@ -130,33 +145,24 @@ def normalise_certificates(values: Iterable[str]) -> list[str]:
 
 
 def occupations_in(text: str) -> list[str]:
-    """Canonical occupations a text names. 电子 alone counts only when no more specific 电-word
-    (电焊, 电工, 电脑) explains it, so 电子厂 ≠ 电工 and 电焊 ≠ 电子."""
-    text = text or ""
-    found = _find(text, OCCUPATIONS)
-    if "电子装配工" in found:
-        stripped = text
-        for word in ("电焊", "电工", "电脑", "电气", "电子秤"):
-            stripped = stripped.replace(word, "")
-        if not any(word in stripped for word in OCCUPATIONS["电子装配工"]):
-            found.remove("电子装配工")
-    if "电工" in found and "维修电工" not in text:
-        # 物业维修 texts often say 水电维修; that alone is not an electrician's job.
-        stripped = text.replace("水电维修", "")
-        if not any(word in stripped for word in OCCUPATIONS["电工"]) and "电工" not in stripped:
-            found.remove("电工")
-    if "餐厅服务员" in found and "服务员" in text and not any(w in text for w in ("餐", "饭", "传菜", "酒店")):
-        found.remove("餐厅服务员")
-    return found
+    """Canonical occupations (jobs/data/occupations.yaml) a text names, negated ones left out:
+    "烧过电焊" → 电焊工, "在电子厂做过线路板焊接" → 电子装配工 (not 电焊工), "不想再干保安" → none."""
+    return vocabulary().occupations_in(text or "")
 
 
 def normalise_occupation(value: str) -> str:
     """The canonical occupation for a staff-entered occupation (or the value as written)."""
     value = (value or "").strip()
-    if value in OCCUPATIONS:
+    if not value:
         return value
-    found = occupations_in(value)
-    return found[0] if found else value
+    codes = vocabulary().code_vacancy(occupation=value)
+    return codes[0] if codes else value
+
+
+def occupation_code(name: str) -> str:
+    """The 职业分类大典 code of a canonical occupation ("" when it is not in the vocabulary)."""
+    occupation = vocabulary().get(name)
+    return occupation.code if occupation else ""
 
 
 def hours_in(text: str) -> tuple[list[str], list[str]]:

@@ -38,6 +38,26 @@ def test_semantic_search_finds_a_published_vacancy(client, site, regions, users,
     assert "与“打扫卫生的工作”相关的岗位" in body
 
 
+def test_the_search_says_when_nothing_fits_shows_labels_and_stated_limits(
+        client, site, regions, users, django_capture_on_commit_callbacks):
+    from jobs.services import employer_create, vacancy_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        employer = employer_create(actor=users["labour"], name="炉桥盐化有限公司", region=regions["town_b"])
+        for title, occupation, description, hours in (("电焊工（钢结构）", "电焊工", "钢结构厂房焊接", "day"),
+                                                      ("工厂门卫", "保安员", "大门门卫，夜班为主", "night"),
+                                                      ("超市安保员", "保安员", "超市防损巡查", "day")):
+            vacancy_create(actor=users["labour"], employer=employer, title=title, description=description,
+                           occupation=occupation, region=regions["town_b"], pay_min="3000", pay_max="5000",
+                           hours=hours, openings=1, closes_on=today() + dt.timedelta(days=20))
+    body = client.get("/jobs/", {"q": "今天天气怎么样"}).content.decode()
+    assert "没有找到与您的描述相符的岗位" in body and "可以这样试试" in body and "电焊工" not in body
+    body = client.get("/jobs/", {"q": "烧电焊"}).content.decode()
+    assert "电焊工（钢结构）" in body and ("很合适" in body or "可以考虑" in body) and "相似度" not in body
+    body = client.get("/jobs/", {"q": "保安 不能上夜班"}).content.decode()
+    assert "与您说的条件不符的岗位" in body and "夜班：与您&#x27;不能上夜班&#x27;不符" in body
+
+
 def test_open_courses_are_listed(client, site, regions):
     start = today() + dt.timedelta(days=10)
     CourseFactory(region=regions["county"], title="电动缝纫培训班", starts_on=start, ends_on=start + dt.timedelta(days=20))

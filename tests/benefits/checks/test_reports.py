@@ -83,11 +83,11 @@ def test_jobs_and_training_figures_come_through_the_benefits_hook(users, county_
     """benefits never imports jobs or training: they register their models in ready(); without them
     the report shows "—" (the app is not installed), not 0."""
     from benefits import hooks
-    from jobs.models import Hire, Referral
+    from jobs.models import Hire, Referral, Vacancy
     from training.models import Placement, TrainingEnrolment
 
     assert [hooks.report_model(role) for role in hooks.REPORT_MODEL_ROLES] == [
-        Referral, Hire, TrainingEnrolment, Placement]
+        Referral, Hire, Vacancy, TrainingEnrolment, Placement]
     monkeypatch.setattr(hooks, "_report_models", {})
     rows = dict(table(reports.build_report(users["county"], region=regions["county"], start=START, end=END),
                       "jobs_training").rows)
@@ -120,7 +120,8 @@ def test_exports_carry_the_same_figures(users, county_data, regions):
     assert ["合计", "", "", "3", "6", "1250.00", "208.33"] in rows
     assert ["2026-03", "3", "6", "1250.00", "3730.00"] in rows
     workbook = load_workbook(io.BytesIO(reports.export_xlsx(tables, title="定远县")))
-    assert workbook.sheetnames == ["by_area_category", "coverage", "money", "movements", "jobs_training"]
+    assert workbook.sheetnames == ["by_area_category", "coverage", "money", "movements", "jobs_training",
+                                   "occupations"]
     sheet = workbook["money"]
     assert [c.value for c in sheet[2]] == ["月份", "户数", "人数", "金额(元)", "累计(元)"]
     assert [c.value for c in sheet[5]] == ["2026-03", 3, 6, 1250, 3730]

@@ -37,7 +37,7 @@ def test_apply_remove_and_reload_from_disk(tmp_path):
     # The nearest neighbour of vacancy 2's own vector is vacancy 2; the region filter applies.
     query = MatchQuery(vector=unit(2), tokens=[])
     assert rank(again, query, k=1, signal="semantic")[0].id == 2
-    assert [r.id for r in rank(again, query, k=5, region_code="341125100")] == [3]
+    assert [r.id for r in rank(again, query, k=5, region_code="341125100", signal="semantic")] == [3]
     # Old versions are cleaned up, a few are kept for readers in flight.
     assert len(list((tmp_path / "vacancies").glob("v*.faiss"))) <= 3
 
