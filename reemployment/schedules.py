@@ -25,7 +25,6 @@ SCHEDULE_MODULES = (
     "incentives.schedules",
     "jobs.schedules",
     "training.schedules",
-    "notifications.schedules",
 )
 TIME_ZONE = "Asia/Shanghai"
 

@@ -282,12 +282,6 @@ def _own_training_enrolment(household):
     return TrainingEnrolment.objects.get(member__household=household)
 
 
-def _own_notification(household):
-    from notifications.models import Notification
-
-    return Notification.objects.get(household=household, channel="inbox")
-
-
 # Pages under /me/ that show no household data at all: the hub is a menu (with a pointer to the admin
 # for staff), so any logged-in user may see it.
 SELF_SERVICE_MENU_ONLY = {"me/"}
@@ -297,7 +291,6 @@ SELF_SERVICE_RECORDS = {
     ("jobs:profile", "member_id"): lambda household: household.members.order_by("pk").first(),
     ("jobs:matches", "seeker_id"): _own_seeker,
     ("training:withdraw", "pk"): _own_training_enrolment,
-    ("notifications:read", "pk"): _own_notification,
 }
 
 

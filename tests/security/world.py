@@ -164,10 +164,6 @@ def _records(community, county, *, category: str, account=None):
         caseload_import=caseload_import, row=2, household=household, region=community, head_name="张三", persons=2,
         category=category, recorded_amount=Decimal("300.00"), computed_amount=Decimal("280.00"),
         difference=Decimal("20.00"))
-    m("notifications.Notification").objects.create(
-        event="application.step", event_key=f"application.step:world-{household.number}",
-        recipient_key=f"household:{household.pk}", household=household, channel="inbox", language="zh-hans",
-        title="低保申请进度", text="您户的低保申请已受理。", status="sent")
     return household
 
 
