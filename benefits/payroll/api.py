@@ -74,15 +74,18 @@ class PayrollRunViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=PayrollRunSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        _ = request.data  # a malformed body answers 400 (core/parsers.py) before the step runs
         return self._answer(services.payroll_run_review(actor=request.user, run=self.get_object()))
 
     @extend_schema(request=None, responses=PayrollRunSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        _ = request.data  # a malformed body answers 400 (core/parsers.py) before the step runs
         return self._answer(services.payroll_run_reopen(actor=request.user, run=self.get_object()))
 
     @extend_schema(request=None, responses=PayrollRunSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
+        _ = request.data  # a malformed body answers 400 (core/parsers.py) before the step runs
         return self._answer(services.payroll_run_lock(actor=request.user, run=self.get_object()))
 

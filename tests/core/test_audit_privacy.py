@@ -199,7 +199,7 @@ def test_api_refusals_are_recorded_with_their_reason(users, regions):
     events = {e.actor: e for e in AuditEvent.objects.filter(action="access.denied")}
     assert events[users["labour"]].after["code"] == "api_permission"
     assert events[users["labour"]].ip_address == "192.0.2.9"
-    assert events[recipient].note == "您的角色无权执行此操作"
+    assert events[recipient].note == "您没有执行该操作的权限。"  # refused by the API permission (RolePermission)
     assert events[recipient].actor_label == MASKED_ID  # the login name is an ID number: masked
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0006_enrolment_priced_on'),
+        ('benefits', '0007_application_stages'),
     ]
 
     operations = [

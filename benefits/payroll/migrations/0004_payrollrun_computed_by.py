@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0002_locked_month_guard'),
+        ('payroll', '0003_payment_line_references_checked_per_statement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
