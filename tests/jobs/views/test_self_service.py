@@ -6,7 +6,7 @@ from jobs import services
 from jobs.models import JobSeeker, ReferralStatus
 from reemployment.core.models import Role
 from tests.factories import UserFactory
-from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member
+from tests.jobs.factories import add_vacancy, make_employer, make_household, make_member, oblige_rural
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def recipient(regions):
 def test_recipient_registers_sees_matches_and_referrals(client, users, regions, recipient, encoder,
                                                          django_capture_on_commit_callbacks):
     user, household = recipient
+    oblige_rural(regions["county"])  # the household is rural (炉桥): obliged only where the county lists rural [R4]
     member = make_member(household, sex="M", age=35, name="李建国")
     employer = make_employer(regions["town_b"])
     with django_capture_on_commit_callbacks(execute=True):
