@@ -258,7 +258,6 @@ _PROFILE_FIELDS = ("skills", "experience", "education", "certificates", "desired
                    "hours", "physical_limits")
 
 
-@transaction.atomic
 def _code_seeker(seeker: JobSeeker, *, creating: bool) -> None:
     """The profile's 大典 codes: automatic from desired occupations, skills and experience, unless staff
     changed them (then theirs stand until cleared)."""
@@ -281,6 +280,7 @@ def _code_seeker(seeker: JobSeeker, *, creating: bool) -> None:
     seeker.occupation_codes, seeker.occupation_codes_confirmed = codes, confirmed
 
 
+@transaction.atomic
 def seeker_save(*, actor, instance: JobSeeker, preferred_townships=None) -> JobSeeker:
     """Register (求职登记) or update a seeker profile: staff in the household's jurisdiction, or the
     recipient for a member of their own household."""
