@@ -12,7 +12,9 @@ registers its function in its ``AppConfig.ready()``:
   filled by ``benefits.checks``, keyed by the report's ``source_type``;
 * the records of jobs and training that the county reports and the dashboard count (referrals,
   hires, training enrolments, placements) — filled by jobs and training; a report shows "—" for a
-  figure whose app is not installed.
+  figure whose app is not installed;
+* panels on the household's case page in the staff admin — filled by notifications (the household's
+  notifications and how it wants to be told).
 
 Registering again replaces the earlier function, so ``ready()`` may run more than once.
 """
@@ -87,3 +89,18 @@ def register_report_model(role: str, model: type) -> None:
 def report_model(role: str) -> type | None:
     """The model registered for ``role``, or None when the app that owns it is not installed."""
     return _report_models.get(role)
+
+
+# Panels a higher app adds to the household's case page (staff admin, ``HouseholdInspectView``):
+# name → (label, render). ``render(user, household)`` returns safe HTML, already scoped to the user.
+HouseholdPanel = Callable[..., Any]
+_household_panels: dict[str, tuple[Any, HouseholdPanel]] = {}
+
+
+def register_household_panel(name: str, label, render: HouseholdPanel) -> None:
+    """Show ``render(user, household)`` under ``label`` on every household's case page."""
+    _household_panels[name] = (label, render)
+
+
+def household_panels() -> list[tuple[Any, HouseholdPanel]]:
+    return list(_household_panels.values())

@@ -21,6 +21,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from benefits import admin_actions, selectors, services
+from benefits import hooks as benefit_hooks
 from benefits.models import (
     Application,
     ApplicationEvent,
@@ -121,6 +122,12 @@ class HouseholdInspectView(ActionInspectView):
         return _table(["低保证号", "类别", "月保障金", "状态", "起始", "下次复核"], [
             (e.certificate_number, e.category, e.monthly_amount, e.get_status_display(), e.start_date,
              e.next_review_on) for e in self.object.enrolments.all()])
+
+    def get_fields_context(self):
+        # Panels of higher apps (benefits.hooks.register_household_panel), e.g. the notifications.
+        panels = [{"label": label, "value": render(self.request.user, self.object), "component": None}
+                  for label, render in benefit_hooks.household_panels()]
+        return [*super().get_fields_context(), *panels]
 
 
 class HouseholdViewSet(BenefitActionsMixin, ScopedModelViewSet):

@@ -43,6 +43,7 @@ from jobs.rules import Refusal, jobseeker_obligation, sanction_due
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, Role, today
+from reemployment.core.notify import notify, quiet
 from reemployment.core.permissions import actor_user, is_system, require
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
@@ -308,6 +309,7 @@ def referral_create(*, actor, seeker: JobSeeker, vacancy: Vacancy, reasons: list
         raise Conflict(_("已向该求职者推荐过此岗位")) from exc
     audit.record(actor=actor, action="referral.create", obj=referral, region=seeker.member.household.region,
                  after=audit.snapshot(referral))
+    notify("referral.created", key=f"referral:{referral.pk}", referral=referral)
     return referral
 
 
@@ -432,6 +434,10 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
                                   reason=r.refusal_reason, obliged=obliged_on(r.outcome_on))
                           for r in refusals], params)
     if not check.due:
+        counted = [r for r in refusals if not r.refusal_valid and obliged_on(r.outcome_on)]
+        if counted and check.count == check.threshold - 1:  # one more suspends: a warning, before any sanction
+            notify("referral.refusal_warning", key=f"referral:{counted[-1].pk}", referral=counted[-1],
+                   count=check.count, threshold=check.threshold, enrolled=enrolment is not None)
         return None
     if enrolment is not None and enrolment.status == EnrolmentStatus.SUSPENDED:
         return None  # already suspended: nothing more to propose
@@ -443,6 +449,7 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
     audit.record(actor=actor, action="sanction.propose", obj=proposal, region=household.region,
                  after={"kind": kind, "refusals": [r.pk for r in counted]},
                  note=check.explanation)
+    notify("sanction.proposed", key=f"sanction:{proposal.pk}", proposal=proposal)
     return proposal
 
 
@@ -456,15 +463,16 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
         raise Conflict(_("该建议已处理"), code="invalid_transition")
     reason = f"无正当理由拒绝推荐岗位（处理建议 #{proposal.pk}）：{proposal.explanation}"[:300]
     decision_note = note
-    if proposal.kind == SanctionKind.SUSPEND_BENEFIT:
-        enrolment = _current_enrolment(proposal.household)
-        if enrolment is None or enrolment.status in (EnrolmentStatus.SUSPENDED, EnrolmentStatus.ENDED):
-            decision_note = (note + "；" if note else "") + "该户当前无可暂停的低保待遇，未作变更"
-        else:
-            benefits_services.enrolment_suspend(actor=actor, enrolment=enrolment, reason=reason)
-    elif benefits_services.application_decline_for_sanction(
-            actor=actor, household=proposal.household, reason=reason) is None:
-        decision_note = (note + "；" if note else "") + "该户当前没有在办的低保申请，未作变更"
+    with quiet():  # the decision's own message (below) tells of the suspension or refusal
+        if proposal.kind == SanctionKind.SUSPEND_BENEFIT:
+            enrolment = _current_enrolment(proposal.household)
+            if enrolment is None or enrolment.status in (EnrolmentStatus.SUSPENDED, EnrolmentStatus.ENDED):
+                decision_note = (note + "；" if note else "") + "该户当前无可暂停的低保待遇，未作变更"
+            else:
+                benefits_services.enrolment_suspend(actor=actor, enrolment=enrolment, reason=reason)
+        elif benefits_services.application_decline_for_sanction(
+                actor=actor, household=proposal.household, reason=reason) is None:
+            decision_note = (note + "；" if note else "") + "该户当前没有在办的低保申请，未作变更"
     proposal.status = SanctionStatus.CONFIRMED
     proposal.decided_by = actor_user(actor)
     proposal.decided_at = timezone.now()
@@ -473,6 +481,7 @@ def sanction_confirm(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
     audit.record(actor=actor, action="sanction.confirm", obj=proposal, region=proposal.household.region,
                  before={"status": SanctionStatus.PROPOSED}, after={"status": proposal.status, "kind": proposal.kind},
                  note=decision_note)
+    notify("sanction.decided", key=f"sanction:{proposal.pk}", proposal=proposal, changed=decision_note == note)
     return proposal
 
 
@@ -490,4 +499,5 @@ def sanction_dismiss(*, actor, proposal: SanctionProposal, note: str = "") -> Sa
     proposal.save()
     audit.record(actor=actor, action="sanction.dismiss", obj=proposal, region=proposal.household.region,
                  before={"status": SanctionStatus.PROPOSED}, after={"status": proposal.status}, note=note)
+    notify("sanction.decided", key=f"sanction:{proposal.pk}", proposal=proposal)
     return proposal

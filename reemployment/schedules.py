@@ -25,6 +25,7 @@ SCHEDULE_MODULES = (
     "incentives.schedules",
     "jobs.schedules",
     "training.schedules",
+    "notifications.schedules",
 )
 TIME_ZONE = "Asia/Shanghai"
 

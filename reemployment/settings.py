@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incentives",
     "jobs",
     "training",
+    "notifications",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -300,6 +302,22 @@ CELERY_ACCEPT_CONTENT = ["json"]
 
 # Payroll: enrolments per committed batch (a crash keeps finished batches; the rerun adds the rest).
 PAYROLL_BATCH_SIZE = int(os.environ.get("PAYROLL_BATCH_SIZE", "50000"))
+
+# Notifications (docs/notifications.md): SMS through an HTTP gateway speaking Aliyun SMS's signed
+# SendSms; without SMS_GATEWAY_URL every SMS is written to the log (logger notifications.sms).
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # e.g. https://dysmsapi.aliyuncs.com/
+SMS_SIGNATURE_SCHEME = os.environ.get("SMS_SIGNATURE_SCHEME", "aliyun")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")  # 短信签名, e.g. 定远县民政局
+SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")  # a registered template with one ${content}
+SMS_REGION_ID = os.environ.get("SMS_REGION_ID", "cn-hangzhou")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", "60"))
+if SMS_GATEWAY_URL and not (SMS_ACCESS_KEY_ID and SMS_ACCESS_KEY_SECRET and SMS_SIGN_NAME and SMS_TEMPLATE_CODE):
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY_URL needs SMS_ACCESS_KEY_ID, SMS_ACCESS_KEY_SECRET, SMS_SIGN_NAME and SMS_TEMPLATE_CODE.")
 
 # Matching
 EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL", str(VAR_DIR / "models" / "multilingual-e5-small"))

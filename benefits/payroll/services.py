@@ -33,6 +33,7 @@ from benefits.pricing import stale_enrolments
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Region, RegionLevel, Role
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, is_system, may_act
 from reemployment.dates import month_end, month_start
 from reemployment.money import round_yuan
@@ -383,6 +384,7 @@ def payroll_run_reopen(*, actor, run: PayrollRun) -> PayrollRun:
 def payroll_run_lock(*, actor, run: PayrollRun) -> PayrollRun:
     """Lock the reviewed month: from now on its lines and totals never change, and its bank file may be
     produced. Not by the person who computed it (nor, for a run the system computed, by its reviewer)."""
+    notify("payroll.paid", key=f"payroll-run:{run.pk}", run=run)  # a message per line, after the lock commits
     return _transition(actor=actor, run=run, new_status=RunStatus.LOCKED, action="payroll.lock", stamp="locked",
                        four_eyes="lock")
 

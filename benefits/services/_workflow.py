@@ -22,6 +22,7 @@ from benefits.services._common import CASEWORK_ROLES, HOUSEHOLD
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError, PermissionDenied
 from reemployment.core.models import Role
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, is_system, require
 from reemployment.core.scoping import in_jurisdiction
 from reemployment.core.selectors import parameters_in_force
@@ -95,11 +96,13 @@ def _start_notice(application, on: dt.date, days: int) -> dict:
 
 
 def _step_event(application, *, action, actor, step_before, findings="", data=None):
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application, action=action, step_before=step_before, step_after=application.step,
         findings=findings, data=audit.jsonable(data) if data is not None else None, actor=actor_user(actor),
         actor_label=getattr(actor, "username", str(actor)),
     )
+    notify("application.step", key=f"application-event:{event.pk}", application=application, action=action)
+    return event
 
 
 def _advance(application, *, action, actor, before_step, findings="", data=None, attachments=()):

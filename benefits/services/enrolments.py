@@ -26,6 +26,7 @@ from benefits.services._common import HOUSEHOLD
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, require
 from reemployment.dates import add_months, month_start
 from reemployment.money import round_yuan
@@ -104,9 +105,10 @@ def _transition(*, actor, enrolment: Enrolment, action: str, kind: str, reason: 
     if apply is not None:
         apply(enrolment)
     enrolment.save()
-    _event(enrolment, kind=kind, actor=actor, reason=reason, effective_on=effective_on, before=before)
+    event = _event(enrolment, kind=kind, actor=actor, reason=reason, effective_on=effective_on, before=before)
     audit.record(actor=actor, action=f"enrolment.{action}", obj=enrolment, region=enrolment.household.region,
                  before=before, after=_state(enrolment), note=reason)
+    notify("enrolment.changed", key=f"enrolment-event:{event.pk}", enrolment=enrolment, event=event, action=action)
     return enrolment
 
 

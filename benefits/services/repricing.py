@@ -39,6 +39,7 @@ from benefits.selectors import BulkAssessor, HouseholdInputs, rule_inputs_bulk
 from reemployment.core import audit
 from reemployment.core.errors import DomainError
 from reemployment.core.models import Region, Role
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user, require
 from reemployment.dates import add_months
 from reemployment.money import format_yuan, round_yuan
@@ -207,6 +208,7 @@ def standard_change_apply(*, actor, county: Region, month) -> dict:
     Region.objects.select_for_update().get(pk=county.pk)  # one apply per county at a time
     preview, changed = _compute(county, first)
     _write_changes(changed, first, actor_user(actor))
+    notify("enrolment.repriced", key=f"reprice:{county.pk}:{first}", county=county, month=first)  # after commit
     stamped = (county_enrolments(county).exclude(status=EnrolmentStatus.ENDED)
                .exclude(priced_on=first).update(priced_on=first))
     audit.record(actor=actor, action="enrolment.reprice", object_type="benefits.enrolment", object_id="",

@@ -35,6 +35,7 @@ from benefits.services.enrolments import ENROLMENT_ROLES, enrolment_change, enro
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.notify import notify, quiet
 from reemployment.core.permissions import actor_user, require
 from reemployment.core.selectors import parameters_in_force
 from reemployment.dates import next_month_start
@@ -60,6 +61,7 @@ def review_open(*, actor, household: Household, kind: str, reason: str, due_on: 
     audit.record(actor=actor, action="review.open", obj=review, region=household.region,
                  after=audit.snapshot(review), note=reason)
     case_flag_cadre_relative(actor=actor, case=review)  # 干部近亲属备案 [R3]: flagged to the county at intake
+    notify("review.due", key=f"review:{review.pk}", review=review)  # announced kinds only (notifications.events)
     return review
 
 
@@ -137,6 +139,7 @@ def reviews_open_periodic(*, as_of: dt.date, actor="system:beat") -> int:
         for pk, household_id, next_on in due
     ]
     Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)
+    notify("review.due", key=f"periodic:{as_of}", as_of=as_of)  # set-based, after commit
     if reviews:
         reviews_flag_cadre_relatives(actor=actor, kind=ReviewKind.PERIODIC)  # 干部近亲属备案 [R3]
         audit.record(actor=actor, action="review.open_periodic", object_type="benefits.review",
@@ -249,40 +252,42 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
                 "persons": enrolment.persons, "household_size": assessment.household_size},
             field_errors={"outcome": [_("须调整或停保")]})
     settled = None
-    deferred_to = _transition_defers(review, enrolment, on) if current and stop_from is None else None
-    if deferred_to is not None:
-        # Inside a transition period the household keeps the transition amount to the period's last
-        # day [R4]: the findings and the decision are recorded now and take effect when it ends.
-        if outcome != ReviewOutcome.KEEP:  # changes and exits are the county's, deferred or not
-            require(actor, review.household.region, ENROLMENT_ROLES, what=HOUSEHOLD)
-        if outcome == ReviewOutcome.CHANGE:
-            review.new_category = new_category or assessment.category
-            review.new_amount = round_yuan(new_amount if new_amount is not None else assessment.monthly_amount)
-        review.takes_effect_on = deferred_to
-        review.effect_pending = True
-        note += (f"；就业过渡期内复核（过渡期至 {enrolment.transition_until}）：过渡期内照发过渡期待遇，"
-                 f"本结论自 {deferred_to} 起生效")
-    elif current:
-        if outcome == ReviewOutcome.END:
-            ended = enrolment_end(actor=actor, enrolment=enrolment, reason=f"复核停保：{note}"[:300],
-                                  effective_on=stop_from or next_month_start(on))
-            if stop_from is not None:
-                settled = _settle_death_months(actor=actor, review=review, enrolment=ended, stop_from=stop_from,
-                                               ended=True)
-        elif outcome == ReviewOutcome.CHANGE:
-            category = new_category or assessment.category
-            amount = new_amount if new_amount is not None else assessment.monthly_amount
-            changed = enrolment_change(actor=actor, enrolment=enrolment, category=category, monthly_amount=amount,
-                                       reason=f"复核调整：{findings}"[:300], effective_on=stop_from or on,
-                                       persons=assessment.household_size)
-            review.new_category, review.new_amount = category, round_yuan(amount)
-            if stop_from is not None:
-                settled = _settle_death_months(actor=actor, review=review, enrolment=changed, stop_from=stop_from,
-                                               ended=False)
-        if outcome != ReviewOutcome.END:
-            params = parameters_in_force(review.household.region, on)
-            Enrolment.objects.filter(pk=enrolment.pk).update(
-                next_review_on=next_review_date(enrolment.area, on, params))
+    # The review's message tells of the change or end it makes: those send nothing of their own.
+    with quiet():
+        deferred_to = _transition_defers(review, enrolment, on) if current and stop_from is None else None
+        if deferred_to is not None:
+            # Inside a transition period the household keeps the transition amount to the period's last
+            # day [R4]: the findings and the decision are recorded now and take effect when it ends.
+            if outcome != ReviewOutcome.KEEP:  # changes and exits are the county's, deferred or not
+                require(actor, review.household.region, ENROLMENT_ROLES, what=HOUSEHOLD)
+            if outcome == ReviewOutcome.CHANGE:
+                review.new_category = new_category or assessment.category
+                review.new_amount = round_yuan(new_amount if new_amount is not None else assessment.monthly_amount)
+            review.takes_effect_on = deferred_to
+            review.effect_pending = True
+            note += (f"；就业过渡期内复核（过渡期至 {enrolment.transition_until}）：过渡期内照发过渡期待遇，"
+                     f"本结论自 {deferred_to} 起生效")
+        elif current:
+            if outcome == ReviewOutcome.END:
+                ended = enrolment_end(actor=actor, enrolment=enrolment, reason=f"复核停保：{note}"[:300],
+                                      effective_on=stop_from or next_month_start(on))
+                if stop_from is not None:
+                    settled = _settle_death_months(actor=actor, review=review, enrolment=ended, stop_from=stop_from,
+                                                   ended=True)
+            elif outcome == ReviewOutcome.CHANGE:
+                category = new_category or assessment.category
+                amount = new_amount if new_amount is not None else assessment.monthly_amount
+                changed = enrolment_change(actor=actor, enrolment=enrolment, category=category, monthly_amount=amount,
+                                           reason=f"复核调整：{findings}"[:300], effective_on=stop_from or on,
+                                           persons=assessment.household_size)
+                review.new_category, review.new_amount = category, round_yuan(amount)
+                if stop_from is not None:
+                    settled = _settle_death_months(actor=actor, review=review, enrolment=changed, stop_from=stop_from,
+                                                   ended=False)
+            if outcome != ReviewOutcome.END:
+                params = parameters_in_force(review.household.region, on)
+                Enrolment.objects.filter(pk=enrolment.pk).update(
+                    next_review_on=next_review_date(enrolment.area, on, params))
     if settled is not None:
         note += (f"；死亡成员份额自 {stop_from:%Y-%m} 起调整，追回 {settled['claims']} 笔共 {settled['claimed']} 元"
                  + (f"，多追回 {settled['to_refund']} 元应予退还" if settled["to_refund"] else ""))
@@ -298,6 +303,7 @@ def review_decide(*, actor, review: Review, outcome: str, findings: str, new_cat
                  after={"status": review.status, "outcome": outcome, "new_category": review.new_category,
                         "new_amount": review.new_amount, "death_settlement": settled,
                         "takes_effect_on": review.takes_effect_on}, note=note)
+    notify("review.decided", key=f"review:{review.pk}", review=review)
     return review
 
 

@@ -14,6 +14,7 @@ from jobs.tasks import encode_seeker
 from reemployment.core import audit
 from reemployment.core.errors import Conflict, DomainError
 from reemployment.core.models import Role, today
+from reemployment.core.notify import notify
 from reemployment.core.permissions import actor_user
 from training.models import (
     ENROLMENT_TRANSITIONS,
@@ -71,6 +72,7 @@ def enrolment_create(*, actor, course: Course, member) -> TrainingEnrolment:
         raise Conflict(_("名额已满或已报名")) from exc
     audit.record(actor=actor, action="training.enrolment.create", obj=enrolment, region=course.region,
                  after=audit.snapshot(enrolment))
+    notify("training.enrolled", key=f"training-enrolment:{enrolment.pk}", enrolment=enrolment)
     return enrolment
 
 
@@ -199,6 +201,7 @@ def enrolment_certify(*, actor, enrolment: TrainingEnrolment, certificate_number
     enrolment.save(update_fields=["certificate_number", "certificate_issued_on"])
     audit.record(actor=actor, action="training.enrolment.certify", obj=enrolment, region=enrolment.course.region,
                  before=before, after=audit.snapshot(enrolment, ["certificate_number", "certificate_issued_on"]))
+    notify("training.certified", key=f"certificate:{enrolment.pk}:{enrolment.certificate_number}", enrolment=enrolment)
     _enqueue_profile_encode(enrolment.member_id)
     return enrolment
 

@@ -1,0 +1,14 @@
+"""The inbox, mounted at /me/notifications/ (inside i18n_patterns: also /en/me/notifications/)."""
+
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("settings/", views.preference, name="preference"),
+]
