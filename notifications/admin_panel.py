@@ -16,6 +16,7 @@ from notifications.models import Channel
 
 LABEL = _("通知")
 LATEST = 10
+HEADS = (_("时间"), _("标题"), _("渠道"), _("状态"), _("发送次数"), _("内容/错误"))
 
 
 def preference_summary(preference, household) -> str:
@@ -37,8 +38,7 @@ def household_panel(user, household) -> str:
         (f"{n.created_at:%Y-%m-%d %H:%M}", n.title, n.get_channel_display()
          + (f" {n.masked_address}" if n.address else ""), n.get_status_display(), n.attempts or "—",
          n.last_error or n.text[:60]) for n in rows))
-    heads = format_html_join("", "<th>{}</th>", ((gettext(h),) for h in (
-        "时间", "标题", "渠道", "状态", "发送次数", "内容/错误")))
+    heads = format_html_join("", "<th>{}</th>", ((head,) for head in HEADS))
     links = [format_html('<a href="{}">{}</a>', reverse("notifications_admin:household", args=(household.pk,)),
                          gettext("全部通知"))]
     if user.has_perm("benefits.change_household"):

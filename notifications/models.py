@@ -57,9 +57,9 @@ class Notification(models.Model):
     household = models.ForeignKey("benefits.Household", verbose_name=_("家庭"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="notifications")
+                             on_delete=models.CASCADE, related_name="notifications")
     member = models.ForeignKey("benefits.Member", verbose_name=_("所涉成员"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.SET_NULL, related_name="+")
     # The household's (or staff user's) region, copied so that staff lists are scoped by one index.
     region = models.ForeignKey(Region, verbose_name=_("辖区"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
@@ -116,7 +116,7 @@ class ContactPreference(models.Model):
     household = models.OneToOneField("benefits.Household", verbose_name=_("家庭"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="contact_preference")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="contact_preference")
+                                on_delete=models.CASCADE, related_name="contact_preference")
     language = models.CharField(_("通知语言"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
     preferred_channel = models.CharField(_("首选通知方式"), max_length=8, choices=Channel.choices,
@@ -126,7 +126,7 @@ class ContactPreference(models.Model):
                              help_text=_("留空则使用家庭登记的联系电话"))
     consent_changed_at = models.DateTimeField(_("同意状态变更时间"), null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最近修改人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:

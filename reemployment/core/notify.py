@@ -45,7 +45,7 @@ def handler() -> Handler | None:
     return _handler
 
 
-def notify(event: str, *, key: str, **context) -> None:
+def notify(event: str, /, *, key: str, **context) -> None:
     """Report ``event`` (occurrence ``key``) about the records in ``context``; see the module docstring."""
     if _handler is None or _quiet.get():
         return
