@@ -435,9 +435,10 @@ def _propose_sanction_if_due(*, actor, seeker: JobSeeker) -> SanctionProposal | 
                           for r in refusals], params)
     if not check.due:
         counted = [r for r in refusals if not r.refusal_valid and obliged_on(r.outcome_on)]
-        if counted and check.count == check.threshold - 1:  # one more suspends: a warning, before any sanction
+        if counted and check.refusals_without_valid_reason == check.threshold - 1:  # one more: a warning first
             notify("referral.refusal_warning", key=f"referral:{counted[-1].pk}", referral=counted[-1],
-                   count=check.count, threshold=check.threshold, enrolled=enrolment is not None)
+                   count=check.refusals_without_valid_reason, threshold=check.threshold,
+                   enrolled=enrolment is not None)
         return None
     if enrolment is not None and enrolment.status == EnrolmentStatus.SUSPENDED:
         return None  # already suspended: nothing more to propose

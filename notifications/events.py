@@ -40,9 +40,19 @@ class Month:
     first: dt.date
 
 
+@dataclass(frozen=True)
+class InSentence:
+    """A label used inside an English sentence: its first letter in lower case ("a periodic review")."""
+
+    label: Any
+
+
 def format_value(value: Any) -> str:
     language = get_language() or "zh-hans"
     english = language.startswith("en")
+    if isinstance(value, InSentence):
+        text = str(value.label)
+        return text[:1].lower() + text[1:] if english else text
     if isinstance(value, Month):
         day = value.first
         return f"{EN_MONTHS[day.month - 1]} {day.year}" if english else f"{day.year}年{day.month}月"
@@ -257,7 +267,7 @@ def _review_draft(pk: int, household_id: int, kind: str, due_on: dt.date) -> Dra
     from benefits.models import ReviewKind
 
     return Draft(key=f"review:{pk}", title=TITLE_REVIEW, template=T_REVIEW_DUE,
-                 values={"kind": ReviewKind(kind).label, "due": due_on}, household_id=household_id)
+                 values={"kind": InSentence(ReviewKind(kind).label), "due": due_on}, household_id=household_id)
 
 
 def _review_due(key: str, context: dict) -> list[Draft]:
