@@ -16,17 +16,13 @@ from notifications.models import Notification, Status
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    read = serializers.BooleanField(help_text="Whether the recipient has marked it read. PATCH true to mark it.")
+    read = serializers.BooleanField(source="is_read",
+                                    help_text="Whether the recipient has marked it read. PATCH true to mark it.")
 
     class Meta:
         model = Notification
         fields = ["id", "event", "title", "text", "language", "created_at", "read", "read_at"]
         read_only_fields = ["id", "event", "title", "text", "language", "created_at", "read_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["read"] = instance.status == Status.READ
-        return data
 
     def validate_read(self, value):
         if value is not True:
