@@ -1,4 +1,4 @@
-"""``notifications_unread``: the unread inbox messages of the logged-in user, for the badge on /me/ pages.
+"""``notifications_unread``: the unread inbox messages of a recipient login, for the badge on the portal.
 
 Lazy: counted only by a template that shows it (one query), never for anonymous visitors (the page
 cache serves those)."""
@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 def unread_notifications(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or getattr(user, "role", "") != "recipient":
         return {}
 
     def count() -> int:

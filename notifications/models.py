@@ -14,8 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reemployment.core.models import Region
-
 
 def mask_phone(number: str) -> str:
     """138****5678: enough for staff to recognise a number, not to copy it."""
@@ -48,7 +46,7 @@ NOTIFICATION_TRANSITIONS: dict[str, set[str]] = {
 class Notification(models.Model):
     """One message (通知) of one event to one recipient on one channel."""
 
-    REGION_FIELD = "region"
+    REGION_FIELD = "household__region"  # staff read a household's notifications inside their jurisdiction
 
     event = models.CharField(_("事件"), max_length=60, db_index=True)
     # "<event>:<occurrence key>": with the recipient and the channel, the idempotency key.
@@ -60,9 +58,6 @@ class Notification(models.Model):
                              on_delete=models.CASCADE, related_name="notifications")
     member = models.ForeignKey("benefits.Member", verbose_name=_("所涉成员"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    # The household's (or staff user's) region, copied so that staff lists are scoped by one index.
-    region = models.ForeignKey(Region, verbose_name=_("辖区"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("标题"), max_length=100)

@@ -86,9 +86,8 @@ def render(draft: Draft, language: str) -> tuple[str, str]:
 def _preferences(drafts: list[Draft]) -> tuple[dict, dict, dict, dict]:
     household_ids = {d.household_id for d in drafts if d.household_id}
     user_ids = {d.user_id for d in drafts if d.user_id and not d.household_id}
-    households = {pk: (region_id, phone) for pk, region_id, phone in
-                  Household.objects.filter(pk__in=household_ids).values_list("pk", "region_id", "phone")}
-    users = {pk: region_id for pk, region_id in User.objects.filter(pk__in=user_ids).values_list("pk", "region_id")}
+    households = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "phone"))
+    users = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     by_household, by_user = {}, {}
     if household_ids or user_ids:
         for preference in ContactPreference.objects.filter(Q(household_id__in=household_ids) | Q(user_id__in=user_ids)):
@@ -119,18 +118,17 @@ def write(event: str, drafts: Iterable[Draft]) -> int:
             if draft.household_id:
                 if draft.household_id not in households:
                     continue
-                region_id, phone = households[draft.household_id]
-                preference = household_prefs.get(draft.household_id)
+                phone, preference = households[draft.household_id], household_prefs.get(draft.household_id)
             else:
                 if draft.user_id not in users:
                     continue
-                region_id, phone, preference = users[draft.user_id], "", user_prefs.get(draft.user_id)
+                phone, preference = "", user_prefs.get(draft.user_id)
             language = preference.language if preference and preference.language in LANGUAGE_CODES \
                 else settings.LANGUAGE_CODE
             title, text = render(draft, language)
             common = {"event": event, "event_key": f"{event}:{draft.key}"[:200], "recipient_key": draft.recipient_key,
                       "household_id": draft.household_id, "user_id": None if draft.household_id else draft.user_id,
-                      "member_id": draft.member_id, "region_id": region_id, "language": language, "title": title,
+                      "member_id": draft.member_id, "language": language, "title": title,
                       "text": text}
             rows.append(Notification(**common, channel=Channel.INBOX, status=Status.SENT, sent_at=now))
             address = sms_address(preference, phone)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden
+from django.http import HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from benefits.models import Household
@@ -20,6 +22,7 @@ from notifications import selectors, services
 from notifications.admin_panel import preference_summary
 from notifications.forms import PreferenceForm
 from reemployment.core.errors import DomainError
+from reemployment.core.models import STAFF_ROLES
 from reemployment.core.scoping import scope_model
 
 
@@ -27,14 +30,40 @@ def _household(request, pk):
     return get_object_or_404(scope_model(Household.objects.select_related("region"), request.user), pk=pk)
 
 
+class MineMenuItem(MenuItem):
+    """我的通知: any staff login (their own notifications, e.g. sanction proposals awaiting them)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or getattr(user, "role", "") in STAFF_ROLES
+
+
 class NotificationsAdmin(ViewSet):
     name = "notifications_admin"
     icon = "mail"
+    menu_label = _("我的通知")
+    menu_item_class = MineMenuItem
+    menu_order = 900
+    add_to_admin_menu = True
     per_page = 50
 
     def get_urlpatterns(self):
-        return [path("household/<int:pk>/", self.household_view, name="household"),
+        return [path("", self.mine_view, name="mine"),
+                path("<int:pk>/read/", self.read_view, name="read"),
+                path("household/<int:pk>/", self.household_view, name="household"),
                 path("household/<int:pk>/preference/", self.preference_view, name="preference")]
+
+    def mine_view(self, request):
+        page = Paginator(selectors.inbox_for(request.user), self.per_page).get_page(request.GET.get("p"))
+        return TemplateResponse(request, "notifications/admin/mine.html", {
+            "title": gettext("我的通知"), "page_obj": page, "index_url": reverse(self.get_url_name("mine"))})
+
+    def read_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        notification = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
+        services.notification_mark_read(actor=request.user, notification=notification)
+        return redirect(self.get_url_name("mine"))
 
     def household_view(self, request, pk):
         if not request.user.has_perm("benefits.view_household"):

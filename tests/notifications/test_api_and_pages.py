@@ -91,7 +91,7 @@ def test_a_staff_user_reads_their_own_inbox(users):
                                       values={"x": "户 1"}, user_id=staff.pk)])
     results = _api(staff).get("/api/v1/me/notifications/").json()["results"]
     assert [row["text"] for row in results] == ["待确认：户 1"]
-    assert Notification.objects.get().region_id == staff.region_id
+    assert Notification.objects.get().household_id is None
 
 
 # --- pages ----------------------------------------------------------------------------------------------

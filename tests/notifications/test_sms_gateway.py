@@ -84,7 +84,7 @@ def _queued_sms(household, text="您户的低保金已发放"):
     prefer(household)
     return Notification.objects.create(
         event="payroll.paid", event_key="payroll.paid:test", recipient_key=f"household:{household.pk}",
-        household=household, region=household.region, channel=Channel.SMS, language="zh-hans", title="低保金发放",
+        household=household, channel=Channel.SMS, language="zh-hans", title="低保金发放",
         text=text, address=PHONE, status=Status.QUEUED)
 
 

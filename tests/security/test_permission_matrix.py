@@ -14,7 +14,8 @@ matrix tests with, and a login for every role (the demo's usernames). Expected a
   table of docs/security.md (✓ allowed, — denied, own: a recipient's own household), which this test
   reads: a row missing from the table, or a row for an endpoint that no longer exists, fails. Denied →
   403 (401/403 anonymous); allowed → a list answers 200 with records inside the caller's jurisdiction
-  only, a record 200 inside and 404 outside, a write gets past the permission check.
+  only, a record 200 inside and 404 outside, a write gets past the permission check. Under
+  ``/api/v1/me/`` a record is the caller's own or nothing: 404 for everyone but its household's recipient.
 * Object actions (<pk>/do/<action>/ and create/<action>/ of every actions viewset): without the model
   permission → 403 before the record is read, never the form.
 * Every scoped model has a record in the world, so no viewset escapes the matrix by being empty.
@@ -155,6 +156,7 @@ COLUMNS = {
     "superuser": ["admin"],
 }
 CELLS = {"✓": "allowed", "—": "denied", "own": "own household"}
+OWN_ONLY_PREFIX = "/api/v1/me/"  # the caller's own records (their household's inbox), never a jurisdiction's
 
 
 def read_api_matrix(text: str) -> dict[tuple[str, str], dict[str, str]]:
@@ -247,7 +249,10 @@ def test_api_endpoint(path, method, callback, world, client):
                     failures.append(f"{username} ({column}) {method} {url} → {status}, expected allowed (table: {cell})")
                 continue
             if detail:
-                want = 200 if _visible_record(instance, user) else 404
+                # Under /api/v1/me/ a record is the caller's own or nothing: a household's inbox message is
+                # its recipient's, never a jurisdiction's (staff get 404 whatever their region).
+                own_only = path.startswith(OWN_ONLY_PREFIX) and user.role != Role.RECIPIENT
+                want = 200 if _visible_record(instance, user) and not own_only else 404
                 if status != want:
                     failures.append(f"{username} ({column}) GET {url} → {status}, expected {want} (table: {cell})")
                 continue
@@ -282,6 +287,12 @@ def _own_training_enrolment(household):
     return TrainingEnrolment.objects.get(member__household=household)
 
 
+def _own_notification(household):
+    from notifications.models import Notification
+
+    return Notification.objects.get(household=household, channel="inbox")
+
+
 # Pages under /me/ that show no household data at all: the hub is a menu (with a pointer to the admin
 # for staff), so any logged-in user may see it.
 SELF_SERVICE_MENU_ONLY = {"me/"}
@@ -291,6 +302,7 @@ SELF_SERVICE_RECORDS = {
     ("jobs:profile", "member_id"): lambda household: household.members.order_by("pk").first(),
     ("jobs:matches", "seeker_id"): _own_seeker,
     ("training:withdraw", "pk"): _own_training_enrolment,
+    ("notifications:read", "pk"): _own_notification,
 }
 
 

@@ -158,6 +158,10 @@ def _records(community, county, *, category: str, account=None):
                                               survey_round="2026春", surveyed_on=dt.date(2026, 1, 10))
     m("core.AuditEvent").objects.create(action="test.create", object_type="benefits.household",
                                         object_id=str(household.pk), region=community)
+    m("notifications.Notification").objects.create(
+        event="application.step", event_key=f"application.step:world-{household.number}",
+        recipient_key=f"household:{household.pk}", household=household, channel="inbox", language="zh-hans",
+        title="低保申请进度", text="您户的低保申请已受理。", status="sent")
     caseload_import = m("onboarding.CaseloadImport").objects.create(county=county, original_name="caseload.csv",
                                                                     sha256=f"{household.number:0>64}")
     m("onboarding.ImportDiscrepancy").objects.create(
