@@ -24,6 +24,14 @@ KEY_ID, SECRET = "test-key-id", "test-key-secret"
 LANGUAGES = ["zh-hans", "en"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in-process in these tests even when a real broker is configured (the CI's second pass),
+    except in the worker test, which sends them to a real worker."""
+    if not request.node.get_closest_marker("worker"):
+        request.getfixturevalue("eager_celery")
+
+
 @pytest.fixture
 def policy(regions):
     """定远县 standards from 2026-01-01: urban 260, rural 180 (default parameters)."""
