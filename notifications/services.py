@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -76,11 +77,15 @@ def expand(event: str, payload: dict) -> int:
         return write(event, spec.expand(payload))
 
 
+def _render_active(draft: Draft) -> tuple[str, str]:
+    values = {name: format_value(value) for name, value in draft.values.items()}
+    return str(draft.title)[:100], str(draft.template) % values
+
+
 def render(draft: Draft, language: str) -> tuple[str, str]:
     """The title and text of a draft in ``language``."""
     with translation.override(language):
-        values = {name: format_value(value) for name, value in draft.values.items()}
-        return str(draft.title)[:100], str(draft.template) % values
+        return _render_active(draft)
 
 
 def _preferences(drafts: list[Draft]) -> tuple[dict, dict, dict, dict]:
@@ -108,12 +113,15 @@ def sms_address(preference: ContactPreference | None, household_phone: str = "")
 
 def write(event: str, drafts: Iterable[Draft]) -> int:
     """Insert the notifications of ``drafts`` (set-based, idempotent); queue the new SMS after commit.
-    Returns the number of rows written now."""
+    Returns the number of rows written now. Per batch of drafts: the recipients, their preferences and
+    the rows already written are read in one query each; texts are rendered with one language switch
+    per language; the rows are inserted with ``bulk_create``."""
     written = 0
     for batch in _chunks(drafts, BATCH):
         households, users, household_prefs, user_prefs = _preferences(batch)
-        now = timezone.now()
-        rows = []
+        existing = set(Notification.objects.filter(event_key__in={f"{event}:{d.key}"[:200] for d in batch})
+                       .values_list("event_key", "recipient_key", "channel"))
+        by_language: dict[str, list] = defaultdict(list)
         for draft in batch:
             if draft.household_id:
                 if draft.household_id not in households:
@@ -123,26 +131,38 @@ def write(event: str, drafts: Iterable[Draft]) -> int:
                 if draft.user_id not in users:
                     continue
                 phone, preference = "", user_prefs.get(draft.user_id)
-            language = preference.language if preference and preference.language in LANGUAGE_CODES \
-                else settings.LANGUAGE_CODE
-            title, text = render(draft, language)
-            common = {"event": event, "event_key": f"{event}:{draft.key}"[:200], "recipient_key": draft.recipient_key,
-                      "household_id": draft.household_id, "user_id": None if draft.household_id else draft.user_id,
-                      "member_id": draft.member_id, "language": language, "title": title,
-                      "text": text}
-            rows.append(Notification(**common, channel=Channel.INBOX, status=Status.SENT, sent_at=now))
+            event_key = f"{event}:{draft.key}"[:200]
             address = sms_address(preference, phone)
-            if address:
-                rows.append(Notification(**common, channel=Channel.SMS, address=address, status=Status.QUEUED))
+            channels = [channel for channel in (Channel.INBOX, Channel.SMS if address else None)
+                        if channel and (event_key, draft.recipient_key, channel) not in existing]
+            if channels:
+                language = preference.language if preference and preference.language in LANGUAGE_CODES \
+                    else settings.LANGUAGE_CODE
+                by_language[language].append((draft, event_key, address, channels))
+        now = timezone.now()
+        rows, seen = [], set()
+        for language, items in by_language.items():
+            with translation.override(language):
+                for draft, event_key, address, channels in items:
+                    if (event_key, draft.recipient_key) in seen:  # the same occurrence twice in one batch
+                        continue
+                    seen.add((event_key, draft.recipient_key))
+                    title, text = _render_active(draft)
+                    common = {"event": event, "event_key": event_key, "recipient_key": draft.recipient_key,
+                              "household_id": draft.household_id,
+                              "user_id": None if draft.household_id else draft.user_id,
+                              "member_id": draft.member_id, "language": language, "title": title, "text": text}
+                    for channel in channels:
+                        if channel == Channel.INBOX:
+                            rows.append(Notification(**common, channel=channel, status=Status.SENT, sent_at=now))
+                        else:
+                            rows.append(Notification(**common, channel=channel, address=address,
+                                                     status=Status.QUEUED))
         if not rows:
             continue
-        keys = {row.event_key for row in rows}
-        existing = set(Notification.objects.filter(event_key__in=keys).values_list("event_key", "recipient_key",
-                                                                                   "channel"))
-        new = [row for row in rows if (row.event_key, row.recipient_key, row.channel) not in existing]
-        Notification.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-        written += len(new)
-        new_sms = {(row.event_key, row.recipient_key) for row in new if row.channel == Channel.SMS}
+        Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        written += len(rows)
+        new_sms = {(row.event_key, row.recipient_key) for row in rows if row.channel == Channel.SMS}
         if new_sms:
             sms_ids = [pk for pk, event_key, recipient_key in Notification.objects.filter(
                 event_key__in={key for key, _recipient in new_sms}, channel=Channel.SMS, status=Status.QUEUED,
