@@ -77,9 +77,15 @@ def expand(event: str, payload: dict) -> int:
         return write(event, spec.expand(payload))
 
 
-def _render_active(draft: Draft) -> tuple[str, str]:
+def _render_active(draft: Draft, translated: dict | None = None) -> tuple[str, str]:
+    """Render in the active language; ``translated`` caches the translated title and template per
+    language switch (a batch of a bulk event repeats the same two messages thousands of times)."""
+    if translated is None:
+        translated = {}
+    title = translated.get(id(draft.title)) or translated.setdefault(id(draft.title), str(draft.title)[:100])
+    template = translated.get(id(draft.template)) or translated.setdefault(id(draft.template), str(draft.template))
     values = {name: format_value(value) for name, value in draft.values.items()}
-    return str(draft.title)[:100], str(draft.template) % values
+    return title, template % values
 
 
 def render(draft: Draft, language: str) -> tuple[str, str]:
@@ -143,11 +149,12 @@ def write(event: str, drafts: Iterable[Draft]) -> int:
         rows, seen = [], set()
         for language, items in by_language.items():
             with translation.override(language):
+                translated: dict = {}
                 for draft, event_key, address, channels in items:
                     if (event_key, draft.recipient_key) in seen:  # the same occurrence twice in one batch
                         continue
                     seen.add((event_key, draft.recipient_key))
-                    title, text = _render_active(draft)
+                    title, text = _render_active(draft, translated)
                     common = {"event": event, "event_key": event_key, "recipient_key": draft.recipient_key,
                               "household_id": draft.household_id,
                               "user_id": None if draft.household_id else draft.user_id,
