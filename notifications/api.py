@@ -39,6 +39,10 @@ class MyNotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
 
     serializer_class = NotificationSerializer
     http_method_names = ["get", "patch", "post", "head", "options"]
+    # Every login has an inbox of its own (the queryset is theirs only): no model permission is needed,
+    # and recipients may call every action (core.api_access.RolePermission).
+    required_permissions = ()
+    recipient_actions = frozenset({"list", "retrieve", "partial_update", "read", "read_all", "unread_count"})
 
     def get_queryset(self):
         queryset = selectors.inbox_for(self.request.user)

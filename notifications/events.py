@@ -114,10 +114,14 @@ TITLE_NOTICE = _("低保申请公示")
 T_SUBMITTED = _("您户的低保申请（编号 %(number)s）已于 %(date)s 受理。下一步：社区（村）工作人员入户调查，"
                 "请如实提供家庭人口、收入和财产情况。")
 T_STEP = _("您户的低保申请（编号 %(number)s）已完成“%(action)s”，当前环节：%(step)s。")
-T_NOTICE_STARTED = _("您户的低保申请（编号 %(number)s）的评议结果正在社区（村）张榜公示，公示期 %(start)s 至 %(end)s。"
+T_NOTICE_STARTED = _("您户的低保申请（编号 %(number)s）的%(what)s正在张榜公示，公示期 %(start)s 至 %(end)s。"
                      "公示期内任何人都可以提出异议。")
+# What a notice started by a step shows (the county's stages decide which steps post one, [R5]).
+NOTICE_WHAT = {"post_notice": _("民主评议结果"), "review": _("乡镇（街道）审核结果")}
 T_APPROVED = _("您户的低保申请（编号 %(number)s）已经县民政局批准：%(category)s，保障 %(persons)s 人，每月 %(amount)s 元。"
                "批准名单公示至 %(end)s，期满无异议后发放低保证。")
+T_APPROVED_NO_NOTICE = _("您户的低保申请（编号 %(number)s）已经县民政局批准：%(category)s，保障 %(persons)s 人，"
+                         "每月 %(amount)s 元。")
 T_DECLINED = _("您户的低保申请（编号 %(number)s）不予批准。理由：%(reason)s。%(how_to_object)s")
 T_ENROLLED = _("您户已纳入最低生活保障，低保证号 %(certificate)s，每月 %(amount)s 元，自 %(start)s 起按月发放到您的账户。")
 T_OBJECTION = _("您户的低保申请（编号 %(number)s）在公示期间收到异议，暂停办理；社区（村）核实后会继续办理并告知您。")
@@ -140,11 +144,12 @@ def _application_step(key: str, context: dict) -> list[Draft]:
     elif application.step == ApplicationStep.REJECTED:  # rejected, declined, or a failed appraisal
         title, template = TITLE_DECLINED, T_DECLINED
         values.update(reason=(application.decision_reason or "").strip().rstrip("。"), how_to_object=HOW_TO_OBJECT)
-    elif action == ApplicationAction.POST_NOTICE:
+    elif action in NOTICE_WHAT and application.notice_end is not None:  # a step that posted a notice
         title, template = TITLE_NOTICE, T_NOTICE_STARTED
-        values.update(start=application.notice_start, end=application.notice_end)
-    elif action == ApplicationAction.APPROVE:
-        title, template = TITLE_APPROVED, T_APPROVED
+        values.update(what=InSentence(NOTICE_WHAT[action]), start=application.notice_start,
+                      end=application.notice_end)
+    elif action == ApplicationAction.APPROVE:  # with the approved list's notice when the stages give one
+        title, template = TITLE_APPROVED, (T_APPROVED if application.notice_end is not None else T_APPROVED_NO_NOTICE)
         values.update(category=Category(application.category).label if application.category else "",
                       persons=application.persons, amount=application.monthly_amount, end=application.notice_end)
     elif action == ApplicationAction.ENROL:

@@ -15,7 +15,7 @@ from reemployment.core.network import client_ip
 
 # The project's code: RolePermission applies to these views; another package's views under DRF (Wagtail's
 # admin API behind the page explorer) keep DRF's plain "logged in" rule.
-PROJECT_PACKAGES = frozenset({"reemployment", "benefits", "jobs", "training", "incentives", "cms"})
+PROJECT_PACKAGES = frozenset({"reemployment", "benefits", "jobs", "training", "incentives", "notifications", "cms"})
 
 # The model permission a standard viewset action needs (Django's verbs, as in the admin).
 ACTION_VERBS = {"list": "view", "retrieve": "view", "create": "add", "update": "change",

@@ -74,8 +74,10 @@ def test_public_notice_period_started(users, household, language):
     services.application_post_notice(actor=users["community_a1"], application=application, on=D)
     new = [row for row in outbox() if row.pk not in before]
     assert sorted(row.channel for row in new) == ["inbox", "sms"]
-    expect(new[0], language, "正在社区（村）张榜公示，公示期 2026年3月2日 至 2026年3月8日。",
-           "is posted publicly in your community (village) from 2 March 2026 to 8 March 2026.")
+    expect(new[0], language, f"您户的低保申请（编号 {application.number}）的民主评议结果正在张榜公示，"
+                             "公示期 2026年3月2日 至 2026年3月8日。",
+           f"The democratic appraisal result of your household’s application (no. {application.number}) is posted "
+           "publicly from 2 March 2026 to 8 March 2026.")
 
 
 def test_approved_with_the_amount(users, household, language):
@@ -166,3 +168,22 @@ def test_transition_benefit_started(users, household, enrolment, language):
     inbox, _sms = one_per_channel("enrolment.changed")
     expect(inbox, language, "您户进入就业过渡期：2026年4月1日 至 2026年9月30日 每月发放 110.00 元（原月保障金 220.00 元）",
            "from 1 April 2026 to 30 September 2026, 110.00 yuan is paid each month (the usual monthly benefit is 220.00 yuan)")
+
+
+def test_the_township_notice_and_an_approval_without_a_county_notice(users, household, policy, language):
+    """The county's stages decide which steps post a notice ([R5]): here the township's review posts
+    one (5 days) and the county's approval none."""
+    from tests.benefits.factories import add_policy
+
+    add_policy(policy["county"], valid_from=dt.date(2026, 1, 1), values={"application_stages": [
+        {"level": "community", "notice": True}, {"level": "township", "notice": True, "notice_days": 5},
+        {"level": "county", "notice": False}]})
+    application = _to_reviewed(users, household)
+    township = outbox(event="application.step", channel="inbox")[-1]
+    # reviewed 03-09; 5 days: 03-09 … 03-13
+    expect(township, language, f"（编号 {application.number}）的乡镇（街道）审核结果正在张榜公示，公示期 2026年3月9日 至 2026年3月13日",
+           "The township (street) review result of your household’s application")
+    services.application_approve(actor=users["county"], application=application, on=dt.date(2026, 3, 14))
+    approved = outbox(event="application.step", channel="inbox")[-1]
+    expect(approved, language, "已经县民政局批准：C类，保障 2 人，每月 220.00 元。", "220.00 yuan a month.")
+    assert "公示" not in approved.text and "posted publicly" not in approved.text
