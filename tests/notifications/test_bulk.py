@@ -16,7 +16,9 @@ from benefits.payroll.services import payroll_run_compute, payroll_run_lock, pay
 from notifications import services
 from notifications.models import Channel, ContactPreference, Notification
 from reemployment.core.errors import Conflict
+from reemployment.core.models import Role
 from tests.benefits.factories import make_household
+from tests.factories import UserFactory
 from tests.notifications.conftest import outbox, prefer
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +41,9 @@ def _enrolled(regions, n, amount="300.00", **fields):
 def _lock_month(users, regions, capture):
     run = payroll_run_compute(actor="system:test", county=regions["county"], month=MAY).run
     run = payroll_run_review(actor=users["county"], run=run)
+    second = UserFactory(username="t-county-2", role=Role.COUNTY, region=regions["county"])  # four eyes
     with capture(execute=True):
-        payroll_run_lock(actor=users["county"], run=run)
+        payroll_run_lock(actor=second, run=run)
     return run
 
 
