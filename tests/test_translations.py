@@ -1,4 +1,5 @@
-"""Every English catalogue (``<app>/locale/en/LC_MESSAGES/django.po``) is complete and compiled.
+"""Every English catalogue (``<app>/locale/en/LC_MESSAGES/django.po``) is complete and compiled,
+and so is the project's Simplified Chinese catalogue of Wagtail's strings (``locale/zh_Hans/``).
 
 The .po file is the edited source of the English (the msgid is the Chinese source text). A test
 fails on an untranslated or fuzzy message, and on a .mo that is missing or does not hold exactly
@@ -22,6 +23,8 @@ def _catalogues() -> list[pathlib.Path]:
     for path in ROOT.rglob("locale/en/LC_MESSAGES/django.po"):
         if not SKIP_DIRS.intersection(path.relative_to(ROOT).parts):
             found.append(path)
+    # The project catalogue of Wagtail's own strings in Simplified Chinese (tests/test_wagtail_zh.py).
+    found.extend((ROOT / "locale" / "zh_Hans" / "LC_MESSAGES").glob("*.po"))
     return sorted(found)
 
 
