@@ -156,6 +156,10 @@ class Member(models.Model):
     def __str__(self) -> str:
         return mask_name(self.name)
 
+    def human_label(self) -> str:
+        """A person in a record's title: masked name and the ID number's region code, 王** (341125…)."""
+        return f"{mask_name(self.name)} ({self.id_number[:6]}…)"
+
     def audit_label(self) -> str:
         return f"{mask_name(self.name)} {mask_id_number(self.id_number)}"
 
@@ -206,6 +210,9 @@ class IncomeItem(models.Model):
         verbose_name = _("收入")
         verbose_name_plural = _("收入")
 
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()}"
+
     def clean(self) -> None:
         if self.member_id and self.household_id and self.member.household_id != self.household_id:
             raise ValidationError({"member": _("成员不属于该家庭")})
@@ -227,6 +234,9 @@ class Asset(models.Model):
     class Meta:
         verbose_name = _("家庭财产")
         verbose_name_plural = _("家庭财产")
+
+    def __str__(self) -> str:
+        return f"{self.household.number} · {self.get_kind_display()}"
 
 
 class Category(models.TextChoices):
@@ -363,6 +373,8 @@ class EnrolmentEvent(AppendOnlyModel):
         verbose_name_plural = _("待遇变动记录")
         ordering = ["enrolment", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.get_kind_display()} {self.effective_on:%Y-%m-%d}"
 
 
 class ReviewKind(models.TextChoices):
@@ -681,7 +693,6 @@ class ApplicationEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
-
 
 
 def attachment_path(instance, filename: str) -> str:

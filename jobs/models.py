@@ -85,7 +85,7 @@ class JobSeeker(EncodedMixin):
         ordering = ["-registered_on", "id"]
 
     def __str__(self) -> str:
-        return f"求职登记 #{self.pk}"
+        return f"{self._meta.verbose_name} — {self.member.human_label()}"
 
     def audit_label(self) -> str:
         return f"求职登记 #{self.pk} {self.member.audit_label()}"
@@ -224,7 +224,7 @@ class Referral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"推荐 #{self.pk}"
+        return f"{self._meta.verbose_name} — {self.seeker.member.human_label()} → {self.vacancy}"
 
 
 class Hire(models.Model):
@@ -251,6 +251,9 @@ class Hire(models.Model):
         verbose_name = _("就业登记")
         verbose_name_plural = _("就业登记")
         ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} — {self.member.human_label()} → {self.vacancy}"
 
 
 class SanctionKind(models.TextChoices):
@@ -302,4 +305,4 @@ class SanctionProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"处理建议 #{self.pk}"
+        return f"{self._meta.verbose_name} — {self.seeker.member.human_label()}"

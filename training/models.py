@@ -272,6 +272,9 @@ class Attendance(models.Model):
         ordering = ["day", "enrolment"]
         constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="one_attendance_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.day:%Y-%m-%d}"
+
 
 class PlacementSource(models.TextChoices):
     HIRE = "hire", _("就业登记(录用)")

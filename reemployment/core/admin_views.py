@@ -13,9 +13,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.forms import modelform_factory
 from django.http import Http404
+from django.utils.translation import gettext
 from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -76,8 +78,33 @@ class ScopedObjectMixin:
         return obj
 
 
+EMPTY = "—"
+
+
+def for_people(value):
+    """A value as staff read it: a boolean as 是/否, nothing (None, "") as "—"; anything else as is."""
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if value is None or (isinstance(value, str) and value == ""):
+        return EMPTY
+    return value
+
+
+class PeopleColumn(Column):
+    """A list column that shows booleans and empty values for people (``for_people``), not "False"/"None"."""
+
+    def get_value(self, instance):
+        return for_people(super().get_value(instance))
+
+
 class ScopedIndexView(generic.IndexView):
     disabled_views: frozenset = frozenset()
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        # Wagtail builds each list_display field name into a plain Column that prints str(value).
+        if column_class is Column:
+            column_class = PeopleColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
     def get_base_queryset(self):
         return scope_model(super().get_base_queryset(), self.request.user)
@@ -168,7 +195,8 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+    def get_field_display_value(self, field_name, field):
+        return for_people(super().get_field_display_value(field_name, field))
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
