@@ -191,6 +191,7 @@ class IncomeItem(models.Model):
     """One declared monthly income item (家庭收入) of a member, by kind."""
 
     REGION_FIELD = "household__region"
+    STR_RELATED = ("member",)  # what __str__ follows (admin lists fetch it with the rows)
 
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE, related_name="incomes")
     member = models.ForeignKey(Member, verbose_name=_("成员"), on_delete=models.CASCADE, related_name="incomes")
@@ -224,6 +225,7 @@ class Asset(models.Model):
     """Household assets (家庭财产) checked against the limits."""
 
     REGION_FIELD = "household__region"
+    STR_RELATED = ("household",)  # what __str__ follows (admin lists fetch it with the rows)
 
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE, related_name="assets")
     kind = models.CharField(_("财产类型"), max_length=10, choices=AssetKind.choices)
@@ -350,6 +352,7 @@ class EnrolmentEvent(AppendOnlyModel):
     append_only_delete_message = _("待遇变动记录不能删除")
 
     REGION_FIELD = "enrolment__household__region"
+    STR_RELATED = ("enrolment",)  # what __str__ follows (admin lists fetch it with the rows)
 
     enrolment = models.ForeignKey(Enrolment, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("类型"), max_length=20, choices=EnrolmentEventKind.choices, db_index=True)

@@ -61,6 +61,7 @@ class JobSeeker(EncodedMixin):
     """A job-seeker registration (求职登记) of one household member."""
 
     REGION_FIELD = "member__household__region"
+    STR_RELATED = ("member",)  # what __str__ follows (admin lists fetch it with the rows)
 
     member = models.OneToOneField("benefits.Member", verbose_name=_("家庭成员"), on_delete=models.PROTECT,
                                   related_name="job_seeker")
@@ -198,6 +199,7 @@ class Referral(models.Model):
     """A referral (推荐岗位) of a seeker to a vacancy, and its outcome."""
 
     REGION_FIELD = "seeker__member__household__region"
+    STR_RELATED = ("seeker__member", "vacancy")  # what __str__ follows (admin lists fetch it with the rows)
 
     seeker = models.ForeignKey(JobSeeker, verbose_name=_("求职者"), on_delete=models.PROTECT, related_name="referrals")
     vacancy = models.ForeignKey(Vacancy, verbose_name=pgettext_lazy("岗位记录", "岗位"), on_delete=models.PROTECT, related_name="referrals")
@@ -232,6 +234,7 @@ class Hire(models.Model):
     rules (§4) and training placement (§5) through ``jobs.selectors.hires_for_member``."""
 
     REGION_FIELD = "household__region"
+    STR_RELATED = ("member", "vacancy")  # what __str__ follows (admin lists fetch it with the rows)
 
     referral = models.OneToOneField(Referral, verbose_name=_("推荐"), null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="hire")
@@ -279,6 +282,7 @@ class SanctionProposal(models.Model):
     a county civil-affairs user confirms or dismisses it."""
 
     REGION_FIELD = "household__region"
+    STR_RELATED = ("seeker__member",)  # what __str__ follows (admin lists fetch it with the rows)
 
     seeker = models.ForeignKey(JobSeeker, verbose_name=_("求职者"), on_delete=models.PROTECT,
                                related_name="sanction_proposals")

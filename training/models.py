@@ -258,6 +258,7 @@ class Attendance(models.Model):
     """Attendance (考勤) of one trainee on one course day."""
 
     REGION_FIELD = "enrolment__course__region"
+    STR_RELATED = ("enrolment__member", "enrolment__course")  # what __str__ follows (admin lists fetch it with the rows)
 
     enrolment = models.ForeignKey(TrainingEnrolment, verbose_name=_("学员"), on_delete=models.CASCADE,
                                   related_name="attendance")

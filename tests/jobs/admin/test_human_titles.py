@@ -73,3 +73,24 @@ def test_undecided_proposal_shows_a_dash_for_its_decider(client, users, records)
     assert re.search(r"<dt>\s*处理人\s*</dt>\s*<dd>\s*—\s*</dd>", page), page[:3000]
     assert "拒绝就业处理建议 — 李*国" in page
 
+
+
+def test_referral_list_titles_cost_no_query_per_row(client, users, regions, records):
+    """The titles follow seeker → member and vacancy: fetched with the rows (STR_RELATED), so more
+    rows do not mean more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["labour"])
+    with CaptureQueriesContext(connection) as two_rows:
+        assert client.get("/admin/jobs/referral/").status_code == 200
+    employer = make_employer(regions["town_b"], name="第二家单位")
+    vacancy = add_vacancy(employer, regions["town_b"], title="另一岗位")
+    for name in ("王小明", "赵大军"):
+        member = make_member(make_household(regions["comm_b1"]), name=name)
+        seeker = services.seeker_register(actor=users["community_b1"], member=member, skills="电焊")
+        services.referral_create(actor=users["labour"], seeker=seeker, vacancy=vacancy)
+    with CaptureQueriesContext(connection) as four_rows:
+        page = client.get("/admin/jobs/referral/").content.decode()
+    assert "岗位推荐 — 王*明" in page and "岗位推荐 — 赵*军" in page
+    assert len(four_rows) == len(two_rows), [q["sql"][:120] for q in four_rows.captured_queries]
