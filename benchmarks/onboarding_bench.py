@@ -68,7 +68,7 @@ def prepare_regions() -> list:
     if Household.objects.filter(region__path__startswith=county.path).exists():
         with connection.cursor() as cursor:  # an empty county for every run (the bench database only)
             cursor.execute("TRUNCATE benefits_household, benefits_member, benefits_incomeitem, benefits_enrolment, "
-                           "benefits_enrolmentevent, benefits_review, benefits_asset, onboarding_caseloadimport, "
+                           "benefits_enrolmentevent, benefits_review, benefits_asset, onboarding_caseloadimport, core_auditevent, "
                            "onboarding_importdiscrepancy RESTART IDENTITY CASCADE")
     return communities
 
